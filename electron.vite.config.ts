@@ -1,0 +1,29 @@
+// The desktop app: main and preload bundled for Node/Electron, the renderer as in vite.renderer.config.ts.
+import vue from '@vitejs/plugin-vue';
+import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { fileURLToPath } from 'node:url';
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  main: {
+    plugins: [externalizeDepsPlugin()],
+    build: { rollupOptions: { input: { main: src('./src-main/main.ts') } } },
+  },
+  preload: {
+    plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
+    build: {
+      rollupOptions: {
+        input: { preload: src('./src-main/preload.ts') },
+        // Sandboxed preloads must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: src('./src-renderer'),
+    plugins: [vue()],
+    resolve: { alias: { '@contract': src('./src-main/api') } },
+    build: { rollupOptions: { input: { index: src('./src-renderer/index.html') } } },
+  },
+});

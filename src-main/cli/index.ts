@@ -1,0 +1,20 @@
+// The `facet` command line: one file per subcommand, registered here.
+import { Command } from 'commander';
+import pkg from '../../package.json';
+import { registerServe } from './serve';
+
+const program = new Command()
+  .name('facet')
+  .description('Facet Studio: 8-class face-part segmentation — annotate, train, evaluate and segment offline.')
+  .version(pkg.version)
+  .showHelpAfterError();
+
+registerServe(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`facet: ${message}\n`);
+  process.exitCode = 1;
+}
