@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const rendererOutDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+/** `FACET_RENDERER_DIR` lets test runs build into a folder of their own. */
+export const rendererOutDir = process.env['FACET_RENDERER_DIR'] ?? fileURLToPath(new URL('../../out/renderer', import.meta.url));
 const rendererConfig = fileURLToPath(new URL('../../vite.renderer.config.ts', import.meta.url));
 
 export async function ensureRendererBuilt(options: { build: boolean; force?: boolean }): Promise<string> {
@@ -12,6 +13,6 @@ export async function ensureRendererBuilt(options: { build: boolean; force?: boo
   if (!options.build) throw new Error(`the renderer is not built (${index} is missing): run \`npm run build:renderer\``);
   process.stderr.write('building the renderer...\n');
   const { build } = await import('vite');
-  await build({ configFile: rendererConfig, logLevel: 'warn' });
+  await build({ configFile: rendererConfig, logLevel: 'warn', build: { outDir: rendererOutDir, emptyOutDir: true } });
   return rendererOutDir;
 }

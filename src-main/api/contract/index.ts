@@ -2,14 +2,17 @@
 // (handlers, transports), preload and renderer all import their types from here.
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
+import { projectEvents, projectMethods } from './project';
 import type { EventDef, MethodDef } from './define';
 
 export const methods = {
   ...appMethods,
+  ...projectMethods,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...projectEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -1,0 +1,125 @@
+// Projects, images and masks: what the gallery and the editor need from the store.
+import { z } from 'zod';
+import { event, method } from './define';
+
+export const IMAGE_STATUSES = ['unlabeled', 'predicted', 'in-progress', 'done', 'reviewed'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+export const SPLITS = ['train', 'val', 'test', 'unassigned'] as const;
+export type Split = (typeof SPLITS)[number];
+
+export const imageStatus = z.enum(IMAGE_STATUSES);
+export const split = z.enum(SPLITS);
+const imageId = z.number().int().positive();
+
+export interface ProjectSummary {
+  dir: string;
+  name: string;
+  imageCount: number;
+  byStatus: Record<ImageStatus, number>;
+  bySplit: Record<Split, number>;
+  /** Run id or model folder whose checkpoint is the project's current model, if any. */
+  currentModel: string | null;
+}
+
+export interface ImageItem {
+  id: number;
+  name: string;
+  width: number;
+  height: number;
+  status: ImageStatus;
+  split: Split;
+  /** Where it came from: the import source path or `manual`. */
+  source: string;
+  /** Revision number of the current mask, 0 when it has none. */
+  maskRevision: number;
+  /** In the training set (an annotator's explicit choice, independent of status). */
+  inTraining: boolean;
+  updatedAt: string;
+}
+
+export interface MaskRevision {
+  revision: number;
+  author: string;
+  /** `human`, `model:<runId>` or `import:<preset>`. */
+  kind: string;
+  createdAt: string;
+}
+
+export interface MaskData {
+  imageId: number;
+  width: number;
+  height: number;
+  /** One class index (0..7) per pixel, row-major, width*height bytes. */
+  labels: Uint8Array;
+  revision: number;
+}
+
+export interface ImportFileReport {
+  file: string;
+  outcome: 'imported' | 'skipped' | 'updated';
+  reason?: string;
+}
+
+export interface ImportReport {
+  imported: number;
+  skipped: number;
+  files: ImportFileReport[];
+  seconds: number;
+}
+
+export const projectMethods = {
+  /** Opens (creating when `create`) a project folder and makes it the session's project. */
+  'project.open': method<ProjectSummary>()(z.object({ dir: z.string().min(1), create: z.boolean().default(false) }).strict()),
+  'project.summary': method<ProjectSummary>()(z.object({}).strict()),
+  'project.import': method<ImportReport>()(
+    z
+      .object({
+        source: z.string().min(1),
+        preset: z.string().min(1),
+        mode: z.enum(['copy', 'link']).default('copy'),
+        /** For the `color` preset: hex colour (`#rrggbb`) to class index. */
+        colorMap: z.record(z.string().regex(/^#[0-9a-fA-F]{6}$/), z.number().int().min(0).max(7)).optional(),
+      })
+      .strict(),
+  ),
+  'images.list': method<{ total: number; items: ImageItem[] }>()(
+    z
+      .object({
+        status: imageStatus.optional(),
+        split: split.optional(),
+        search: z.string().max(200).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+  ),
+  /** The photo as stored (EXIF orientation already applied), encoded for an <img>. */
+  'images.get': method<{ item: ImageItem; bytes: Uint8Array; mime: string }>()(z.object({ id: imageId }).strict()),
+  'images.thumbnail': method<{ bytes: Uint8Array; mime: string }>()(
+    z.object({ id: imageId, size: z.number().int().min(32).max(512).default(160) }).strict(),
+  ),
+  'images.setStatus': method<ImageItem>()(z.object({ id: imageId, status: imageStatus }).strict()),
+  'images.setTraining': method<ImageItem>()(z.object({ id: imageId, inTraining: z.boolean() }).strict()),
+  /** The current mask, or a given earlier revision. An image without a mask gets all background. */
+  'masks.get': method<MaskData>()(z.object({ id: imageId, revision: z.number().int().min(1).optional() }).strict()),
+  'masks.save': method<{ item: ImageItem; revision: number }>()(
+    z
+      .object({
+        id: imageId,
+        width: z.number().int().positive(),
+        height: z.number().int().positive(),
+        labels: z.instanceof(Uint8Array),
+        /** The revision the edit started from; a newer one on disk means a conflict. */
+        baseRevision: z.number().int().min(0).optional(),
+        author: z.string().min(1).max(100).default('annotator'),
+      })
+      .strict(),
+  ),
+  'masks.revisions': method<MaskRevision[]>()(z.object({ id: imageId }).strict()),
+};
+
+export const projectEvents = {
+  /** The project's contents changed (import, status, save): galleries refresh their counts. */
+  'project.changed': event<{ dir: string; imageIds: number[] | null }>(),
+  'import.progress': event<{ done: number; total: number; file: string }>(),
+};
