@@ -2,6 +2,11 @@
 import { Command } from 'commander';
 import pkg from '../../package.json';
 import { registerServe } from './serve';
+import { registerImport } from './import';
+import { registerExport } from './export';
+import { registerSegment } from './segment';
+import { registerTrain } from './train';
+import { registerEval } from './eval';
 
 const program = new Command()
   .name('facet')
@@ -10,6 +15,11 @@ const program = new Command()
   .showHelpAfterError();
 
 registerServe(program);
+registerImport(program);
+registerExport(program);
+registerSegment(program);
+registerTrain(program);
+registerEval(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,16 +3,22 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import { projectEvents, projectMethods } from './project';
+import { trainingEvents, trainingMethods } from './training';
+import { segmentEvents, segmentMethods } from './segment';
 import type { EventDef, MethodDef } from './define';
 
 export const methods = {
   ...appMethods,
   ...projectMethods,
+  ...trainingMethods,
+  ...segmentMethods,
 } as const;
 
 export const events = {
   ...appEvents,
   ...projectEvents,
+  ...trainingEvents,
+  ...segmentEvents,
 } as const;
 
 export type Methods = typeof methods;

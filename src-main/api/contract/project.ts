@@ -79,6 +79,13 @@ export const projectMethods = {
         mode: z.enum(['copy', 'link']).default('copy'),
         /** For the `color` preset: hex colour (`#rrggbb`) to class index. */
         colorMap: z.record(z.string().regex(/^#[0-9a-fA-F]{6}$/), z.number().int().min(0).max(7)).optional(),
+        /** Splits of new images: `none` leaves them unassigned; by default the project's seed and ratios (else 80/10/10, seed 0). */
+        split: z
+          .union([
+            z.literal('none'),
+            z.object({ ratios: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).optional(), seed: z.number().int().min(0).optional() }).strict(),
+          ])
+          .optional(),
       })
       .strict(),
   ),
@@ -116,6 +123,8 @@ export const projectMethods = {
       .strict(),
   ),
   'masks.revisions': method<MaskRevision[]>()(z.object({ id: imageId }).strict()),
+  /** The current model's prediction for the image, as a proposal the editor may merge (never saved here). */
+  'masks.predict': method<MaskData>()(z.object({ id: imageId }).strict()),
 };
 
 export const projectEvents = {

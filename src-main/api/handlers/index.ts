@@ -1,7 +1,15 @@
 // All handlers, merged by domain. The `satisfies` makes a missing method a compile error.
 import type { Handlers } from '../router';
 import { appHandlers } from './app';
+import { projectHandlers } from './project';
+import { predictHandlers } from './predict';
+import { segmentHandlers } from './segment';
+import { trainingHandlers } from './training';
 
 export const handlers = {
   ...appHandlers,
+  ...projectHandlers,
+  ...predictHandlers,
+  ...segmentHandlers,
+  ...trainingHandlers,
 } satisfies Handlers;

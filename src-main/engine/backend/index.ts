@@ -1,27 +1,103 @@
-// Starts the engine on the best available backend. (First version: wasm, else cpu; the backend
-// issue replaces this with the full ladder and `facet info`.)
-import '@tensorflow/tfjs-backend-wasm';
+// Starts the engine on the fastest backend that works: tfjs-node-gpu → tfjs-node → wasm → cpu.
+// The native rungs are optional dependencies; each rung that is skipped says why, and
+// `facet info` prints it. `options.backend` (CLI `--backend`, env FACET_BACKEND) forces a rung.
+import os from 'node:os';
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../kernels/wasm/register';
 import { tf } from '../tf';
+import { startNative } from './native';
+import { ladder, type BackendName, type EngineInfo, type EngineOptions, type LadderStep, type SkippedBackend } from './types';
+import { startWasm } from './wasm-threads';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendName, EngineInfo, EngineOptions, LadderStep, SkippedBackend } from './types';
+export { ladder } from './types';
 
-export interface EngineInfo {
-  backend: BackendName;
-  tfjsVersion: string;
+const stepBackend: Record<LadderStep, BackendName> = {
+  'tfjs-node-gpu': 'tensorflow',
+  'tfjs-node': 'tensorflow',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
+
+/** Parses a `--backend` value or setting; throws naming the accepted values. */
+export function parseBackendChoice(value: string): LadderStep | BackendName {
+  const ok = [...ladder, 'tensorflow'];
+  if (!ok.includes(value)) throw new Error(`unknown backend "${value}" (expected one of ${ok.join(', ')})`);
+  return value as LadderStep | BackendName;
+}
+
+export function defaultThreads(): number {
+  const fromEnv = Number(process.env['FACET_THREADS']);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+function rungsFor(choice: LadderStep | BackendName | undefined): LadderStep[] {
+  if (choice === undefined) return [...ladder];
+  if (choice === 'tensorflow') return ['tfjs-node-gpu', 'tfjs-node'];
+  return [choice];
+}
+
+type Attempt = { ok: true; version: string; threads: number; simd: boolean | null } | { ok: false; reason: string };
+
+async function tryStep(step: LadderStep, threads: number): Promise<Attempt> {
+  switch (step) {
+    case 'tfjs-node-gpu':
+    case 'tfjs-node': {
+      const r = await startNative(step === 'tfjs-node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu');
+      return r.ok ? { ...r, simd: null } : r;
+    }
+    case 'wasm':
+      try {
+        const w = await startWasm(threads);
+        return { ok: true, version: version_wasm, threads: w.threads, simd: w.simd };
+      } catch (error) {
+        return { ok: false, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    case 'cpu':
+      return (await tf.setBackend('cpu'))
+        ? { ok: true, version: tf.version_core, threads: 1, simd: null }
+        : { ok: false, reason: 'failed to start' };
+  }
 }
 
 let started: Promise<EngineInfo> | null = null;
 
-export function initEngine(options: { backend?: BackendName } = {}): Promise<EngineInfo> {
-  started ??= (async () => {
-    const order: BackendName[] = options.backend ? [options.backend] : ['wasm', 'cpu'];
-    for (const name of order) {
-      if (await tf.setBackend(name).catch(() => false)) {
-        await tf.ready();
-        return { backend: name, tfjsVersion: tf.version.tfjs };
-      }
-    }
-    throw new Error(`no TensorFlow.js backend could start (tried ${order.join(', ')})`);
-  })();
+/** Starts the engine once per process; later calls return the same result whatever their options. */
+export function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
+  started ??= start(options).catch((error: unknown) => {
+    started = null;
+    throw error;
+  });
   return started;
+}
+
+async function start(options: EngineOptions): Promise<EngineInfo> {
+  const envChoice = process.env['FACET_BACKEND'];
+  const choice = options.backend ?? (envChoice ? parseBackendChoice(envChoice) : undefined);
+  const addedKernels = registerWasmTrainingKernels();
+  const threads = options.threads ?? defaultThreads();
+  const skipped: SkippedBackend[] = [];
+  // A forced rung still reports why the faster rungs above it are not in use.
+  const forcedIndex = choice === undefined ? -1 : ladder.indexOf(rungsFor(choice)[0]!);
+  for (const step of ladder.slice(0, Math.max(0, forcedIndex))) skipped.push({ step, reason: `not tried: --backend ${choice}` });
+  for (const step of rungsFor(choice)) {
+    const r = await tryStep(step, threads);
+    if (r.ok) {
+      await tf.ready();
+      return {
+        backend: stepBackend[step],
+        step,
+        tfjsVersion: tf.version.tfjs,
+        version: r.version,
+        simd: r.simd,
+        threads: r.threads,
+        forced: choice !== undefined,
+        skipped,
+        addedKernels: step === 'wasm' ? addedKernels : [],
+      };
+    }
+    skipped.push({ step, reason: r.reason });
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${skipped.map((s) => `${s.step}: ${s.reason}`).join('; ')}`);
 }

@@ -1,0 +1,87 @@
+// `facet eval`: evaluates a run's best (or last) checkpoint or a model folder on a split, and
+// prints per-class precision/recall/F1/IoU, the means and the confusion matrix (or `--json`).
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import type { DataSource, EvalReport } from '../api/contract/training';
+import { runConfigSchema } from '../api/contract/training';
+import { initEngine, parseBackendChoice } from '../engine/backend/index';
+import { evaluateSaved, type EvalSplit } from '../engine/train/eval-run';
+
+interface EvalCliOptions {
+  model: string;
+  checkpoint: 'best' | 'last';
+  project?: string;
+  data?: string;
+  preset?: string;
+  split: EvalSplit;
+  batch: number;
+  json: boolean;
+  backend?: string;
+}
+
+const f = (v: number): string => v.toFixed(4);
+
+export function formatReport(r: EvalReport): string {
+  const lines = [`${r.model} on ${r.split} (${r.images} images at ${r.inputSize}px, ${r.seconds.toFixed(1)} s, ${r.backend})`, ''];
+  lines.push(`${'class'.padEnd(12)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'F1'.padStart(9)} ${'IoU'.padStart(9)} ${'pixels'.padStart(10)}`);
+  for (const c of r.metrics.perClass) {
+    lines.push(c.present ? `${c.name.padEnd(12)} ${f(c.precision).padStart(9)} ${f(c.recall).padStart(9)} ${f(c.f1).padStart(9)} ${f(c.iou).padStart(9)} ${String(c.support).padStart(10)}` : `${c.name.padEnd(12)} (absent: not in truth nor prediction)`);
+  }
+  const m = r.metrics;
+  lines.push('', `mean over all classes: F1 ${f(m.meanF1)}  IoU ${f(m.meanIoU)}`, `mean over face parts:  F1 ${f(m.meanF1Face)}  IoU ${f(m.meanIoUFace)}`, `pixel accuracy: ${f(m.pixelAccuracy)}`, '', 'confusion (rows truth, columns predicted):');
+  for (const [i, row] of m.confusion.entries()) lines.push(`${(m.perClass[i]?.name ?? String(i)).padEnd(12)} ${row.map((v) => String(v).padStart(9)).join(' ')}`);
+  return lines.join('\n') + '\n';
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate a run (its best checkpoint) or a model folder on a split: per-class metrics, means, confusion matrix')
+    .requiredOption('-m, --model <dir>', 'a run folder (runs/<id>) or a model folder (model.json + facet-model.json)')
+    .option('--checkpoint <which>', 'for a run: best or last', (v: string) => {
+      if (v !== 'best' && v !== 'last') throw new InvalidArgumentError(`expected best or last, got ${v}`);
+      return v;
+    }, 'best')
+    .option('--project <dir>', 'evaluate on this project (default: the run\'s own data)')
+    .option('--data <dir>', 'evaluate on a labelled folder read in place (with --preset)')
+    .option('--preset <name>', 'import preset for --data')
+    .option('--split <split>', 'train, val or test', (v: string) => {
+      if (!['train', 'val', 'test'].includes(v)) throw new InvalidArgumentError(`expected train, val or test, got ${v}`);
+      return v as EvalSplit;
+    }, 'val')
+    .option('--batch <n>', 'batch size', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`not a positive whole number: ${v}`);
+      return n;
+    }, 8)
+    .option('--json', 'print the report as JSON', false)
+    .option('--backend <name>', 'force an engine backend (tfjs-node-gpu, tfjs-node, wasm, cpu)')
+    .action(async (opts: EvalCliOptions) => {
+      if ((opts.data === undefined) !== (opts.preset === undefined)) throw new Error('--data and --preset go together');
+      if (opts.data !== undefined && opts.project !== undefined) throw new Error('give --project or --data, not both');
+      const engine = await initEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
+      let data: DataSource | undefined;
+      if (opts.data !== undefined) data = runConfigSchema.shape.data.parse({ kind: 'folder', dir: resolve(opts.data), preset: opts.preset });
+      else if (opts.project !== undefined) data = runConfigSchema.shape.data.parse({ kind: 'project', dir: resolve(opts.project) });
+      const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: 'eval [{bar}] {value}/{total} images | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : null;
+      let started = false;
+      const report = await evaluateSaved({
+        model: resolve(opts.model),
+        checkpoint: opts.checkpoint,
+        ...(data ? { data } : {}),
+        split: opts.split,
+        batchSize: opts.batch,
+        backend: engine.backend,
+        onProgress: (done, total) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(total, done);
+            started = true;
+          } else bar.update(done);
+        },
+      }).finally(() => bar?.stop());
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 1)}\n` : formatReport(report));
+    });
+}

@@ -1,0 +1,110 @@
+// `facet import SRC --project DIR --preset NAME`: brings a folder of photos (and masks) into a
+// project. Exit status: 0 every file imported (or already there), 2 some files were skipped for
+// a problem (listed on stderr), 1 the import could not run.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { openStore } from '../dataset/store/store';
+import { importFolder, UNCHANGED, type SplitSetting } from '../dataset/import';
+import { listPresets, loadPreset } from '../dataset/presets/load';
+import { ASSIGNABLE_SPLITS, parseSplitRatios, type AssignableSplit } from '../dataset/splits';
+import { progressBar } from './progress';
+
+interface ImportCliOptions {
+  project: string;
+  preset: string;
+  copy?: boolean;
+  link?: boolean;
+  split?: string;
+  seed?: number;
+  splitFile?: string;
+  colorMap?: string;
+  progress: boolean;
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a seed (whole number >= 0): ${value}`);
+  return n;
+}
+
+/** `name split` lines, `name,split` CSV, or a JSON object {name: split}. */
+export function readSplitFile(path: string): Map<string, AssignableSplit> {
+  const text = readFileSync(path, 'utf8');
+  const entries: [string, string][] = text.trimStart().startsWith('{')
+    ? Object.entries(JSON.parse(text) as Record<string, string>)
+    : text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split(/[\s,]+/) as [string, string]);
+  const out = new Map<string, AssignableSplit>();
+  for (const [name, split] of entries) {
+    if (!ASSIGNABLE_SPLITS.includes(split as AssignableSplit)) throw new Error(`${path}: "${name}" has split "${split}", expected train, val or test`);
+    out.set(name.replace(/\.[^.]+$/, ''), split as AssignableSplit);
+  }
+  return out;
+}
+
+function readColorMap(value: string): Record<string, number> {
+  const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
+  return JSON.parse(text) as Record<string, number>;
+}
+
+function presetNames(): string {
+  // Help must work even when the presets folder is missing (the import then says what is wrong).
+  try {
+    return listPresets().join(', ');
+  } catch {
+    return 'see resources/presets';
+  }
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import a folder of photos and masks into a project through a label preset')
+    .argument('<src>', 'source folder (images/ and masks/ subfolders, or just photos for images-only)')
+    .requiredOption('--project <dir>', 'project folder (created when missing)')
+    .requiredOption('--preset <name>', `label scheme of the masks: ${presetNames()}`)
+    .option('--copy', 'copy the photos into the project (default)')
+    .option('--link', 'record where the photos are instead of copying them')
+    .option('--split <ratios>', 'train/val/test ratios like 80/10/10, or "none" to leave new images unassigned')
+    .option('--seed <n>', 'seed of the split assignment (default: the project\'s, else 0)', parseSeed)
+    .option('--split-file <file>', 'fixed splits by name ("name split" lines, CSV or JSON); they survive re-import')
+    .option('--color-map <json|file>', 'for --preset color: {"#rrggbb": class 0..7, ...}')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', '\nExit status: 0 all files imported or already there, 2 some files skipped (listed on stderr), 1 error.')
+    .action(async (src: string, opts: ImportCliOptions) => {
+      if (opts.copy && opts.link) throw new Error('choose one of --copy and --link');
+      const preset = loadPreset(opts.preset, { colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined });
+      const split: SplitSetting =
+        opts.split === 'none' ? { kind: 'none' } : { kind: 'auto', ratios: opts.split ? parseSplitRatios(opts.split) : undefined, seed: opts.seed };
+      const fixedSplits = opts.splitFile ? readSplitFile(opts.splitFile) : undefined;
+      const store = openStore(opts.project, { create: true });
+      const bar = progressBar('import', opts.progress && process.stderr.isTTY === true);
+      let report;
+      try {
+        report = await importFolder(store, {
+          source: src,
+          preset,
+          mode: opts.link ? 'link' : 'copy',
+          split,
+          fixedSplits,
+          onProgress: (p) => bar.update(p.done, p.total, p.file),
+        });
+      } finally {
+        bar.stop();
+        store.close();
+      }
+      const problems = report.files.filter((f) => f.outcome === 'skipped' && f.reason !== UNCHANGED);
+      for (const f of problems) process.stderr.write(`skipped: ${f.reason ?? f.file}\n`);
+      const updated = report.files.filter((f) => f.outcome === 'updated').length;
+      const unchanged = report.skipped - problems.length;
+      const rate = report.imported > 0 ? ` (${(report.imported / report.seconds).toFixed(1)} images/s)` : '';
+      process.stdout.write(
+        `${report.imported} imported, ${updated} updated, ${unchanged} unchanged, ${problems.length} skipped in ${report.seconds.toFixed(1)} s${rate}\n`,
+      );
+      if (problems.length > 0) process.exitCode = 2;
+    });
+}

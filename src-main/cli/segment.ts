@@ -1,0 +1,95 @@
+// `facet segment IN_DIR --out OUT_DIR`: segments every photo of a folder tree offline.
+// Exit status: 0 when every photo was segmented (or already was), 2 when some photos could not
+// be read (listed on stderr and in summary.csv), 1 when the batch could not start.
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { segmentFolder, type SegmentProgress, type SegmentReport } from '../segment/batch';
+import { loadSegmentModel, resolveModelDir } from '../segment/model';
+import type { FaceDetector } from '../segment/types';
+
+interface SegmentCliOptions {
+  out: string;
+  model?: string;
+  overlay: boolean;
+  faces: boolean;
+  force: boolean;
+  progress: boolean;
+  jsonProgress: boolean;
+}
+
+/** One JSON object per line on stdout: what the studio's batch panel reads from this process. */
+export type SegmentJsonLine =
+  | { type: 'start'; total: number; model: string }
+  | ({ type: 'progress' } & SegmentProgress)
+  | { type: 'done'; report: SegmentReport };
+
+function printReport(report: SegmentReport): void {
+  for (const f of report.failed) process.stderr.write(`skipped bad file: ${f.error}\n`);
+  const parts = [`${report.segmented} segmented`, `${report.skipped} already done`, `${report.failed.length} failed`];
+  if (report.ignored.length) parts.push(`${report.ignored.length} non-image files ignored`);
+  const rate = report.segmented > 0 ? ` (${(report.segmented / report.seconds).toFixed(2)} images/s)` : '';
+  process.stdout.write(`${report.cancelled ? 'cancelled: ' : ''}${parts.join(', ')} of ${report.total} photos in ${report.seconds.toFixed(1)} s${rate}\n`);
+  process.stdout.write(`masks and summary: ${report.outDir}\n`);
+}
+
+export function registerSegment(program: Command): void {
+  program
+    .command('segment')
+    .description('segment every photo (JPEG/PNG/WebP/TIFF) under IN_DIR into indexed PNG masks under OUT_DIR')
+    .argument('<in_dir>', 'folder of photos (searched recursively, never modified)')
+    .requiredOption('-o, --out <dir>', 'output folder: masks mirror the input subfolders, plus summary.csv')
+    .option('-m, --model <dir>', 'model folder (model.json + weights); default: the bundled model')
+    .option('--overlay', 'also write colour overlays under OUT_DIR/overlays/', false)
+    .option('--faces', 'detect faces and segment each one at the model resolution (for large photos with small faces)', false)
+    .option('--force', 'redo photos that an earlier run finished', false)
+    .option('--no-progress', 'no progress bar')
+    .option('--json-progress', 'print progress as JSON lines on stdout (for the studio)', false)
+    .addHelpText('after', '\nExit status: 0 all photos done, 2 some photos could not be read (see summary.csv), 1 error.')
+    .action(async (inDir: string, opts: SegmentCliOptions) => {
+      const modelDir = await resolveModelDir(opts.model);
+      const model = await loadSegmentModel(modelDir);
+      let detector: FaceDetector | null = null;
+      if (opts.faces) {
+        const { createFaceDetector } = await import('../engine/infer/faces');
+        detector = await createFaceDetector();
+      }
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const json = (line: SegmentJsonLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
+      const bar = opts.progress && !opts.jsonProgress && process.stderr.isTTY
+        ? new SingleBar({ format: 'segment [{bar}] {value}/{total} {percentage}% | ETA {eta_formatted} | {file}', stream: process.stderr, hideCursor: true })
+        : null;
+      try {
+        const report = await segmentFolder({
+          inDir,
+          outDir: opts.out,
+          model,
+          detector,
+          overlay: opts.overlay,
+          force: opts.force,
+          signal: controller.signal,
+          onStart(total) {
+            if (opts.jsonProgress) json({ type: 'start', total, model: modelDir });
+            bar?.start(total, 0, { file: '' });
+          },
+          onProgress(p) {
+            if (opts.jsonProgress) json({ type: 'progress', ...p });
+            bar?.update(p.done, { file: p.file });
+          },
+        });
+        bar?.stop();
+        if (opts.jsonProgress) json({ type: 'done', report });
+        else printReport(report);
+        if (report.failed.length > 0) process.exitCode = 2;
+        if (report.cancelled) process.exitCode = 130;
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        model.dispose();
+        detector?.dispose();
+      }
+    });
+}

@@ -1,0 +1,146 @@
+// Lists a source folder through a preset without copying anything: which images there are, which
+// mask belongs to each, and what cannot be imported (non-images, duplicate names, orphan masks).
+// Import and training (`--data DIR --preset NAME`) both read folders through here.
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { ApiError } from '../api/errors';
+import { isImageName } from './io/image';
+import type { Preset } from './presets/load';
+
+export interface SourceItem {
+  /** The image's file name without extension: its identity in a project. */
+  name: string;
+  imagePath: string;
+  /** Null when the preset has no masks or this image has none. */
+  maskPath: string | null;
+}
+
+export interface SourceRejection {
+  file: string;
+  reason: string;
+}
+
+export interface SourceListing {
+  imagesDir: string;
+  masksDir: string | null;
+  /** Importable items, sorted by name. */
+  items: SourceItem[];
+  /** Files that cannot be imported, with why. */
+  rejected: SourceRejection[];
+}
+
+export interface LabelledPair {
+  name: string;
+  imagePath: string;
+  maskPath: string;
+}
+
+function stem(file: string): string {
+  return file.slice(0, file.length - extname(file).length);
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const files: string[] = [];
+    for (const e of entries) {
+      // Hidden files (.DS_Store, editor temp files) are never data; symlinks count as what they point to.
+      if (e.name.startsWith('.')) continue;
+      if (e.isFile() || (e.isSymbolicLink() && (await stat(join(dir, e.name)).catch(() => null))?.isFile())) files.push(e.name);
+    }
+    return files.sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ApiError({ code: code === 'ENOENT' ? 'not_found' : 'bad_file', file: dir, message: `${dir}: cannot read folder (${code})` });
+  }
+}
+
+/**
+ * Groups files by stem, ignoring case (as macOS and Windows do, and as the project's names are
+ * unique); more than one file per stem is a duplicate name. Keyed by the lower-case stem.
+ */
+function byStem(files: string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const key = stem(f).toLowerCase();
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return groups;
+}
+
+export async function listSourceFolder(source: string, preset: Preset): Promise<SourceListing> {
+  const root = resolve(source);
+  if (!(await isDir(root))) {
+    const exists = await stat(root).catch(() => null);
+    throw new ApiError({ code: exists ? 'bad_file' : 'not_found', file: root, message: `${root}: ${exists ? 'not a folder' : 'folder not found'}` });
+  }
+  const nested = join(root, preset.imagesDir);
+  const imagesDir = (await isDir(nested)) ? nested : root;
+  let masksDir: string | null = null;
+  if (preset.masksDir !== null) {
+    masksDir = join(root, preset.masksDir);
+    if (!(await isDir(masksDir))) {
+      throw new ApiError({ code: 'not_found', file: masksDir, message: `${masksDir}: preset ${preset.name} expects its masks in this folder, which does not exist` });
+    }
+  }
+
+  const rejected: SourceRejection[] = [];
+  const images = byStem(
+    (await listFiles(imagesDir)).filter((f) => {
+      if (isImageName(f)) return true;
+      rejected.push({ file: join(imagesDir, f), reason: 'not an image file (expected .jpg, .jpeg, .png, .webp, .tif or .tiff)' });
+      return false;
+    }),
+  );
+  const masks = new Map<string, string[]>();
+  if (masksDir !== null && masksDir !== imagesDir) {
+    const exts = new Set(preset.maskExtensions);
+    const suffix = preset.maskSuffix.toLowerCase();
+    for (const [maskStem, files] of byStem(await listFiles(masksDir))) {
+      // A mask without the preset's suffix belongs to no image (it is reported as an orphan).
+      const name = suffix && maskStem.endsWith(suffix) ? maskStem.slice(0, -suffix.length) : suffix ? `\0${maskStem}` : maskStem;
+      const usable = files.filter((f) => exts.has(extname(f).toLowerCase()));
+      for (const f of files.filter((f) => !usable.includes(f))) {
+        rejected.push({ file: join(masksDir, f), reason: `not a mask file for preset ${preset.name} (expected ${preset.maskExtensions.join(', ')})` });
+      }
+      if (usable.length > 0) masks.set(name, usable);
+    }
+  }
+
+  const items: SourceItem[] = [];
+  for (const [key, files] of images) {
+    const name = stem(files[0]!);
+    const maskFiles = masks.get(key) ?? [];
+    masks.delete(key);
+    if (files.length > 1) {
+      for (const f of files) rejected.push({ file: join(imagesDir, f), reason: `duplicate name: ${files.join(' and ')} are both image "${name}"` });
+      continue;
+    }
+    if (maskFiles.length > 1) {
+      rejected.push({ file: join(imagesDir, files[0]!), reason: `duplicate name: masks ${maskFiles.join(' and ')} both belong to image "${name}"` });
+      continue;
+    }
+    items.push({ name, imagePath: join(imagesDir, files[0]!), maskPath: maskFiles[0] !== undefined && masksDir ? join(masksDir, maskFiles[0]) : null });
+  }
+  for (const files of masks.values()) {
+    for (const f of files) rejected.push({ file: join(masksDir ?? '', f), reason: `mask without an image (no image named "${stem(f)}")` });
+  }
+  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { imagesDir, masksDir, items, rejected };
+}
+
+/**
+ * The image/mask pairs of a labelled folder, read in place (nothing is copied). Images without a
+ * mask and unusable files are left out; the masks are read with `readMaskWithPreset`.
+ */
+export async function listLabelledFolder(dir: string, preset: Preset): Promise<LabelledPair[]> {
+  if (preset.masksDir === null) {
+    throw new ApiError({ code: 'invalid_input', field: 'preset', message: `preset ${preset.name} has no masks: a labelled folder needs a preset that reads masks` });
+  }
+  const listing = await listSourceFolder(dir, preset);
+  return listing.items.filter((i): i is LabelledPair => i.maskPath !== null);
+}

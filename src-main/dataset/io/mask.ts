@@ -1,0 +1,111 @@
+// Reads a source mask through a preset into class labels 0..7, or our own stored masks.
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { ApiError } from '../../api/errors';
+import { mapIndexValues, mapRgbValues } from '../presets/map';
+import type { Preset } from '../presets/load';
+import { decodePng8, encodePng8, PngFormatError, type Rgb } from './png8';
+import { writeFileAtomic } from './atomic';
+import { CLASS_COLORS, NUM_CLASSES } from '../../api/contract/classes';
+
+export interface MaskLabels {
+  width: number;
+  height: number;
+  /** One class 0..7 per pixel, row-major. */
+  labels: Uint8Array;
+}
+
+function badMask(path: string, problem: string): ApiError {
+  return new ApiError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
+}
+
+async function readBytes(path: string): Promise<Buffer> {
+  try {
+    const bytes = await readFile(path);
+    if (bytes.length === 0) throw badMask(path, 'empty file');
+    return bytes;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw badMask(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** One raw sample per pixel: palette index or gray value (PNG); gray-looking RGB is accepted too. */
+async function readSamples(path: string, bytes: Buffer): Promise<{ width: number; height: number; samples: Uint8Array }> {
+  try {
+    return decodePng8(bytes);
+  } catch (error) {
+    if (!(error instanceof PngFormatError)) throw error;
+    if (error.message !== 'not a PNG file' && !/samples per pixel/.test(error.message)) throw badMask(path, error.message);
+  }
+  // Not a single-sample PNG: accept any image whose channels are all equal (a gray mask saved as RGB).
+  const { data, info } = await sharp(bytes, { failOn: 'warning' })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .catch((error: unknown) => {
+      throw badMask(path, `not a readable mask image (${(error as Error).message})`);
+    });
+  const samples = new Uint8Array(info.width * info.height);
+  const c = info.channels;
+  for (let i = 0; i < samples.length; i++) {
+    const v = data[i * c]!;
+    if (c >= 3 && (data[i * c + 1] !== v || data[i * c + 2] !== v)) {
+      throw badMask(path, 'is a colour image; this preset reads palette-index or gray values (use the color preset for colour masks)');
+    }
+    samples[i] = v;
+  }
+  return { width: info.width, height: info.height, samples };
+}
+
+async function readRgb(path: string, bytes: Buffer): Promise<{ width: number; height: number; rgb: Uint8Array }> {
+  try {
+    // No rotate(): masks are label maps in the image's display geometry, never EXIF-rotated.
+    const { data, info } = await sharp(bytes, { failOn: 'warning' }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  } catch (error) {
+    throw badMask(path, `not a readable mask image (${(error as Error).message})`);
+  }
+}
+
+/** Reads a source mask and maps it through the preset. Unnamed values → `bad_file` listing them. */
+export async function readMaskWithPreset(path: string, preset: Preset): Promise<MaskLabels> {
+  if (preset.read === 'none') throw new Error(`preset ${preset.name} has no masks`);
+  const bytes = await readBytes(path);
+  if (preset.read === 'rgb') {
+    const { width, height, rgb } = await readRgb(path, bytes);
+    return { width, height, labels: mapRgbValues(rgb, preset, path) };
+  }
+  const { width, height, samples } = await readSamples(path, bytes);
+  return { width, height, labels: mapIndexValues(samples, preset, path) };
+}
+
+/** The fixed palette of stored masks: index = class, colour = the class colour. */
+export const MASK_PALETTE: readonly Rgb[] = CLASS_COLORS.map((c) => [c[0], c[1], c[2]] as const);
+
+/** Encodes class labels as the studio's indexed PNG (fixed 8-colour palette). */
+export function encodeIndexedPng(labels: Uint8Array, width: number, height: number): Buffer {
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! >= NUM_CLASSES) throw new RangeError(`label ${labels[i]} at pixel ${i} is not a class 0..${NUM_CLASSES - 1}`);
+  }
+  return encodePng8(labels, width, height, MASK_PALETTE);
+}
+
+/** Writes class labels as an indexed PNG atomically (temp, fsync, rename). */
+export async function writeIndexedPng(path: string, labels: Uint8Array, width: number, height: number): Promise<void> {
+  await writeFileAtomic(path, encodeIndexedPng(labels, width, height));
+}
+
+/** Reads one of the studio's indexed PNG masks (palette index = class), checking every value is a class. */
+export async function readIndexedPng(path: string): Promise<MaskLabels> {
+  const bytes = await readBytes(path);
+  let png;
+  try {
+    png = decodePng8(bytes);
+  } catch (error) {
+    throw badMask(path, (error as Error).message);
+  }
+  for (let i = 0; i < png.samples.length; i++) {
+    if (png.samples[i]! >= NUM_CLASSES) throw badMask(path, `value ${png.samples[i]} is not a class 0..${NUM_CLASSES - 1}`);
+  }
+  return { width: png.width, height: png.height, labels: png.samples };
+}

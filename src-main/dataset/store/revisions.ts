@@ -1,0 +1,167 @@
+// Mask revisions: every save is a new indexed PNG plus a row naming who wrote it. The file is
+// written atomically first (temp, fsync, rename); only then does one transaction add the row and
+// move the image's current revision, so a kill at any moment leaves the previous or the new mask.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ApiError } from '../../api/errors';
+import { NUM_CLASSES } from '../../api/contract/classes';
+import type { ImageStatus, MaskData, MaskRevision } from '../../api/contract/project';
+import { encodeIndexedPng, readIndexedPng } from '../io/mask';
+import { syncDirSync, writeFileAtomic } from '../io/atomic';
+import { now, type ImageRow, type NewImage, type ProjectStore, type RevisionRow } from './store';
+
+export interface SaveOptions {
+  author: string;
+  /** `human`, `model:<runId>` or `import:<preset>`. */
+  kind: string;
+  /** The revision the edit started from; a different current revision is a conflict. */
+  baseRevision?: number | undefined;
+  /** The image's status after the save; by default derived from the kind (see nextStatus). */
+  status?: ImageStatus | undefined;
+}
+
+/** Bit c set when class c occurs in `labels`. */
+export function classBits(labels: Uint8Array): number {
+  let bits = 0;
+  for (let i = 0; i < labels.length; i++) bits |= 1 << labels[i]!;
+  return bits;
+}
+
+function nextStatus(current: ImageStatus, kind: string): ImageStatus {
+  if (kind === 'human') return current === 'unlabeled' || current === 'predicted' ? 'in-progress' : current;
+  if (kind.startsWith('model:')) return current === 'unlabeled' ? 'predicted' : current;
+  return current;
+}
+
+function checkLabels(row: ImageRow, labels: Uint8Array, width: number, height: number): void {
+  if (width !== row.width || height !== row.height) {
+    throw new ApiError({ code: 'invalid_input', field: 'labels', message: `mask is ${width}x${height} but image ${row.name} is ${row.width}x${row.height}` });
+  }
+  if (labels.length !== width * height) {
+    throw new ApiError({ code: 'invalid_input', field: 'labels', message: `mask has ${labels.length} labels, expected ${width}x${height} = ${width * height}` });
+  }
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! >= NUM_CLASSES) throw new ApiError({ code: 'invalid_input', field: 'labels', message: `label ${labels[i]} at pixel ${i} is not a class 0..${NUM_CLASSES - 1}` });
+  }
+}
+
+function revisionFile(imageId: number, revision: number): string {
+  return join('masks', String(imageId), `r${revision}-${randomBytes(4).toString('hex')}.png`);
+}
+
+// Saves of one image in this process run one after another; other processes are caught by the
+// revision re-check inside the transaction.
+const queues = new Map<string, Promise<unknown>>();
+function serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  const settled = run.catch(() => undefined);
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return run;
+}
+
+export function saveMask(store: ProjectStore, imageId: number, labels: Uint8Array, width: number, height: number, options: SaveOptions): Promise<{ row: ImageRow; revision: number }> {
+  return serialize(`${store.dir}#${imageId}`, async () => {
+    const before = store.row(imageId);
+    checkLabels(before, labels, width, height);
+    const conflict = (current: number): ApiError =>
+      new ApiError({ code: 'conflict', message: `image ${before.name}: the mask is at revision ${current}, the edit started from ${options.baseRevision}; reload it and redo the edit` });
+    if (options.baseRevision !== undefined && options.baseRevision !== before.mask_revision) throw conflict(before.mask_revision);
+
+    const file = revisionFile(imageId, before.mask_revision + 1);
+    await writeFileAtomic(store.path(file), encodeIndexedPng(labels, width, height));
+    const bits = classBits(labels);
+    try {
+      const revision = store.db.transaction(() => {
+        const current = store.row(imageId);
+        if (options.baseRevision !== undefined && current.mask_revision !== options.baseRevision) throw conflict(current.mask_revision);
+        const rev = current.mask_revision + 1;
+        const time = now();
+        store.db
+          .prepare('INSERT INTO mask_revisions (image_id, revision, file, author, kind, classes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(imageId, rev, file, options.author, options.kind, bits, time);
+        store.db
+          .prepare('UPDATE images SET mask_revision = ?, classes = ?, status = ?, updated_at = ? WHERE id = ?')
+          .run(rev, bits, options.status ?? nextStatus(current.status, options.kind), time, imageId);
+        return rev;
+      }).immediate();
+      return { row: store.row(imageId), revision };
+    } catch (error) {
+      await rm(store.path(file), { force: true });
+      throw error;
+    }
+  });
+}
+
+export function listRevisions(store: ProjectStore, imageId: number): MaskRevision[] {
+  store.row(imageId);
+  const rows = store.db.prepare('SELECT * FROM mask_revisions WHERE image_id = ? ORDER BY revision').all(imageId) as RevisionRow[];
+  return rows.map((r) => ({ revision: r.revision, author: r.author, kind: r.kind, createdAt: r.created_at }));
+}
+
+export function revisionRow(store: ProjectStore, imageId: number, revision: number): RevisionRow | null {
+  return (store.db.prepare('SELECT * FROM mask_revisions WHERE image_id = ? AND revision = ?').get(imageId, revision) as RevisionRow | undefined) ?? null;
+}
+
+/** The current mask (or `revision`); an image without a mask reads as all background, revision 0. */
+export async function readMask(store: ProjectStore, imageId: number, revision?: number): Promise<MaskData> {
+  const row = store.row(imageId);
+  const wanted = revision ?? row.mask_revision;
+  if (wanted === 0) return { imageId, width: row.width, height: row.height, labels: new Uint8Array(row.width * row.height), revision: 0 };
+  const rev = revisionRow(store, imageId, wanted);
+  if (!rev) throw new ApiError({ code: 'not_found', message: `image ${row.name} has no mask revision ${wanted} (latest is ${row.mask_revision})` });
+  const mask = await readIndexedPng(store.path(rev.file));
+  if (mask.width !== row.width || mask.height !== row.height) {
+    throw new ApiError({ code: 'bad_file', file: store.path(rev.file), message: `${store.path(rev.file)}: mask is ${mask.width}x${mask.height}, image ${row.name} is ${row.width}x${row.height}` });
+  }
+  return { imageId, width: mask.width, height: mask.height, labels: mask.labels, revision: wanted };
+}
+
+export interface StagedMask {
+  /** A fully written, fsynced file outside the image folders, moved into place on commit. */
+  stagedPath: string;
+  classes: number;
+  author: string;
+  kind: string;
+}
+
+/** Folder for files written before their image has an id. */
+export function stagingDir(store: ProjectStore): string {
+  return join(store.dir, 'masks', '.staging');
+}
+
+/**
+ * Adds an image, and its first mask when given, in one transaction: nothing of it is visible
+ * unless all of it is. The staged mask is renamed under masks/<id>/ inside the transaction.
+ */
+export function commitNewImage(store: ProjectStore, image: NewImage, mask: StagedMask | null): ImageRow {
+  let moved: string | null = null;
+  try {
+    return store.db.transaction(() => {
+      const row = store.insertImage(image);
+      if (!mask) return row;
+      const file = revisionFile(row.id, 1);
+      const target = store.path(file);
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(mask.stagedPath, target);
+      moved = target;
+      // The rename must be durable before the row that points at it commits.
+      syncDirSync(dirname(target));
+      const time = now();
+      store.db
+        .prepare('INSERT INTO mask_revisions (image_id, revision, file, author, kind, classes, created_at) VALUES (?, 1, ?, ?, ?, ?, ?)')
+        .run(row.id, file, mask.author, mask.kind, mask.classes, time);
+      store.db.prepare('UPDATE images SET mask_revision = 1, classes = ?, updated_at = ? WHERE id = ?').run(mask.classes, time, row.id);
+      return store.row(row.id);
+    }).immediate();
+  } catch (error) {
+    if (moved) rmSync(moved, { force: true });
+    if (mask) rmSync(mask.stagedPath, { force: true });
+    throw error;
+  }
+}

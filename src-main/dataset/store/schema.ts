@@ -1,0 +1,73 @@
+// The project database schema as an ordered list of migrations; PRAGMA user_version records how
+// many have run. Append a migration, never edit one that has shipped.
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    -- Unique regardless of case: images/<name>.<ext> must not collide on macOS or Windows.
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    -- Relative to the project folder when copied, absolute when linked.
+    file TEXT NOT NULL,
+    linked INTEGER NOT NULL DEFAULT 0,
+    -- EXIF orientation still to apply when reading file (1 = none; copies are stored upright).
+    orientation INTEGER NOT NULL DEFAULT 1,
+    format TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'unlabeled'
+      CHECK (status IN ('unlabeled', 'predicted', 'in-progress', 'done', 'reviewed')),
+    split TEXT NOT NULL DEFAULT 'unassigned' CHECK (split IN ('train', 'val', 'test', 'unassigned')),
+    -- Set by the user (e.g. --split-file): automatic assignment never moves it.
+    split_fixed INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL,
+    in_training INTEGER NOT NULL DEFAULT 0,
+    mask_revision INTEGER NOT NULL DEFAULT 0,
+    -- Bit c set when the current mask contains class c: what split stratification reads.
+    classes INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX images_status ON images(status);
+  CREATE INDEX images_split ON images(split);
+  CREATE TABLE mask_revisions (
+    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    revision INTEGER NOT NULL,
+    -- Relative to the project folder.
+    file TEXT NOT NULL,
+    author TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    classes INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (image_id, revision)
+  ) WITHOUT ROWID;
+  CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    preset TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    imported INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database, file: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`${file}: made by a newer Facet Studio (schema ${current}, this one knows ${SCHEMA_VERSION})`);
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,247 @@
+// One project's database: opening (creating the folder layout), the image index and its queries.
+// Mask revisions live in revisions.ts. Stores are cached per folder so every handler, the import
+// and training share one connection (better-sqlite3 is synchronous; WAL lets other processes read).
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { ApiError } from '../../api/errors';
+import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../api/contract/project';
+import { migrate } from './schema';
+
+export const DB_FILE = 'facet.db';
+export const PROJECT_DIRS = ['images', 'masks', 'thumbs', 'runs'] as const;
+
+export interface ImageRow {
+  id: number;
+  name: string;
+  file: string;
+  linked: number;
+  orientation: number;
+  format: string;
+  width: number;
+  height: number;
+  sha256: string;
+  status: ImageStatus;
+  split: Split;
+  split_fixed: number;
+  source: string;
+  in_training: number;
+  mask_revision: number;
+  classes: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RevisionRow {
+  image_id: number;
+  revision: number;
+  file: string;
+  author: string;
+  kind: string;
+  classes: number;
+  created_at: string;
+}
+
+export type NewImage = Omit<ImageRow, 'id' | 'created_at' | 'updated_at' | 'mask_revision' | 'classes'>;
+
+export interface ImageFilter {
+  status?: ImageStatus | undefined;
+  split?: Split | undefined;
+  search?: string | undefined;
+  offset?: number;
+  limit?: number;
+}
+
+export function now(): string {
+  return new Date().toISOString();
+}
+
+export function toItem(row: ImageRow): ImageItem {
+  return {
+    id: row.id,
+    name: row.name,
+    width: row.width,
+    height: row.height,
+    status: row.status,
+    split: row.split,
+    source: row.source,
+    maskRevision: row.mask_revision,
+    inTraining: row.in_training === 1,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class ProjectStore {
+  readonly dir: string;
+  readonly db: Database.Database;
+
+  private constructor(dir: string, db: Database.Database) {
+    this.dir = dir;
+    this.db = db;
+  }
+
+  /** Opens the project in `dir`; with `create`, makes the folder and its layout first. */
+  static open(dir: string, create: boolean): ProjectStore {
+    const root = resolve(dir);
+    const dbFile = join(root, DB_FILE);
+    if (!existsSync(dbFile)) {
+      if (!create) {
+        throw new ApiError({ code: 'not_found', file: root, message: `${root}: not a Facet project (no ${DB_FILE}); open it with create to make one` });
+      }
+      if (existsSync(root) && !statSync(root).isDirectory()) {
+        throw new ApiError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
+      }
+    }
+    try {
+      for (const sub of PROJECT_DIRS) mkdirSync(join(root, sub), { recursive: true });
+    } catch (error) {
+      throw new ApiError({ code: 'bad_file', file: root, message: `${root}: cannot create the project folders (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+    }
+    const db = new Database(dbFile);
+    try {
+      db.pragma('journal_mode = WAL');
+      // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, dbFile);
+      db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)`).run(now());
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new ProjectStore(root, db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Absolute path of a file the database records (relative ones are inside the project). */
+  path(file: string): string {
+    return isAbsolute(file) ? file : join(this.dir, file);
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** The run id or model folder the project currently predicts with (set by training). */
+  get currentModel(): string | null {
+    return this.getMeta('current_model');
+  }
+
+  set currentModel(value: string | null) {
+    this.setMeta('current_model', value);
+  }
+
+  summary(): ProjectSummary {
+    const byStatus = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
+    const bySplit = Object.fromEntries(SPLITS.map((s) => [s, 0])) as Record<Split, number>;
+    let imageCount = 0;
+    for (const r of this.db.prepare('SELECT status, split, COUNT(*) AS n FROM images GROUP BY status, split').all() as { status: ImageStatus; split: Split; n: number }[]) {
+      byStatus[r.status] += r.n;
+      bySplit[r.split] += r.n;
+      imageCount += r.n;
+    }
+    return { dir: this.dir, name: this.getMeta('name') ?? basename(this.dir), imageCount, byStatus, bySplit, currentModel: this.currentModel };
+  }
+
+  row(id: number): ImageRow {
+    const row = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
+    if (!row) throw new ApiError({ code: 'not_found', message: `image ${id} not found in ${this.dir}` });
+    return row;
+  }
+
+  rowByName(name: string): ImageRow | null {
+    return (this.db.prepare('SELECT * FROM images WHERE name = ?').get(name) as ImageRow | undefined) ?? null;
+  }
+
+  /** Every image row in id order (small projects: thousands of rows, no pixels). */
+  allRows(): ImageRow[] {
+    return this.db.prepare('SELECT * FROM images ORDER BY id').all() as ImageRow[];
+  }
+
+  list(filter: ImageFilter): { total: number; items: ImageItem[] } {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.split) {
+      where.push('split = ?');
+      params.push(filter.split);
+    }
+    if (filter.search) {
+      where.push("name LIKE ? ESCAPE '\\'");
+      params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM images ${clause} ORDER BY name LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as ImageRow[];
+    return { total, items: rows.map(toItem) };
+  }
+
+  insertImage(image: NewImage): ImageRow {
+    const time = now();
+    const info = this.db
+      .prepare(
+        `INSERT INTO images (name, file, linked, orientation, format, width, height, sha256, status, split, split_fixed, source, in_training, created_at, updated_at)
+         VALUES (@name, @file, @linked, @orientation, @format, @width, @height, @sha256, @status, @split, @split_fixed, @source, @in_training, @time, @time)`,
+      )
+      .run({ ...image, time });
+    return this.row(Number(info.lastInsertRowid));
+  }
+
+  setStatus(id: number, status: ImageStatus): ImageRow {
+    this.row(id);
+    this.db.prepare('UPDATE images SET status = ?, updated_at = ? WHERE id = ?').run(status, now(), id);
+    return this.row(id);
+  }
+
+  setTraining(id: number, inTraining: boolean): ImageRow {
+    this.row(id);
+    this.db.prepare('UPDATE images SET in_training = ?, updated_at = ? WHERE id = ?').run(inTraining ? 1 : 0, now(), id);
+    return this.row(id);
+  }
+
+  setSplits(assignments: Iterable<[number, Split]>, fixed: boolean): void {
+    const update = this.db.prepare('UPDATE images SET split = ?, split_fixed = ?, updated_at = ? WHERE id = ?');
+    const time = now();
+    this.db.transaction(() => {
+      for (const [id, split] of assignments) update.run(split, fixed ? 1 : 0, time, id);
+    })();
+  }
+}
+
+const cache = new Map<string, ProjectStore>();
+
+/** The cached store of `dir` (opening it on first use). */
+export function openStore(dir: string, options: { create?: boolean } = {}): ProjectStore {
+  const root = resolve(dir);
+  const cached = cache.get(root);
+  if (cached?.db.open) return cached;
+  const store = ProjectStore.open(root, options.create ?? false);
+  cache.set(root, store);
+  return store;
+}
+
+export function closeStore(dir: string): void {
+  const root = resolve(dir);
+  cache.get(root)?.close();
+  cache.delete(root);
+}
+
+export function closeAllStores(): void {
+  for (const store of cache.values()) store.close();
+  cache.clear();
+}

@@ -1,0 +1,40 @@
+// What the engine reports about the backend it started on, and what callers may ask for.
+
+/** TensorFlow.js backend names (`tensorflow` is what tfjs-node and tfjs-node-gpu register). */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** The rungs of the backend ladder, fastest first. */
+export type LadderStep = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export const ladder: readonly LadderStep[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+
+export interface EngineOptions {
+  /** Force one rung (or a backend name: `tensorflow` means tfjs-node-gpu, else tfjs-node). */
+  backend?: LadderStep | BackendName;
+  /** XNNPACK threads for wasm; default: the machine's cores (at most 4). 1 = single-threaded build. */
+  threads?: number;
+}
+
+/** Why a rung faster than the one in use is not in use. */
+export interface SkippedBackend {
+  step: LadderStep;
+  reason: string;
+}
+
+export interface EngineInfo {
+  backend: BackendName;
+  /** The rung in use. */
+  step: LadderStep;
+  tfjsVersion: string;
+  /** Version of the package providing the backend (tfjs-node(-gpu), tfjs-backend-wasm or tfjs-core). */
+  version: string;
+  /** Whether the wasm SIMD build runs (null: not a wasm backend). */
+  simd: boolean | null;
+  /** Compute threads the backend uses (wasm: XNNPACK pool size; native: TF's own pool, reported as cores). */
+  threads: number;
+  /** True when a `--backend` flag or setting chose the backend. */
+  forced: boolean;
+  /** For each rung above the one in use: why it is not in use. */
+  skipped: SkippedBackend[];
+  /** Kernels Facet registered because the backend lacked them (wasm training kernels). */
+  addedKernels: string[];
+}

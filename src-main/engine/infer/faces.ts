@@ -1,0 +1,132 @@
+// Face detection with the SSD MobileNet v1 detector that ships inside the `@vladmandic/face-api`
+// package: weights are read from its `model/` folder in node_modules, never fetched. Its
+// `node-wasm` build runs on the same @tensorflow/tfjs 4.22 core and wasm backend as the engine.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
+import { initEngine } from '../backend/index';
+import { tf } from '../tf';
+import type { FaceBox, FaceDetector } from '../../segment/types';
+
+const require = createRequire(import.meta.url);
+
+export interface FaceDetectorOptions {
+  /** Detector score threshold, 0..1. */
+  minConfidence?: number;
+  maxFaces?: number;
+  /**
+   * Photos are scaled down to this longest side before detection (the detector itself works at
+   * 512x512): large photos cost no more to scan.
+   */
+  detectSide?: number;
+  /**
+   * Photos larger than 1.5 tiles are also scanned in overlapping tiles of this side, so faces
+   * too small for the whole-photo pass are found.
+   */
+  tileSide?: number;
+}
+
+/** The folder of detector weights inside the installed package. */
+export function faceModelDir(): string {
+  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+}
+
+let loaded: Promise<typeof FaceApi> | null = null;
+
+function loadFaceApi(): Promise<typeof FaceApi> {
+  loaded ??= (async () => {
+    await initEngine();
+    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
+    await faceapi.nets.ssdMobilenetv1.loadFromDisk(faceModelDir());
+    return faceapi;
+  })();
+  return loaded;
+}
+
+/** Overlapping square tiles covering a `width`x`height` photo. */
+export function tilesOf(width: number, height: number, side: number, overlap: number): { x: number; y: number; w: number; h: number }[] {
+  const step = Math.max(1, Math.floor(side * (1 - overlap)));
+  const starts = (length: number): number[] => {
+    if (length <= side) return [0];
+    const out: number[] = [];
+    for (let p = 0; p + side < length; p += step) out.push(p);
+    out.push(length - side);
+    return out;
+  };
+  return starts(height).flatMap((y) => starts(width).map((x) => ({ x, y, w: Math.min(side, width), h: Math.min(side, height) })));
+}
+
+function iou(a: FaceBox, b: FaceBox): number {
+  const x0 = Math.max(a.x, b.x);
+  const y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.w, b.x + b.w);
+  const y1 = Math.min(a.y + a.h, b.y + b.h);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  return inter / (a.w * a.h + b.w * b.h - inter);
+}
+
+/** Greedy non-maximum suppression across passes; a box mostly inside a kept one is a duplicate too. */
+export function mergeBoxes(boxes: FaceBox[], threshold = 0.4): FaceBox[] {
+  const kept: FaceBox[] = [];
+  for (const box of [...boxes].sort((a, b) => b.score - a.score)) {
+    const inside = (k: FaceBox): number => {
+      const x0 = Math.max(k.x, box.x);
+      const y0 = Math.max(k.y, box.y);
+      const inter = Math.max(0, Math.min(k.x + k.w, box.x + box.w) - x0) * Math.max(0, Math.min(k.y + k.h, box.y + box.h) - y0);
+      return inter / Math.min(k.w * k.h, box.w * box.h);
+    };
+    if (kept.every((k) => iou(k, box) < threshold && inside(k) < 0.7)) kept.push(box);
+  }
+  return kept;
+}
+
+export async function createFaceDetector(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
+  const faceapi = await loadFaceApi();
+  const minConfidence = options.minConfidence ?? 0.5;
+  const maxResults = options.maxFaces ?? 50;
+  const detectSide = options.detectSide ?? 1024;
+  const tileSide = options.tileSide ?? 1024;
+
+  /** Faces in a region of the photo, scaled to at most `side` px before the detector sees it. */
+  async function detectIn(photo: { data: Uint8Array; width: number; height: number }, region: { x: number; y: number; w: number; h: number }, side: number): Promise<FaceBox[]> {
+    const scale = Math.min(1, side / Math.max(region.w, region.h));
+    const width = Math.max(1, Math.round(region.w * scale));
+    const height = Math.max(1, Math.round(region.h * scale));
+    const whole = region.x === 0 && region.y === 0 && region.w === photo.width && region.h === photo.height;
+    let data = photo.data;
+    if (!whole || scale < 1) {
+      const buffer = await sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 3 } })
+        .extract({ left: region.x, top: region.y, width: region.w, height: region.h })
+        .resize(width, height, { fit: 'fill' })
+        .raw()
+        .toBuffer();
+      data = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    }
+    const input = tf.tensor3d(data, [height, width, 3], 'int32');
+    try {
+      const found = await faceapi.detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, new faceapi.SsdMobilenetv1Options({ minConfidence, maxResults }));
+      const sx = region.w / width;
+      const sy = region.h / height;
+      return found.map((d): FaceBox => ({ x: region.x + d.box.x * sx, y: region.y + d.box.y * sy, w: d.box.width * sx, h: d.box.height * sy, score: d.score }));
+    } finally {
+      input.dispose();
+    }
+  }
+
+  return {
+    async detect(photo) {
+      const all = { x: 0, y: 0, w: photo.width, h: photo.height };
+      const boxes = await detectIn(photo, all, detectSide);
+      // The detector sees 512x512: on a large photo, small faces vanish in the whole-photo pass,
+      // so overlapping tiles look again at a finer scale.
+      if (Math.max(photo.width, photo.height) > tileSide * 1.5) {
+        for (const tile of tilesOf(photo.width, photo.height, tileSide, 0.25)) boxes.push(...(await detectIn(photo, tile, tileSide)));
+      }
+      return mergeBoxes(boxes).slice(0, maxResults);
+    },
+    dispose() {
+      // The detector's weights are shared by every detector of this process and kept loaded.
+    },
+  };
+}

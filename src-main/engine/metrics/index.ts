@@ -1,0 +1,3 @@
+export { ConfusionMatrix } from './confusion';
+export { metricsFromConfusion } from './report';
+export { predictedLabels } from './labels';

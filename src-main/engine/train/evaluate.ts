@@ -1,0 +1,65 @@
+// Evaluation of a model over a whole split: the loss (mean over batches, weighted by batch size),
+// metrics from the confusion matrix accumulated over every pixel, and per image its face-part F1
+// and mean predicted entropy (for "worst first" and "most uncertain first" in the GUI).
+import type { MetricsReport, PerImageResult } from '../../api/contract/training';
+import type { BatchLoader } from '../../dataset/loader';
+import type { SegLoss } from '../losses/index';
+import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
+import { tf } from '../tf';
+
+export interface EvaluationResult {
+  metrics: MetricsReport;
+  loss: number | null;
+  perImage: PerImageResult[];
+  images: number;
+}
+
+export interface EvaluateOptions {
+  classNames: readonly string[];
+  loss?: SegLoss | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export async function evaluate(model: tf.LayersModel, loader: BatchLoader, options: EvaluateOptions): Promise<EvaluationResult> {
+  const k = options.classNames.length;
+  const total = new ConfusionMatrix(k);
+  const perImage: PerImageResult[] = [];
+  let lossSum = 0;
+  let seen = 0;
+  for await (const batch of loader.batches(0)) {
+    if (options.signal?.aborted) throw new Error('evaluation cancelled');
+    const { size, n } = batch;
+    const x = tf.tensor4d(batch.x, [n, size, size, 3]);
+    const y = tf.tensor3d(batch.y, [n, size, size], 'int32');
+    const [labelsT, entropyT, lossT] = tf.tidy(() => {
+      const probs = model.predict(x) as tf.Tensor;
+      const entropy = tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1)), [1, 2]);
+      const lossValue = options.loss ? options.loss(probs, y) : tf.scalar(0);
+      return [tf.argMax(probs, -1), entropy, lossValue];
+    });
+    x.dispose();
+    y.dispose();
+    const predicted = (await labelsT.data()) as Int32Array;
+    const entropy = (await entropyT.data()) as Float32Array;
+    lossSum += (await lossT.data())[0]! * n;
+    tf.dispose([labelsT, entropyT, lossT]);
+    const pixels = size * size;
+    for (let i = 0; i < n; i++) {
+      const truth = batch.y.subarray(i * pixels, (i + 1) * pixels);
+      const pred = predicted.subarray(i * pixels, (i + 1) * pixels);
+      const one = new ConfusionMatrix(k).add(truth, pred);
+      total.merge(one);
+      const item = batch.items[i]!;
+      perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]! });
+    }
+    seen += n;
+    options.onProgress?.(seen, loader.items.length);
+  }
+  return {
+    metrics: metricsFromConfusion(total, options.classNames),
+    loss: options.loss && seen > 0 ? lossSum / seen : null,
+    perImage,
+    images: seen,
+  };
+}

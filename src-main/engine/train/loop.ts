@@ -1,0 +1,242 @@
+// A training run as a plain async function with callbacks (the engine worker's job wraps it; the
+// CLI calls it directly). Per epoch: seeded batches → steps (per-batch event) → validation →
+// schedule/early stop → best checkpoint (val mean IoU) → last checkpoint carrying the optimizer
+// and schedule state and the history → history files (per-epoch event). A stop request ends the
+// run after the current batch; resuming restarts the interrupted epoch from the last checkpoint,
+// so a resumed run produces the same history as an uninterrupted one (same seed, same backend).
+import { CLASS_NAMES, NUM_CLASSES } from '../../api/contract/classes';
+import type { EpochRecord, RunBatchEvent, RunConfig, RunEpochEvent, RunSummary } from '../../api/contract/training';
+import { BatchLoader, openDataSource, SampleCache, RGB_MEAN, RGB_STD } from '../../dataset/loader';
+import { loadModelDir, readExtra, saveModelDir, type ModelMeta } from '../infer/model-dir';
+import { makeLoss } from '../losses/index';
+import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
+import { buildModel } from '../models/registry';
+import { tf } from '../tf';
+import { evaluate } from './evaluate';
+import { evaluateSaved } from './eval-run';
+import { makeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type OptimizerState } from './optimizer';
+import { RunFolder } from './run-folder';
+import { afterEpoch, initialSchedule, lrForEpoch, type ScheduleState } from './schedule';
+import { trainableVariables, trainStep } from './step';
+
+export interface TrainCallbacks {
+  onBatch?(event: RunBatchEvent): void;
+  onEpoch?(event: RunEpochEvent): void;
+  onStatus?(summary: RunSummary): void;
+  log?(message: string): void;
+}
+
+export interface TrainOptions {
+  run: RunFolder;
+  /** Continue from the last checkpoint (else start fresh; the folder must hold only config.json). */
+  resume?: boolean;
+  /** On resume: a new total epoch count. */
+  epochs?: number;
+  signal?: AbortSignal;
+  backend: string;
+  callbacks?: TrainCallbacks;
+}
+
+const STATE_FILE = 'train-state.json';
+const OPT_FILE = 'optimizer.bin';
+
+interface TrainState {
+  epoch: number;
+  schedule: ScheduleState;
+  best: RunSummary['best'];
+  seconds: number;
+  history: EpochRecord[];
+  optimizer: OptimizerState['specs'];
+}
+
+function meta(config: RunConfig, runId: string, epoch: number): ModelMeta {
+  return {
+    format: 'facet-model/1',
+    model: config.model,
+    modelOptions: config.modelOptions,
+    inputSize: config.inputSize,
+    numClasses: NUM_CLASSES,
+    classNames: [...CLASS_NAMES],
+    normalization: { mean: [...RGB_MEAN], std: [...RGB_STD] },
+    runId,
+    epoch,
+    savedAt: new Date().toISOString(),
+  };
+}
+
+async function readState(run: RunFolder): Promise<{ state: TrainState; optimizer: OptimizerState } | null> {
+  const stateBytes = await readExtra(run.lastDir, STATE_FILE).catch(() => null);
+  if (!stateBytes) return null;
+  const state = JSON.parse(new TextDecoder().decode(stateBytes)) as TrainState;
+  const data = (await readExtra(run.lastDir, OPT_FILE)) ?? new Uint8Array(0);
+  return { state, optimizer: { specs: state.optimizer, data } };
+}
+
+export async function runTraining(options: TrainOptions): Promise<RunSummary> {
+  const { run, signal, callbacks = {} } = options;
+  let config = await run.readConfig();
+  if (options.epochs !== undefined && options.epochs !== config.epochs) {
+    config = { ...config, epochs: options.epochs };
+    await run.writeConfig(config);
+  }
+  const previous = await run.readSummary();
+  const createdAt = previous?.createdAt ?? new Date().toISOString();
+  const summary: RunSummary = {
+    id: run.id,
+    dir: run.dir,
+    status: 'running',
+    model: config.model,
+    inputSize: config.inputSize,
+    epochsPlanned: config.epochs,
+    epochsDone: 0,
+    best: null,
+    createdAt,
+    updatedAt: createdAt,
+    seconds: 0,
+    backend: options.backend,
+    error: null,
+  };
+  const publish = async (): Promise<void> => {
+    summary.updatedAt = new Date().toISOString();
+    await run.writeSummary(summary);
+    callbacks.onStatus?.({ ...summary });
+  };
+
+  let model: tf.LayersModel | null = null;
+  let optimizer: tf.Optimizer | null = null;
+  try {
+    const data = await openDataSource(config.data);
+    callbacks.log?.(`data: ${data.describe}: ${data.train.length} train, ${data.val.length} val`);
+    if (data.train.length === 0) throw new Error(`no labelled training images in ${data.describe}`);
+    const cache = new SampleCache(config.inputSize);
+    const trainLoader = new BatchLoader(data.train, { size: config.inputSize, batchSize: config.batchSize, seed: config.seed, augment: config.augment, maxBatches: config.stepsPerEpoch }, cache);
+    const valLoader = data.val.length ? new BatchLoader(data.val, { size: config.inputSize, batchSize: config.batchSize, seed: config.seed, augment: null }, cache) : null;
+    const loss = makeLoss(config.loss, NUM_CLASSES);
+
+    // Model, optimizer and schedule: fresh, or exactly as the last checkpoint left them.
+    let schedule = initialSchedule(config);
+    let history: EpochRecord[] = [];
+    let startEpoch = 1;
+    optimizer = makeOptimizer(config);
+    const saved = options.resume ? await readState(run) : null;
+    if (saved) {
+      model = (await loadModelDir(run.lastDir)).model;
+      await restoreOptimizerState(optimizer, saved.optimizer);
+      schedule = saved.state.schedule;
+      history = saved.state.history;
+      summary.best = saved.state.best;
+      summary.seconds = saved.state.seconds;
+      startEpoch = saved.state.epoch + 1;
+      callbacks.log?.(`resuming ${run.id} at epoch ${startEpoch}`);
+    } else {
+      model = buildModel(config.model, { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions });
+    }
+    summary.epochsDone = history.length;
+    await run.writeHistory(history);
+    await publish();
+
+    const variables = trainableVariables(model);
+    const batchSeconds: number[] = [];
+    for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
+      const lr = lrForEpoch(config, schedule, epoch);
+      setLearningRate(optimizer, lr);
+      const batches = await trainLoader.batchCount(epoch);
+      const trainConfusion = new ConfusionMatrix(NUM_CLASSES);
+      const started = performance.now();
+      let lossSum = 0;
+      let seen = 0;
+      let b = 0;
+      for await (const batch of trainLoader.batches(epoch)) {
+        if (signal?.aborted) break;
+        const t0 = performance.now();
+        const x = tf.tensor4d(batch.x, [batch.n, batch.size, batch.size, 3]);
+        const y = tf.tensor3d(batch.y, [batch.n, batch.size, batch.size], 'int32');
+        const step = await trainStep(model, optimizer, loss, x, y, variables).finally(() => tf.dispose([x, y]));
+        if (!Number.isFinite(step.loss)) throw new Error(`training diverged: loss is ${step.loss} at epoch ${epoch}, batch ${b + 1} (try a lower --lr)`);
+        const batchConfusion = new ConfusionMatrix(NUM_CLASSES).add(batch.y, step.predicted);
+        trainConfusion.merge(batchConfusion);
+        lossSum += step.loss * batch.n;
+        seen += batch.n;
+        b++;
+        const dt = (performance.now() - t0) / 1000;
+        batchSeconds.push(dt);
+        if (batchSeconds.length > 20) batchSeconds.shift();
+        const perBatch = batchSeconds.reduce((a, c) => a + c, 0) / batchSeconds.length;
+        const batchMetrics = metricsFromConfusion(batchConfusion, CLASS_NAMES);
+        callbacks.onBatch?.({
+          runId: run.id,
+          epoch,
+          batch: b,
+          batches,
+          loss: step.loss,
+          meanF1Face: batchMetrics.meanF1Face,
+          meanIoUFace: batchMetrics.meanIoUFace,
+          lr,
+          imagesPerSecond: batch.n / dt,
+          etaSeconds: perBatch * ((batches - b) + (config.epochs - epoch) * batches),
+        });
+      }
+      if (signal?.aborted) {
+        callbacks.log?.(`stopped during epoch ${epoch}; the last checkpoint is epoch ${epoch - 1}`);
+        summary.status = 'stopped';
+        summary.seconds += (performance.now() - started) / 1000;
+        await publish();
+        return { ...summary };
+      }
+
+      const val = valLoader ? await evaluate(model, valLoader, { classNames: CLASS_NAMES, loss, signal }) : null;
+      const seconds = (performance.now() - started) / 1000;
+      const record: EpochRecord = {
+        epoch,
+        loss: lossSum / Math.max(1, seen),
+        valLoss: val?.loss ?? null,
+        lr,
+        seconds,
+        train: metricsFromConfusion(trainConfusion, CLASS_NAMES),
+        val: val?.metrics ?? null,
+      };
+      history = [...history, record];
+      summary.seconds += seconds;
+      summary.epochsDone = epoch;
+
+      const score = record.val?.meanIoU ?? record.train.meanIoU;
+      const isBest = summary.best === null || score > summary.best.valMeanIoU;
+      if (isBest) {
+        summary.best = { epoch, valMeanIoU: score, valMeanF1Face: record.val?.meanF1Face ?? record.train.meanF1Face };
+        await saveModelDir(model, run.bestDir, meta(config, run.id, epoch));
+      }
+      const next = afterEpoch(config, schedule, record.valLoss ?? record.loss);
+      schedule = next.state;
+      const optState = await saveOptimizerState(optimizer);
+      const state: TrainState = { epoch, schedule, best: summary.best, seconds: summary.seconds, history, optimizer: optState.specs };
+      await saveModelDir(model, run.lastDir, meta(config, run.id, epoch), {
+        [STATE_FILE]: new TextEncoder().encode(JSON.stringify(state)),
+        [OPT_FILE]: optState.data,
+      });
+      await run.writeHistory(history);
+      const perEpoch = summary.seconds / Math.max(1, history.length);
+      callbacks.onEpoch?.({ runId: run.id, record, isBest, etaSeconds: perEpoch * (config.epochs - epoch) });
+      if (next.stop) {
+        callbacks.log?.(`early stop at epoch ${epoch}: val loss has not improved for ${config.earlyStopPatience} epochs`);
+        break;
+      }
+      await publish();
+    }
+
+    // The run's verdict: its best checkpoint evaluated afresh on the validation split.
+    if (valLoader && summary.best) {
+      await run.writeEval(await evaluateSaved({ model: run.dir, checkpoint: 'best', data: config.data, split: 'val', batchSize: config.batchSize, backend: options.backend }));
+    }
+    summary.status = 'finished';
+    await publish();
+    return { ...summary };
+  } catch (error) {
+    summary.status = 'failed';
+    summary.error = error instanceof Error ? error.message : String(error);
+    await publish().catch(() => undefined);
+    throw error;
+  } finally {
+    model?.dispose();
+    optimizer?.dispose();
+  }
+}

@@ -1,0 +1,132 @@
+// The engine benchmark: for a registered model at S×S, batch B, C classes — training images/s
+// (Dice + CE + Jaccard loss, SGD), inference images/s, peak RSS — on the backend in use, and
+// optionally one training step on the `cpu` backend for the speed-up. Runs wherever the engine
+// runs (the bench CLI runs it in the engine worker).
+import { ORIGINAL_LOSS, makeLoss } from '../../losses/index';
+import { countMacs } from '../../models/flops';
+import { buildModel } from '../../models/registry';
+import { tf } from '../../tf';
+
+export interface BenchOptions {
+  model: string;
+  size: number;
+  batch: number;
+  classes: number;
+  /** Timed training steps (after `warmup` untimed ones). */
+  trainSteps: number;
+  inferSteps: number;
+  warmup: number;
+  /** Also time one training step on the cpu backend, at `cpuBatch` images. */
+  cpuStep: boolean;
+  cpuBatch: number;
+}
+
+export interface ModelBench {
+  model: string;
+  gflopsPerImage: number;
+  backend: string;
+  size: number;
+  batch: number;
+  classes: number;
+  trainImagesPerSec: number;
+  inferImagesPerSec: number;
+  /** Median wall time of one training step (ms). */
+  trainStepMs: number;
+  inferBatchMs: number;
+  peakRssMb: number;
+  cpu: { batch: number; stepMs: number; imagesPerSec: number; speedup: number } | null;
+}
+
+export type BenchProgress = (message: string) => void;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function randomBatch(batch: number, size: number, classes: number): { x: tf.Tensor4D; y: tf.Tensor3D } {
+  return tf.tidy(() => ({
+    x: tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D,
+    y: tf.randomUniform([batch, size, size], 0, classes, 'int32', 2) as tf.Tensor3D,
+  }));
+}
+
+/** Times `steps` SGD steps after `warmup`; returns each step's milliseconds. */
+async function timeTraining(model: tf.LayersModel, batch: number, size: number, classes: number, warmup: number, steps: number): Promise<number[]> {
+  const loss = makeLoss(ORIGINAL_LOSS, classes);
+  const optimizer = tf.train.sgd(0.1);
+  const { x, y } = randomBatch(batch, size, classes);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < warmup + steps; i++) {
+      const t0 = performance.now();
+      const value = optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor, y), true);
+      await value!.data();
+      value!.dispose();
+      if (i >= warmup) times.push(performance.now() - t0);
+    }
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+  }
+  return times;
+}
+
+async function timeInference(model: tf.LayersModel, batch: number, size: number, warmup: number, steps: number): Promise<number[]> {
+  const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 3);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < warmup + steps; i++) {
+      const t0 = performance.now();
+      const y = model.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+      if (i >= warmup) times.push(performance.now() - t0);
+    }
+  } finally {
+    x.dispose();
+  }
+  return times;
+}
+
+export async function benchModel(o: BenchOptions, progress: BenchProgress = () => {}): Promise<ModelBench> {
+  const backend = tf.getBackend();
+  const model = buildModel(o.model, { inputSize: o.size, numClasses: o.classes, seed: 1 });
+  try {
+    const gflops = (2 * countMacs(model)) / 1e9;
+    progress(`${o.model}: ${gflops.toFixed(2)} GFLOPs/img, training on ${backend}`);
+    const train = await timeTraining(model, o.batch, o.size, o.classes, o.warmup, o.trainSteps);
+    progress(`${o.model}: training step ${median(train).toFixed(0)} ms; inference`);
+    const infer = await timeInference(model, o.batch, o.size, o.warmup, o.inferSteps);
+    const trainStepMs = median(train);
+    const inferBatchMs = median(infer);
+    let cpu: ModelBench['cpu'] = null;
+    if (o.cpuStep && backend !== 'cpu') {
+      progress(`${o.model}: one training step on the cpu backend at batch ${o.cpuBatch} (slow)`);
+      await tf.setBackend('cpu');
+      try {
+        const [ms] = await timeTraining(model, o.cpuBatch, o.size, o.classes, 0, 1);
+        const cpuRate = (o.cpuBatch * 1000) / ms!;
+        cpu = { batch: o.cpuBatch, stepMs: ms!, imagesPerSec: cpuRate, speedup: (o.batch * 1000) / trainStepMs / cpuRate };
+      } finally {
+        await tf.setBackend(backend);
+      }
+    }
+    return {
+      model: o.model,
+      gflopsPerImage: gflops,
+      backend,
+      size: o.size,
+      batch: o.batch,
+      classes: o.classes,
+      trainImagesPerSec: (o.batch * 1000) / trainStepMs,
+      inferImagesPerSec: (o.batch * 1000) / inferBatchMs,
+      trainStepMs,
+      inferBatchMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      cpu,
+    };
+  } finally {
+    model.dispose();
+  }
+}

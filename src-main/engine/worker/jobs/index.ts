@@ -1,0 +1,6 @@
+// The jobs the engine worker can run. To add one (e.g. train/eval/predict), write it as a file
+// in this folder with `defineJob` and add it to this list — one line.
+import type { JobDefinition } from '../protocol';
+import { benchJob, computeJob, infoJob } from './builtin';
+
+export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [infoJob, computeJob, benchJob];

@@ -1,0 +1,183 @@
+// Segments every photo of a folder tree into an output folder: masks mirroring the subfolders,
+// optional overlays under `overlays/`, and summary.csv. Resumable: a photo whose mask, overlay
+// (when asked) and summary row exist is skipped unless `force`. A photo that fails is reported
+// and skipped; the batch goes on. Nothing is ever written inside the input folder.
+import { access, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { decodePhoto, type Photo } from './decode';
+import { writeOverlayJpeg } from './overlay';
+import { writeMaskPng } from './png';
+import { segmentPhoto } from './segment-photo';
+import { classFractions, readSummary, writeSummary, type SummaryRow } from './summary';
+import type { FaceDetector, ProbabilityModel } from './types';
+import { walkPhotos, type PhotoEntry } from './walk';
+
+export const SUMMARY_FILE = 'summary.csv';
+export const OVERLAY_DIR = 'overlays';
+
+export interface SegmentFolderOptions {
+  inDir: string;
+  outDir: string;
+  model: ProbabilityModel;
+  /** Face mode when given. */
+  detector?: FaceDetector | null;
+  overlay?: boolean;
+  force?: boolean;
+  /** Stops after the photo in progress; the summary is written. */
+  signal?: AbortSignal;
+  /** Called once before the first photo, with the photo count. */
+  onStart?(total: number): void;
+  onProgress?(progress: SegmentProgress): void;
+}
+
+export interface SegmentProgress {
+  done: number;
+  total: number;
+  file: string;
+  outcome: 'segmented' | 'skipped' | 'failed';
+  error?: string;
+  seconds: number;
+}
+
+export interface SegmentReport {
+  inDir: string;
+  outDir: string;
+  total: number;
+  segmented: number;
+  skipped: number;
+  failed: { file: string; error: string }[];
+  /** Non-photo files of the input folder (by extension), relative paths. */
+  ignored: string[];
+  cancelled: boolean;
+  seconds: number;
+  summaryPath: string;
+}
+
+export class SegmentSetupError extends Error {}
+
+function inside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+export function overlayPathOf(entry: PhotoEntry): string {
+  return `${OVERLAY_DIR}/${entry.mask.replace(/\.png$/, '.jpg')}`;
+}
+
+export async function checkFolders(inDir: string, outDir: string): Promise<{ inDir: string; outDir: string }> {
+  const input = resolve(inDir);
+  const output = resolve(outDir);
+  const info = await stat(input).catch(() => null);
+  if (!info) throw new SegmentSetupError(`input folder not found: ${input}`);
+  if (!info.isDirectory()) throw new SegmentSetupError(`input is not a folder: ${input}`);
+  // The input folder is never modified: refuse an output folder that overlaps it either way.
+  if (inside(output, input)) throw new SegmentSetupError(`the output folder ${output} must not be inside the input folder ${input}`);
+  if (inside(input, output)) throw new SegmentSetupError(`the input folder ${input} must not be inside the output folder ${output}`);
+  return { inDir: input, outDir: output };
+}
+
+async function isFinished(entry: PhotoEntry, row: SummaryRow | undefined, outDir: string, overlay: boolean): Promise<boolean> {
+  if (!row || row.status !== 'ok' || row.mask !== entry.mask) return false;
+  if (!(await exists(join(outDir, entry.mask)))) return false;
+  return !overlay || (await exists(join(outDir, overlayPathOf(entry))));
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+}
+
+export async function segmentFolder(options: SegmentFolderOptions): Promise<SegmentReport> {
+  const started = performance.now();
+  const { inDir, outDir } = await checkFolders(options.inDir, options.outDir);
+  const overlay = options.overlay ?? false;
+  const summaryPath = join(outDir, SUMMARY_FILE);
+  const { photos, ignored } = await walkPhotos(inDir);
+  const previous = options.force ? new Map<string, SummaryRow>() : await readSummary(summaryPath);
+  // Rows in input order; photos no longer in the input folder drop out of the summary.
+  const rows = new Map<string, SummaryRow>();
+  const report: SegmentReport = { inDir, outDir, total: photos.length, segmented: 0, skipped: 0, failed: [], ignored, cancelled: false, seconds: 0, summaryPath };
+  options.onStart?.(photos.length);
+
+  const todo: PhotoEntry[] = [];
+  for (const entry of photos) {
+    const row = previous.get(entry.rel);
+    if (!options.force && (await isFinished(entry, row, outDir, overlay))) {
+      rows.set(entry.rel, row!);
+      report.skipped++;
+      options.onProgress?.({ done: report.skipped, total: photos.length, file: entry.rel, outcome: 'skipped', seconds: 0 });
+    }
+    else todo.push(entry);
+  }
+
+  // Decoding the next photo (libvips threads) overlaps with the model on the current one.
+  const decodeSafely = (entry: PhotoEntry): Promise<Photo | Error> => decodePhoto(entry.file).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  let next = todo[0] ? decodeSafely(todo[0]) : null;
+  let lastSummaryWrite = performance.now();
+  for (let i = 0; i < todo.length; i++) {
+    if (options.signal?.aborted) {
+      report.cancelled = true;
+      break;
+    }
+    const entry = todo[i]!;
+    const t0 = performance.now();
+    const decoded = await next!;
+    next = todo[i + 1] ? decodeSafely(todo[i + 1]!) : null;
+    let row: SummaryRow;
+    try {
+      if (decoded instanceof Error) throw decoded;
+      const result = await segmentPhoto(decoded, options.model, options.detector);
+      await writeMaskPng(join(outDir, entry.mask), result.labels, result.width, result.height);
+      if (overlay) await writeOverlayJpeg(join(outDir, overlayPathOf(entry)), decoded, result.labels);
+      row = {
+        file: entry.rel,
+        mask: entry.mask,
+        status: 'ok',
+        width: result.width,
+        height: result.height,
+        faces: result.faces,
+        fractions: classFractions(result.labels, options.model.numClasses),
+        seconds: (performance.now() - t0) / 1000,
+        error: '',
+      };
+      report.segmented++;
+    } catch (error) {
+      const message = errorText(error);
+      // Decode errors already name the file (made relative here); other errors get it prefixed.
+      const text = message.includes(entry.file) ? message.replace(entry.file, entry.rel) : `${entry.rel}: ${message}`;
+      row = { file: entry.rel, mask: '', status: 'error', width: 0, height: 0, faces: 0, fractions: new Array<number>(options.model.numClasses).fill(0), seconds: (performance.now() - t0) / 1000, error: text };
+      report.failed.push({ file: entry.rel, error: text });
+    }
+    rows.set(entry.rel, row);
+    options.onProgress?.({
+      done: report.skipped + report.segmented + report.failed.length,
+      total: photos.length,
+      file: entry.rel,
+      outcome: row.status === 'ok' ? 'segmented' : 'failed',
+      ...(row.status === 'error' ? { error: row.error } : {}),
+      seconds: row.seconds,
+    });
+    // Keep the summary current every few seconds, so an interrupted batch resumes from it.
+    if (performance.now() - lastSummaryWrite > 5000) {
+      await writeSummary(summaryPath, orderedRows(photos, rows));
+      lastSummaryWrite = performance.now();
+    }
+  }
+  await next?.catch(() => undefined);
+  await writeSummary(summaryPath, orderedRows(photos, rows));
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+function orderedRows(photos: PhotoEntry[], rows: Map<string, SummaryRow>): SummaryRow[] {
+  return photos.flatMap((p) => {
+    const row = rows.get(p.rel);
+    return row ? [row] : [];
+  });
+}

@@ -1,0 +1,52 @@
+// Evaluation room: run a model on a split, keep the report, order the images by worst F1 or by
+// model uncertainty (the active-learning queue), and pick one to look at.
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Split } from '@contract/contract/project';
+import type { EvalReport, PerImageResult } from '@contract/contract/training';
+import { useApi } from '../api/use-api';
+
+export type ImageOrder = 'worst-f1' | 'uncertainty';
+
+export const useEvaluationStore = defineStore('evaluation', () => {
+  const model = ref('');
+  const checkpoint = ref<'best' | 'last'>('best');
+  const split = ref<Split>('val');
+  const report = ref<EvalReport | null>(null);
+  const progress = ref<{ done: number; total: number } | null>(null);
+  const running = ref(false);
+  const error = ref<string | null>(null);
+  const order = ref<ImageOrder>('worst-f1');
+  const selected = ref<PerImageResult | null>(null);
+  let subscribed = false;
+
+  const images = computed(() => {
+    const list = report.value?.perImage.slice() ?? [];
+    return order.value === 'worst-f1' ? list.sort((a, b) => a.f1Face - b.f1Face) : list.sort((a, b) => b.meanEntropy - a.meanEntropy);
+  });
+
+  async function run(): Promise<void> {
+    const api = useApi();
+    if (!subscribed) {
+      subscribed = true;
+      api.on('eval.progress', (p) => {
+        if (running.value) progress.value = p;
+      });
+    }
+    running.value = true;
+    error.value = null;
+    progress.value = null;
+    try {
+      report.value = await api.call('eval.run', { model: model.value.trim(), checkpoint: checkpoint.value, split: split.value });
+      selected.value = null;
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e);
+    } finally {
+      running.value = false;
+    }
+  }
+
+  return { model, checkpoint, split, report, progress, running, error, order, selected, images, run };
+});
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useEvaluationStore, import.meta.hot));

@@ -1,0 +1,220 @@
+// The gallery's view of the project: filters, a paged and cached image list (only pages near
+// the viewport are fetched, so 10,000 images cost a few requests), thumbnails with a bounded
+// cache, the selection, and next/previous for the editor.
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { ImageItem, ImageStatus, Split } from '@contract/contract/project';
+import { useApi } from '../api/use-api';
+import { useProjectStore } from './project';
+import { blobUrl } from '../composables/blob-url';
+
+export const PAGE_SIZE = 200;
+const THUMB_SIZE = 160;
+const THUMB_CACHE = 600;
+const THUMB_CONCURRENCY = 4;
+
+export const useGalleryStore = defineStore('gallery', () => {
+  const status = ref<ImageStatus | null>(null);
+  const split = ref<Split | null>(null);
+  const search = ref('');
+  const total = ref(0);
+  const loaded = ref(false);
+  const error = ref<string | null>(null);
+  const pages = shallowRef(new Map<number, ImageItem[]>());
+  const thumbs = shallowRef(new Map<number, string>());
+  const selectedIndex = ref(0);
+  /** Bumped when filters change, so stale responses are dropped. */
+  let generation = 0;
+  const inflight = new Map<number, Promise<void>>();
+
+  const filters = computed(() => ({
+    status: status.value ?? undefined,
+    split: split.value ?? undefined,
+    search: search.value.trim() || undefined,
+  }));
+
+  async function fetchPage(page: number): Promise<void> {
+    const existing = inflight.get(page);
+    if (existing) return existing;
+    const gen = generation;
+    const job = (async () => {
+      try {
+        const res = await useApi().call('images.list', { ...filters.value, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+        if (gen !== generation) return;
+        total.value = res.total;
+        const next = new Map(pages.value);
+        next.set(page, res.items);
+        pages.value = next;
+        loaded.value = true;
+        error.value = null;
+      } catch (e) {
+        if (gen === generation) error.value = e instanceof Error ? e.message : String(e);
+      } finally {
+        inflight.delete(page);
+      }
+    })();
+    inflight.set(page, job);
+    return job;
+  }
+
+  /** Starts over (filters changed or the project changed a lot). */
+  async function reload(): Promise<void> {
+    generation++;
+    inflight.clear();
+    pages.value = new Map();
+    await fetchPage(0);
+    if (selectedIndex.value >= total.value) selectedIndex.value = Math.max(0, total.value - 1);
+  }
+
+  /** Refetches the pages already shown (statuses changed), keeping the scroll position. */
+  async function refreshLoaded(): Promise<void> {
+    const shown = [...pages.value.keys()];
+    await Promise.all(shown.map((p) => fetchPageFresh(p)));
+  }
+
+  async function fetchPageFresh(page: number): Promise<void> {
+    inflight.delete(page);
+    await fetchPage(page);
+  }
+
+  function itemAt(index: number): ImageItem | undefined {
+    return pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  /** Makes sure the items of [start, end) are loaded or loading. */
+  function ensureRange(start: number, end: number): void {
+    const last = Math.min(end, total.value) - 1;
+    for (let p = Math.floor(Math.max(0, start) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) {
+      if (!pages.value.has(p)) void fetchPage(p);
+    }
+  }
+
+  function indexOf(id: number): number {
+    for (const [page, items] of pages.value) {
+      const k = items.findIndex((it) => it.id === id);
+      if (k >= 0) return page * PAGE_SIZE + k;
+    }
+    return -1;
+  }
+
+  /** The image `delta` places from `id` in the filtered order, loading its page if needed. */
+  async function neighbour(id: number, delta: number): Promise<ImageItem | null> {
+    if (!loaded.value) await reload();
+    const at = indexOf(id);
+    if (at < 0) return null;
+    const target = at + delta;
+    if (target < 0 || target >= total.value) return null;
+    const page = Math.floor(target / PAGE_SIZE);
+    if (!pages.value.has(page)) await fetchPage(page);
+    selectedIndex.value = target;
+    return itemAt(target) ?? null;
+  }
+
+  /** Puts an item changed elsewhere (status, training flag) in place. */
+  function updateItem(item: ImageItem): void {
+    for (const [page, items] of pages.value) {
+      const k = items.findIndex((it) => it.id === item.id);
+      if (k < 0) continue;
+      const next = new Map(pages.value);
+      const copy = items.slice();
+      copy[k] = item;
+      next.set(page, copy);
+      pages.value = next;
+      // A new mask revision means a new thumbnail.
+      dropThumb(item.id);
+      return;
+    }
+  }
+
+  // Thumbnails: fetched a few at a time, newest requests first, kept in a bounded cache.
+  let wanted = new Set<number>();
+  const queue: number[] = [];
+  let running = 0;
+
+  function requestThumbs(ids: number[]): void {
+    wanted = new Set(ids);
+    for (const id of ids) if (!thumbs.value.has(id) && !queue.includes(id)) queue.push(id);
+    pump();
+  }
+
+  function pump(): void {
+    while (running < THUMB_CONCURRENCY && queue.length > 0) {
+      const id = queue.shift()!;
+      if (!wanted.has(id) || thumbs.value.has(id)) continue;
+      running++;
+      void useApi()
+        .call('images.thumbnail', { id, size: THUMB_SIZE })
+        .then((res) => {
+          const url = blobUrl(res.bytes, res.mime);
+          const next = new Map(thumbs.value);
+          next.set(id, url);
+          evict(next);
+          thumbs.value = next;
+        })
+        .catch(() => {
+          // A missing thumbnail leaves the placeholder; the image still opens.
+        })
+        .finally(() => {
+          running--;
+          pump();
+        });
+    }
+  }
+
+  function evict(map: Map<number, string>): void {
+    if (map.size <= THUMB_CACHE) return;
+    for (const [id, url] of map) {
+      if (map.size <= THUMB_CACHE) break;
+      if (wanted.has(id)) continue;
+      URL.revokeObjectURL(url);
+      map.delete(id);
+    }
+  }
+
+  function dropThumb(id: number): void {
+    const url = thumbs.value.get(id);
+    if (!url) return;
+    URL.revokeObjectURL(url);
+    const next = new Map(thumbs.value);
+    next.delete(id);
+    thumbs.value = next;
+  }
+
+  watch(filters, () => {
+    selectedIndex.value = 0;
+    void reload();
+  });
+
+  const project = useProjectStore();
+  watch(
+    () => project.changes,
+    () => {
+      const ids = project.changedIds;
+      // null means "anything may have changed" (an import): start over.
+      if (ids === null) return void reload();
+      for (const id of ids) dropThumb(id);
+      void refreshLoaded();
+    },
+  );
+
+  return {
+    status,
+    split,
+    search,
+    total,
+    loaded,
+    error,
+    pages,
+    thumbs,
+    selectedIndex,
+    reload,
+    itemAt,
+    ensureRange,
+    indexOf,
+    neighbour,
+    updateItem,
+    requestThumbs,
+  };
+});
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useGalleryStore, import.meta.hot));
