@@ -1,12 +1,18 @@
 // Electron glue only: the window, its security settings, and the IPC binding of the API.
 // Everything the app does lives behind the router, which `facet serve` exposes too.
 import { app, BrowserWindow, session as electronSession, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { handlers } from './api/handlers/index';
 import { createRouter } from './api/router';
 import { bindIpc } from './api/transports/ipc';
 import { defaultProjectDir } from './project-location';
+
+// better-sqlite3 built for Electron's ABI by `npm start` (scripts/electron-native.mjs); the
+// copy in node_modules stays built for Node so the CLI and tests keep working.
+const electronSqlite = join(import.meta.dirname, '../native/better_sqlite3.node');
+if (existsSync(electronSqlite)) process.env['FACET_SQLITE_BINDING'] ??= electronSqlite;
 
 const CSP = [
   "default-src 'self'",

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../tests/helpers/browser';
 import { startServe } from '../../tests/helpers/server';
+import sharp from 'sharp';
 import { DEFAULT_STYLE, drawFace, writeFace, type FaceStyle } from './synthetic-face';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,6 +24,8 @@ const arg = (name: string): string | undefined => {
 };
 const size = Number(arg('--size') ?? 2048);
 const screens = arg('--screens');
+/** `--gallery N`: also import N tiny photos and measure scrolling the virtualised gallery. */
+const galleryCount = Number(arg('--gallery') ?? 0);
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -98,6 +101,22 @@ try {
   }
   const project = join(dir, 'project');
   await promisify(execFile)(process.execPath, [join(repo, 'bin/facet.js'), 'import', src, '--project', project, '--preset', 'labels8', '--no-progress']);
+  if (galleryCount > 0) {
+    process.stdout.write(`drawing and importing ${galleryCount} tiny photos for the gallery...\n`);
+    const many = join(dir, 'many', 'images');
+    await mkdir(many, { recursive: true });
+    for (let k = 0; k < galleryCount; k++) {
+      const v = (k * 37) % 200;
+      await sharp({ create: { width: 48, height: 48, channels: 3, background: { r: 40 + v, g: 90, b: 240 - v } } })
+        .jpeg()
+        .toFile(join(many, `tiny-${String(k).padStart(5, '0')}.jpg`));
+    }
+    const started = Date.now();
+    await promisify(execFile)(process.execPath, [join(repo, 'bin/facet.js'), 'import', join(dir, 'many'), '--project', project, '--preset', 'images-only', '--no-progress'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    process.stdout.write(`imported in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  }
   const { ensureRendererBuilt } = await import('../../src-main/cli/renderer-build');
   await ensureRendererBuilt({ build: true, force: true });
 
@@ -105,7 +124,7 @@ try {
   const { browser, close } = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.addInitScript('window.__facetEditorPerf = { pendingInput: null, inputToDraw: [], inputToNextFrame: [], work: 0 };');
+    await page.addInitScript('window.__facetEditorPerf = { pendingInput: null, inputToDraw: [], inputToNextFrame: [], work: 0, handlerMs: [] };');
     await page.goto(serve.url);
     await page.getByTestId('room-gallery').waitFor();
 
@@ -144,6 +163,21 @@ try {
       await page.getByTestId('room-gallery').waitFor();
     }
 
+    let galleryFrames: { interval: number[]; work: number[] } | null = null;
+    let galleryCells = 0;
+    if (galleryCount > 0) {
+      // Scroll the whole virtualised gallery with the wheel, top to bottom.
+      await page.locator('[data-testid^=gallery-cell-]').nth(10).waitFor();
+      const grid = (await page.getByTestId('gallery-grid').boundingBox())!;
+      await page.mouse.move(grid.x + grid.width / 2, grid.y + grid.height / 2);
+      await startFrames(page);
+      for (let i = 0; i < 400; i++) {
+        await page.mouse.wheel(0, 400);
+        if (i % 50 === 0) galleryCells = Math.max(galleryCells, await page.locator('[data-testid^=gallery-cell-]').count());
+      }
+      galleryFrames = await stopFrames(page);
+    }
+
     await page.getByTestId('filter-search').fill(`bench-${size}`);
     await page.getByTestId('filter-search').press('Enter');
     await page.getByTestId(/gallery-cell-/).first().waitFor();
@@ -171,6 +205,15 @@ try {
     const brushFrames = await stopFrames(page);
     const latency = await page.evaluate<number[]>('window.__facetEditorPerf.inputToDraw.slice()');
     const toFrame = await page.evaluate<number[]>('window.__facetEditorPerf.inputToNextFrame.slice()');
+    const handler = await page.evaluate<number[]>('window.__facetEditorPerf.handlerMs.slice()');
+
+    // Control: the same kind of pointer traffic without painting or moving the view (fill tool,
+    // hover only), to tell the editor's cost from what the busy machine does to every frame.
+    await page.keyboard.press('f');
+    await startFrames(page);
+    for (let i = 0; i < 300; i++) await page.mouse.move(cx + Math.sin(i / 25) * 300, cy + Math.cos(i / 31) * 200);
+    const controlFrames = await stopFrames(page);
+    await page.keyboard.press('b');
 
     // 2. Pan with the middle button.
     await page.mouse.move(cx, cy);
@@ -193,12 +236,18 @@ try {
     process.stdout.write(`\nMask editor, ${size}x${size} mask, Chromium headless (software rendering), brush ${brush} px, load avg ${load}\n`);
     process.stdout.write(`${line('brush: pointer event → overlay drawn', latency)}\n`);
     process.stdout.write(`${line('brush: pointer event → next frame after draw', toFrame)}\n`);
+    process.stdout.write(`${line('brush: pointer handler (raster + overlay rect)', handler)}\n`);
     process.stdout.write(`${line('brush: frame interval', brushFrames.interval)}\n`);
     process.stdout.write(`${line('brush: drawing work per frame', brushFrames.work)}\n`);
+    process.stdout.write(`${line('control (hover only): frame interval', controlFrames.interval)}\n`);
     process.stdout.write(`${line('pan: frame interval', panFrames.interval)}\n`);
     process.stdout.write(`${line('pan: drawing work per frame', panFrames.work)}\n`);
     process.stdout.write(`${line('zoom: frame interval', zoomFrames.interval)}\n`);
     process.stdout.write(`${line('zoom: drawing work per frame', zoomFrames.work)}\n`);
+    if (galleryFrames) {
+      process.stdout.write(`${line(`gallery of ${galleryCount + 1}: scroll frame interval`, galleryFrames.interval)}\n`);
+      process.stdout.write(`gallery: at most ${galleryCells} cells in the DOM while scrolling\n`);
+    }
     const worst = (v: number[]) => [...v].sort((a, b) => b - a).slice(0, 5).map((x) => x.toFixed(0)).join(', ');
     process.stdout.write(`worst brush latencies: ${worst(latency)} ms; worst pan frames: ${worst(panFrames.interval)} ms\n`);
     process.stdout.write(`(editor save state after the stroke: ${state})\n`);

@@ -5,7 +5,7 @@
 // The temp project is removed afterwards.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { decode } from 'fast-png';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importFolder } from '../../src-main/dataset/import';
@@ -26,13 +26,17 @@ const concurrency = args.includes('--concurrency') && concurrencyArg ? Number(co
 const dir = await mkdtemp(join(tmpdir(), 'facet-bench-import-'));
 try {
   const store = openStore(join(dir, 'project'), { create: true });
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const report = await importFolder(store, { source, preset: loadPreset('celebamask-hq'), mode, concurrency });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // CPU time (this process and sharp's threads) per image: steadier than wall time on a shared machine.
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / Math.max(1, report.imported);
   const summary = store.summary();
   process.stdout.write(
     `import ${report.imported} images (${mode}, concurrency ${concurrency}) from ${source}: ${seconds.toFixed(2)} s, ` +
-      `${(report.imported / seconds).toFixed(1)} images/s; skipped ${report.skipped}; ` +
+      `${(report.imported / seconds).toFixed(1)} images/s; ${cpuMsPerImage.toFixed(1)} ms CPU per image; load ${loadavg()[0]!.toFixed(1)}; skipped ${report.skipped}; ` +
       `splits train ${summary.bySplit.train} / val ${summary.bySplit.val} / test ${summary.bySplit.test}\n`,
   );
   let mismatched = 0;

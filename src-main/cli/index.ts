@@ -7,6 +7,8 @@ import { registerExport } from './export';
 import { registerSegment } from './segment';
 import { registerTrain } from './train';
 import { registerEval } from './eval';
+import { registerInfo } from './info';
+import { registerBench } from './bench';
 
 const program = new Command()
   .name('facet')
@@ -20,6 +22,8 @@ registerExport(program);
 registerSegment(program);
 registerTrain(program);
 registerEval(program);
+registerInfo(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,8 @@ import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { runConfigSchema, TRAINING_PRESETS, type RunConfig, type RunConfigInput } from '../api/contract/training';
 import { initEngine, parseBackendChoice } from '../engine/backend/index';
-import { DEFAULT_MODEL, describeModels } from '../engine/models/registry';
+import { openDataSource } from '../dataset/loader';
+import { checkModel, DEFAULT_MODEL, describeModels } from '../engine/models/registry';
 import { runTraining } from '../engine/train/loop';
 import { RunFolder } from '../engine/train/run-folder';
 import { defaultProjectDir } from '../project-location';
@@ -135,6 +136,10 @@ export function registerTrain(program: Command): void {
         if (!RunFolder.isRun(run.dir)) throw new Error(`${run.dir}: not a run folder (no config.json)`);
       } else {
         const config = configFromOptions(opts);
+        // A bad model name or size fails here, before a run folder exists.
+        checkModel(config.model, config.inputSize, config.modelOptions);
+        const splits = await openDataSource(config.data);
+        if (splits.train.length === 0) throw new Error(`no labelled training images in ${splits.describe}`);
         run = await RunFolder.create(resolve(opts.project), config);
       }
       const config = await run.readConfig();

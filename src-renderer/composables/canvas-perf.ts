@@ -10,6 +10,8 @@ export interface EditorPerf {
   inputToNextFrame: number[];
   /** Layer drawing time accumulated since the benchmark last read it, in ms. */
   work: number;
+  /** Main-thread time of each stroke pointer event's handler (paint raster + overlay rect), in ms. */
+  handlerMs: number[];
 }
 
 declare global {
@@ -21,6 +23,11 @@ declare global {
 export function perfInput(timeStamp: number): void {
   const p = window.__facetEditorPerf;
   if (p && p.pendingInput === null) p.pendingInput = timeStamp;
+}
+
+export function perfHandler(startedAt: number): void {
+  const p = window.__facetEditorPerf;
+  if (p) p.handlerMs.push(performance.now() - startedAt);
 }
 
 /** Wraps a Konva layer's draws: adds their time to `work`; `showsInput` ends a pending latency. */

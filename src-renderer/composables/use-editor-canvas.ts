@@ -9,34 +9,11 @@ import { useEditorStore } from '../stores/editor';
 import type { EditorDocument } from '../editor/document';
 import { OverlayRenderer } from '../editor/render/overlay';
 import type { LabelRaster } from '../editor/raster';
-import type { Rect } from '../editor/rect';
 import { fitView, panBy, screenToRaster, wheelFactor, zoomAt, type View } from './view-transform';
-import { perfInput, perfLayer } from './canvas-perf';
+import { perfHandler, perfInput, perfLayer } from './canvas-perf';
+import { RasterImage } from './raster-image';
 
 const PROPOSAL_OPACITY = 0.8;
-
-/** An offscreen canvas showing a raster through an OverlayRenderer. */
-class RasterImage {
-  readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D;
-  private readonly image: ImageData;
-
-  constructor(readonly renderer: OverlayRenderer) {
-    const { width, height } = renderer.raster;
-    this.canvas = document.createElement('canvas');
-    this.canvas.width = width;
-    this.canvas.height = height;
-    this.ctx = this.canvas.getContext('2d')!;
-    this.image = new ImageData(renderer.pixels as Uint8ClampedArray<ArrayBuffer>, width, height);
-    this.update(null);
-  }
-
-  /** Re-renders `rect` (everything when null) and copies just that area to the canvas. */
-  update(rect: Rect | null): void {
-    const area = rect ? this.renderer.render(rect) : this.renderer.renderAll();
-    if (area.w > 0) this.ctx.putImageData(this.image, 0, 0, area.x, area.y, area.w, area.h);
-  }
-}
 
 export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   const store = useEditorStore();
@@ -50,6 +27,8 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   const imageLayer = new Konva.Layer({ listening: false });
   const uiLayer = new Konva.Layer({ listening: false });
   let photo: HTMLImageElement | null = null;
+  /** Halved copies of the photo (1/2, 1/4, …): zoomed out, the canvas samples a small one. */
+  let photoLevels: ImageBitmap[] = [];
   const imageShape = new Konva.Shape({
     listening: false,
     sceneFunc: (context) => {
@@ -59,17 +38,18 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       if (photo) {
         // Crisp photo pixels once they are big enough to see; smooth when zoomed out.
         ctx.imageSmoothingEnabled = view.value.scale < 2;
-        ctx.drawImage(photo, 0, 0, d.width, d.height);
+        const level = Math.min(photoLevels.length, Math.floor(Math.log2(1 / view.value.scale)));
+        ctx.drawImage(level > 0 ? photoLevels[level - 1]! : photo, 0, 0, d.width, d.height);
       }
       // Labels are never smoothed: each screen pixel shows exactly one class.
       ctx.imageSmoothingEnabled = false;
       if (overlay && store.overlayOn && store.opacity > 0) {
         ctx.globalAlpha = store.opacity;
-        ctx.drawImage(overlay.canvas, 0, 0);
+        ctx.drawImage(overlay.source(view.value.scale), 0, 0, d.width, d.height);
       }
       if (proposal) {
         ctx.globalAlpha = PROPOSAL_OPACITY;
-        ctx.drawImage(proposal.canvas, 0, 0);
+        ctx.drawImage(proposal.source(view.value.scale), 0, 0, d.width, d.height);
       }
       ctx.globalAlpha = 1;
     },
@@ -137,6 +117,8 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       overlay?.update(rect);
       proposal?.update(rect);
       imageLayer.batchDraw();
+      // Undo, fill and the like change the class under a resting cursor: refresh the readout.
+      if (!d.stroking && hoverPx) updateHover(hoverPx);
     });
     if (fittedFor !== d) {
       fittedFor = d;
@@ -165,11 +147,14 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     try {
       await img.decode();
     } catch {
-      store.error = 'the photo could not be decoded by the browser';
+      store.notice = 'The photo could not be decoded by the browser; the mask is still editable.';
       return;
     }
     if (store.photoUrl !== url) return;
     photo = img;
+    for (const b of photoLevels) b.close();
+    photoLevels = [];
+    void buildPhotoLevels(img, url);
     // The mask is the size reference; a photo of another size is stretched to it (and said).
     const d = store.doc;
     if (d) {
@@ -177,6 +162,22 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
         store.notice = `The photo is ${img.naturalWidth}x${img.naturalHeight} but the mask is ${d.width}x${d.height}.`;
       }
     }
+    redraw();
+  }
+
+  async function buildPhotoLevels(img: HTMLImageElement, url: string): Promise<void> {
+    const levels: ImageBitmap[] = [];
+    let w = img.naturalWidth;
+    let h = img.naturalHeight;
+    let source: HTMLImageElement | ImageBitmap = img;
+    while (w >= 512 && h >= 512) {
+      w = Math.round(w / 2);
+      h = Math.round(h / 2);
+      source = await createImageBitmap(source, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
+      levels.push(source);
+    }
+    if (store.photoUrl !== url) return levels.forEach((b) => b.close());
+    photoLevels = levels;
     redraw();
   }
 
@@ -294,12 +295,14 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       return;
     }
     if (strokePointer === e.pointerId && d.stroking) {
+      const started = performance.now();
       changedByEvent = false;
       // Coalesced events follow the real path of a fast hand, not just one point per frame.
       const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
       for (const ce of events.length > 0 ? events : [e]) d.strokeTo(rasterPoint(ce));
       // Only events that changed pixels have a paint to wait for.
       if (changedByEvent) perfInput(e.timeStamp);
+      perfHandler(started);
     }
     updateHover(rasterPoint(e));
   }
@@ -348,7 +351,8 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   function onKey(e: KeyboardEvent): void {
     if (e.key !== ' ') return;
     const target = e.target as HTMLElement | null;
-    if (target && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName) && target !== container.value) return;
+    // Space pans even when a toolbar button has focus (and must not click it); text fields keep it.
+    if (target && (/^(TEXTAREA|SELECT)$/.test(target.tagName) || (target.tagName === 'INPUT' && !['range', 'checkbox'].includes((target as HTMLInputElement).type)))) return;
     e.preventDefault();
     spaceHeld.value = e.type === 'keydown';
     updateCursor();
@@ -367,6 +371,8 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     el.addEventListener('pointerup', onPointerUp);
     el.addEventListener('pointercancel', onPointerCancel);
     el.addEventListener('pointerleave', onPointerLeave);
+    // The panels around the canvas may have moved it since the last measurement.
+    el.addEventListener('pointerenter', () => (bounds = null));
     el.addEventListener('dblclick', onDoubleClick);
     el.addEventListener('wheel', onWheel, { passive: false });
     el.addEventListener('contextmenu', (e) => e.preventDefault());
@@ -402,7 +408,6 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     (d) => {
       attachDocument(d);
       attachProposal(store.proposal);
-      void loadPhoto(store.photoUrl);
     },
   );
   watch(() => store.photoUrl, (url) => void loadPhoto(url));

@@ -40,7 +40,8 @@ export function useEditorShortcuts(canvas: CanvasControls): void {
         store.helpOpen = !store.helpOpen;
         return;
       case 'escape':
-        if (store.helpOpen) store.helpOpen = false;
+        if (store.doc?.stroking) store.doc.cancelStroke();
+        else if (store.helpOpen) store.helpOpen = false;
         else if (store.polygon.length > 0) store.polygon = [];
         else if (store.proposal) store.clearProposal();
         return;
@@ -83,10 +84,18 @@ export function useEditorShortcuts(canvas: CanvasControls): void {
     }
   }
 
+  /** Keys that mean something only in some states leave the key alone otherwise (Enter on a button). */
+  function applies(action: ShortcutAction): boolean {
+    if (action.kind === 'polygon-close' || action.kind === 'polygon-back') return store.polygon.length > 0;
+    if (action.kind === 'accept-all') return store.proposal !== null;
+    if (action.kind === 'escape') return store.helpOpen || store.polygon.length > 0 || store.proposal !== null || (store.doc?.stroking ?? false);
+    return true;
+  }
+
   function onKeyDown(e: KeyboardEvent): void {
     if (e.defaultPrevented || typingInto(e.target)) return;
     const action = matchShortcut(e);
-    if (!action) return;
+    if (!action || !applies(action)) return;
     // While a stroke is down, only Escape-like keys would make sense; ignore the rest.
     if (store.doc?.stroking && action.kind !== 'escape') return;
     e.preventDefault();

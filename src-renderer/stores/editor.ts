@@ -233,7 +233,9 @@ export const useEditorStore = defineStore('editor', () => {
       const it = item.value;
       if (!it) return;
       const next = await useGalleryStore().neighbour(it.id, delta);
-      if (next) await open(next.id);
+      if (next) return open(next.id);
+      const gallery = useGalleryStore();
+      if (gallery.indexOf(it.id) < 0) notice.value = 'This image is not in the gallery selection any more (check the gallery filters).';
       else notice.value = delta > 0 ? 'This is the last image of the gallery selection.' : 'This is the first image of the gallery selection.';
     });
     return navigation;

@@ -66,10 +66,21 @@ export const useGalleryStore = defineStore('gallery', () => {
     if (selectedIndex.value >= total.value) selectedIndex.value = Math.max(0, total.value - 1);
   }
 
-  /** Refetches the pages already shown (statuses changed), keeping the scroll position. */
-  async function refreshLoaded(): Promise<void> {
-    const shown = [...pages.value.keys()];
-    await Promise.all(shown.map((p) => fetchPageFresh(p)));
+  /**
+   * Refetches the loaded pages that hold changed images, keeping the scroll position. Under a
+   * status or split filter a change can move later items up a place, so later pages come too.
+   */
+  async function refreshFor(ids: number[]): Promise<void> {
+    const hit = new Set<number>();
+    for (const id of ids) {
+      const at = indexOf(id);
+      if (at >= 0) hit.add(Math.floor(at / PAGE_SIZE));
+    }
+    if (hit.size === 0) return;
+    const filtered = status.value !== null || split.value !== null;
+    const from = Math.min(...hit);
+    const pagesToFetch = [...pages.value.keys()].filter((p) => (filtered ? p >= from : hit.has(p)));
+    await Promise.all(pagesToFetch.map((p) => fetchPageFresh(p)));
   }
 
   async function fetchPageFresh(page: number): Promise<void> {
@@ -97,10 +108,21 @@ export const useGalleryStore = defineStore('gallery', () => {
     return -1;
   }
 
+  /** Finds an image's index, fetching pages in order when it is not in one already loaded. */
+  async function locate(id: number): Promise<number> {
+    let at = indexOf(id);
+    for (let page = 0; at < 0 && page * PAGE_SIZE < total.value; page++) {
+      if (pages.value.has(page)) continue;
+      await fetchPage(page);
+      at = indexOf(id);
+    }
+    return at;
+  }
+
   /** The image `delta` places from `id` in the filtered order, loading its page if needed. */
   async function neighbour(id: number, delta: number): Promise<ImageItem | null> {
     if (!loaded.value) await reload();
-    const at = indexOf(id);
+    const at = await locate(id);
     if (at < 0) return null;
     const target = at + delta;
     if (target < 0 || target >= total.value) return null;
@@ -193,7 +215,7 @@ export const useGalleryStore = defineStore('gallery', () => {
       // null means "anything may have changed" (an import): start over.
       if (ids === null) return void reload();
       for (const id of ids) dropThumb(id);
-      void refreshLoaded();
+      void refreshFor(ids);
     },
   );
 

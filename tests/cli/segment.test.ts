@@ -195,6 +195,29 @@ describeWith([needsData()], 'facet segment on a folder of real photos', () => {
     expect(await folderHash(inDir)).toBe(inputHash);
   });
 
+  it('--faces segments each detected face of a group photo and reports the count', async () => {
+    const groupDir = join(root, 'group');
+    await mkdir(groupDir);
+    const images = (await readdir(join(celebaDir(), 'images'))).filter((n) => n.endsWith('.jpg')).sort();
+    const faces = await Promise.all(images.slice(0, 2).map((n) => sharp(join(celebaDir(), 'images', n)).resize(300, 300).jpeg().toBuffer()));
+    await sharp({ create: { width: 1400, height: 800, channels: 3, background: { r: 120, g: 120, b: 120 } } })
+      .composite([
+        { input: faces[0]!, left: 100, top: 300 },
+        { input: faces[1]!, left: 900, top: 80 },
+      ])
+      .jpeg()
+      .toFile(join(groupDir, 'two-people.jpg'));
+    const out = join(root, 'out-faces');
+    const result = await facet(['segment', groupDir, '--out', out, '--model', modelDir, '--faces']);
+    expect(result.code, result.stderr).toBe(0);
+    const row = (await readSummary(join(out, 'summary.csv'))).get('two-people.jpg')!;
+    expect(row).toMatchObject({ status: 'ok', width: 1400, height: 800, faces: 2 });
+    const mask = await maskOf(join(out, 'two-people.png'));
+    expect([mask.width, mask.height]).toEqual([1400, 800]);
+    // Far from both faces, nothing but background.
+    for (const [x, y] of [[700, 700], [1350, 750], [20, 20]] as const) expect(mask.labels[y * 1400 + x], `pixel ${x},${y}`).toBe(0);
+  });
+
   it('refuses an output folder inside the input folder, and a missing model, with a clear message', async () => {
     const nested = await facet(['segment', inDir, '--out', join(inDir, 'masks'), '--model', modelDir]);
     expect(nested.code).toBe(1);

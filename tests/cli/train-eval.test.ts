@@ -36,6 +36,16 @@ describe('facet train/eval options', () => {
     }
   });
 
+  it('a folder that is not a project fails saying so, leaving no run behind', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      await expect(facet(['train', '--model', 'unet', '--project', dir])).rejects.toMatchObject({ stderr: expect.stringContaining('not a Facet project') });
+      expect(existsSync(join(dir, 'runs'))).toBe(false);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('--data without --preset is refused', async () => {
     await expect(facet(['train', '--data', '/tmp'])).rejects.toMatchObject({ stderr: expect.stringContaining('--data and --preset go together') });
   });

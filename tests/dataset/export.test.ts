@@ -109,11 +109,11 @@ describe('export', () => {
 });
 
 describeWith([needsData()], 'export of celebamask-hq-800 images', () => {
-  it('round-trips 30 real masks through each format pixel-exact', async () => {
+  it('round-trips 21 real masks through each format pixel-exact', async () => {
     const src = join(root, 'celeba');
     await mkdir(join(src, 'images'), { recursive: true });
     await mkdir(join(src, 'masks'), { recursive: true });
-    const names = (await readdir(join(celebaDir(), 'images'))).sort().filter((_, i) => i % 27 === 0).map((f) => f.slice(0, -4));
+    const names = (await readdir(join(celebaDir(), 'images'))).sort().filter((_, i) => i % 40 === 0).map((f) => f.slice(0, -4));
     for (const n of names) {
       await symlink(join(celebaDir(), 'images', `${n}.jpg`), join(src, 'images', `${n}.jpg`));
       await symlink(join(celebaDir(), 'masks', `${n}.png`), join(src, 'masks', `${n}.png`));

@@ -75,6 +75,9 @@ describeWith([needsData()], 'import of celebamask-hq-800', () => {
     const first = store.rowByName(names[0]!)!;
     expect((await readFile(store.path(first.file))).equals(await readFile(join(celebaDir(), 'images', `${names[0]}.jpg`)))).toBe(true);
     expect(listRevisions(store, first.id)).toEqual([expect.objectContaining({ revision: 1, author: 'import', kind: 'import:celebamask-hq' })]);
+    // Gallery thumbnails are made during import (longest side 160).
+    const thumb = await sharp(join(store.dir, 'thumbs', `${first.id}-160.jpg`)).metadata();
+    expect([thumb.width, thumb.height]).toEqual([160, 160]);
   });
 
   it('splits 80/10/10 with glasses and ears in every split', () => {

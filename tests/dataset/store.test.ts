@@ -39,6 +39,13 @@ describe('project store', () => {
     expect(() => ProjectStore.open(join(root, 'nothing'), false)).toThrow(/not a Facet project \(no facet.db\)/);
   });
 
+  it('refuses a database made by a newer version, naming the file', async () => {
+    const store = await project('newer');
+    store.db.pragma('user_version = 99');
+    closeStore(store.dir);
+    expect(() => ProjectStore.open(store.dir, false)).toThrow(`${join(store.dir, 'facet.db')}: made by a newer Facet Studio (schema 99`);
+  });
+
   it('keeps every revision with its author and kind, and moves the status', async () => {
     const store = await project('revisions');
     const id = store.rowByName('p1')!.id;

@@ -223,6 +223,57 @@ describeWith([needsChromium(), needsData()], 'mask editor in Chromium', () => {
     expect((await api.call('masks.get', { id: item.id })).revision).toBeGreaterThan(before.revision);
   });
 
+  it('zooms to the cursor, pans with space-drag, and the class lock protects other classes', async () => {
+    const item = (await api.call('images.list', {})).items[1]!;
+    const before = await api.call('masks.get', { id: item.id });
+    const size = { width: before.width, height: before.height };
+    const [p] = await pointsAt([[0.5, 0.45]], size);
+    await page.mouse.move(p!.client.x, p!.client.y);
+    const g0 = await canvasGeometry();
+    await page.mouse.wheel(0, -300);
+    await expect.poll(async () => (await canvasGeometry()).view.scale).toBeGreaterThan(g0.view.scale * 1.2);
+    const g1 = await canvasGeometry();
+    // The raster point under the cursor stays under the cursor (to within one screen pixel).
+    const at0 = (p!.client.x - g0.left - g0.view.x) / g0.view.scale;
+    const at1 = (p!.client.x - g1.left - g1.view.x) / g1.view.scale;
+    expect(Math.abs(at1 - at0) * g1.view.scale).toBeLessThan(1);
+
+    await page.keyboard.down(' ');
+    await page.mouse.down();
+    await page.mouse.move(p!.client.x + 40, p!.client.y - 25, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up(' ');
+    const g2 = await canvasGeometry();
+    expect([g2.view.x - g1.view.x, g2.view.y - g1.view.y]).toEqual([40, -25]);
+    expect(g2.view.scale).toBe(g1.view.scale);
+    // Panning painted nothing.
+    await page.keyboard.press('0');
+
+    // Paint mouth (key 6) over background only, across the face: skin and the rest stay.
+    const expected = new EditorDocument(before.width, before.height, before.labels);
+    await page.keyboard.press('b');
+    await page.keyboard.press('6');
+    await page.getByTestId('class-lock').selectOption('0');
+    const brush = Number(await page.getByTestId('brush-size').textContent());
+    const [a, b] = await pointsAt([[0.05, 0.5], [0.95, 0.5]], size);
+    await page.mouse.move(a!.client.x, a!.client.y);
+    await page.mouse.down();
+    await page.mouse.move(b!.client.x, a!.client.y, { steps: 20 });
+    await page.mouse.up();
+    const g = await canvasGeometry();
+    expected.beginStroke(a!.raster, { eraser: false, size: brush, cls: 5, lock: 0 });
+    expected.strokeTo(screenToRaster(g.view, b!.client.x - g.left, a!.client.y - g.top));
+    expected.endStroke();
+    await page.getByTestId('class-lock').selectOption('');
+    await page.keyboard.press('Control+s');
+    await storedEquals(item.id, expected);
+    // The stroke crossed the face, yet no skin pixel became mouth.
+    let skinLost = 0;
+    for (let i = 0; i < before.labels.length; i++) if (before.labels[i] === 1 && expected.raster.data[i] !== 1) skinLost++;
+    expect(skinLost).toBe(0);
+    expect(expected.history.undoCount).toBe(1);
+  });
+
   it('keyboard shortcuts: brush size, tools, classes, help, status, training, navigation, predict', async () => {
     const items = (await api.call('images.list', {})).items;
     await page.keyboard.press('b');

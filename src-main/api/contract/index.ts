@@ -5,6 +5,7 @@ import { appEvents, appMethods } from './app';
 import { projectEvents, projectMethods } from './project';
 import { trainingEvents, trainingMethods } from './training';
 import { segmentEvents, segmentMethods } from './segment';
+import { engineEvents, engineMethods } from './engine';
 import type { EventDef, MethodDef } from './define';
 
 export const methods = {
@@ -12,6 +13,7 @@ export const methods = {
   ...projectMethods,
   ...trainingMethods,
   ...segmentMethods,
+  ...engineMethods,
 } as const;
 
 export const events = {
@@ -19,6 +21,7 @@ export const events = {
   ...projectEvents,
   ...trainingEvents,
   ...segmentEvents,
+  ...engineEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -5,6 +5,7 @@ import { projectHandlers } from './project';
 import { predictHandlers } from './predict';
 import { segmentHandlers } from './segment';
 import { trainingHandlers } from './training';
+import { engineHandlers } from './engine';
 
 export const handlers = {
   ...appHandlers,
@@ -12,4 +13,5 @@ export const handlers = {
   ...predictHandlers,
   ...segmentHandlers,
   ...trainingHandlers,
+  ...engineHandlers,
 } satisfies Handlers;

@@ -5,13 +5,15 @@ import { runConfigSchema, TRAINING_PRESETS } from '../contract/training';
 import { initEngine } from '../../engine/backend/index';
 import { DEFAULT_MODEL, modelNames } from '../../engine/models/registry';
 import { evaluateSaved } from '../../engine/train/eval-run';
-import { RunBusyError, RunManager, RunNotFoundError, type RunListener } from '../../engine/train/manager';
+import { RunBusyError, RunDataError, RunManager, RunNotFoundError, type RunListener } from '../../engine/train/manager';
 import { RUNS_DIR } from '../../engine/train/run-folder';
+import { runTrainInWorker } from '../../engine/train/worker-runner';
 import type { HandlerContext } from '../context';
 import { ApiError } from '../errors';
 import type { Handlers } from '../router';
 
-const manager = new RunManager();
+// Runs train in the engine worker thread; the API thread only relays their events.
+const manager = new RunManager(runTrainInWorker);
 
 function projectOf(ctx: HandlerContext): string {
   const dir = ctx.session.projectDir;
@@ -36,6 +38,7 @@ async function api<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof ApiError) throw error;
     if (error instanceof RunBusyError) throw new ApiError({ code: 'busy', message: error.message });
     if (error instanceof RunNotFoundError) throw new ApiError({ code: 'not_found', message: error.message });
+    if (error instanceof RunDataError) throw new ApiError({ code: 'invalid_input', field: 'config.data', message: error.message });
     const message = error instanceof Error ? error.message : String(error);
     if (/unknown model|input size|model option/.test(message)) throw new ApiError({ code: 'invalid_input', field: 'config', message });
     throw error;

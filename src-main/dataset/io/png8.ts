@@ -1,9 +1,9 @@
 // A small codec for 8-bit single-sample PNGs (palette or gray), the format of every mask. Why not
 // a library for everything: sharp expands palettes to RGB (losing the index that IS the label),
 // and fast-png's JS inflate/deflate measured 12 ms decode / 9-22 ms encode per 512x512 mask
-// against ~2-4 ms here with node:zlib. Layouts outside the fast path (interlaced, 1/2/4/16-bit,
+// against ~3 ms decode / 0.3 ms encode here with node:zlib. Layouts outside the fast path (interlaced, 1/2/4/16-bit,
 // multi-sample) are decoded by fast-png.
-import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { constants, crc32, deflateSync, inflateSync } from 'node:zlib';
 import { decode as fastPngDecode } from 'fast-png';
 
 export type Rgb = readonly [number, number, number];
@@ -47,7 +47,9 @@ export function encodePng8(samples: Uint8Array, width: number, height: number, p
     palette.forEach((c, i) => plte.set(c, i * 3));
     parts.push(chunk('PLTE', plte));
   }
-  parts.push(chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0)));
+  // Run-length deflate: measured on the CelebAMask masks 0.3 ms and 2.7 KB per 512x512 mask,
+  // against 3 ms and 3.1 KB for the default strategy.
+  parts.push(chunk('IDAT', deflateSync(raw, { level: 6, strategy: constants.Z_RLE })), chunk('IEND', new Uint8Array(0)));
   return Buffer.concat(parts);
 }
 
@@ -59,7 +61,7 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** Reverses the per-row filters of an 8-bit, 1-byte-per-pixel image. */
+/** Reverses the per-row filters of an 8-bit, 1-byte-per-pixel image (one tight loop per filter). */
 function unfilter(raw: Uint8Array, width: number, height: number): Uint8Array {
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
@@ -67,21 +69,37 @@ function unfilter(raw: Uint8Array, width: number, height: number): Uint8Array {
     const src = y * (width + 1) + 1;
     const row = y * width;
     const prev = row - width;
-    for (let x = 0; x < width; x++) {
-      const v = raw[src + x]!;
-      const left = x > 0 ? out[row + x - 1]! : 0;
-      const up = y > 0 ? out[prev + x]! : 0;
-      const upLeft = x > 0 && y > 0 ? out[prev + x - 1]! : 0;
-      let r: number;
-      switch (filter) {
-        case 0: r = v; break;
-        case 1: r = v + left; break;
-        case 2: r = v + up; break;
-        case 3: r = v + ((left + up) >> 1); break;
-        case 4: r = v + paeth(left, up, upLeft); break;
-        default: throw new PngFormatError(`unknown PNG row filter ${filter} in row ${y}`);
+    const hasUp = y > 0;
+    switch (filter) {
+      case 0:
+        out.set(raw.subarray(src, src + width), row);
+        break;
+      case 1: {
+        let left = 0;
+        for (let x = 0; x < width; x++) left = out[row + x] = (raw[src + x]! + left) & 0xff;
+        break;
       }
-      out[row + x] = r & 0xff;
+      case 2:
+        if (!hasUp) out.set(raw.subarray(src, src + width), row);
+        else for (let x = 0; x < width; x++) out[row + x] = (raw[src + x]! + out[prev + x]!) & 0xff;
+        break;
+      case 3: {
+        let left = 0;
+        for (let x = 0; x < width; x++) left = out[row + x] = (raw[src + x]! + ((left + (hasUp ? out[prev + x]! : 0)) >> 1)) & 0xff;
+        break;
+      }
+      case 4: {
+        let left = 0;
+        let upLeft = 0;
+        for (let x = 0; x < width; x++) {
+          const up = hasUp ? out[prev + x]! : 0;
+          left = out[row + x] = (raw[src + x]! + paeth(left, up, upLeft)) & 0xff;
+          upLeft = up;
+        }
+        break;
+      }
+      default:
+        throw new PngFormatError(`unknown PNG row filter ${filter} in row ${y}`);
     }
   }
   return out;

@@ -97,7 +97,10 @@ export class ProjectStore {
     } catch (error) {
       throw new ApiError({ code: 'bad_file', file: root, message: `${root}: cannot create the project folders (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
     }
-    const db = new Database(dbFile);
+    // Inside Electron the driver must be built for Electron's ABI: `npm start` builds that copy
+    // (scripts/electron-native.mjs) and main.ts points FACET_SQLITE_BINDING at it.
+    const binding = process.env['FACET_SQLITE_BINDING'];
+    const db = new Database(dbFile, binding ? { nativeBinding: binding } : {});
     try {
       db.pragma('journal_mode = WAL');
       // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).

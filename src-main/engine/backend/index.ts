@@ -1,6 +1,7 @@
 // Starts the engine on the fastest backend that works: tfjs-node-gpu → tfjs-node → wasm → cpu.
 // The native rungs are optional dependencies; each rung that is skipped says why, and
 // `facet info` prints it. `options.backend` (CLI `--backend`, env FACET_BACKEND) forces a rung.
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../kernels/wasm/register';
@@ -61,6 +62,21 @@ async function tryStep(step: LadderStep, threads: number): Promise<Attempt> {
   }
 }
 
+const nativePackage: Partial<Record<LadderStep, string>> = {
+  'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
+  'tfjs-node': '@tensorflow/tfjs-node',
+};
+
+/** Whether an optional package is installed, without loading it. */
+function isInstalled(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let started: Promise<EngineInfo> | null = null;
 
 /** Starts the engine once per process; later calls return the same result whatever their options. */
@@ -80,7 +96,11 @@ async function start(options: EngineOptions): Promise<EngineInfo> {
   const skipped: SkippedBackend[] = [];
   // A forced rung still reports why the faster rungs above it are not in use.
   const forcedIndex = choice === undefined ? -1 : ladder.indexOf(rungsFor(choice)[0]!);
-  for (const step of ladder.slice(0, Math.max(0, forcedIndex))) skipped.push({ step, reason: `not tried: --backend ${choice}` });
+  for (const step of ladder.slice(0, Math.max(0, forcedIndex))) {
+    const pkg = nativePackage[step];
+    const status = pkg === undefined ? '' : isInstalled(pkg) ? ' (installed)' : ' (not installed)';
+    skipped.push({ step, reason: `not tried: backend ${choice} was chosen${status}` });
+  }
   for (const step of rungsFor(choice)) {
     const r = await tryStep(step, threads);
     if (r.ok) {

@@ -53,6 +53,7 @@ const MODELS: Record<string, ModelDef> = {
     'mobilenetv2',
     'DeepLabV3+ on MobileNetV2 (taps block_12_add, block_3_expand_relu); 1.70 GFLOPs at 256 — the CPU default',
   ),
+  'deeplabv3plus-mobilenetv1-face': deeplab('mobilenetv1-face', 'DeepLabV3+ on MobileNetV1 initialised from face-api\'s SSD face detector (taps conv_11, conv_3; transfer learning)'),
   'deeplabv3plus-efficientnetb0': deeplab('efficientnetb0', 'DeepLabV3+ on EfficientNet-B0 (taps block6a_expand_bn, block3a_expand_bn)'),
   'pspnet-resnet50': {
     description: "The original project's PSPNet on ResNet50 cut at conv3_block4_add (stride 8)",

@@ -158,6 +158,9 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
         lossSum += step.loss * batch.n;
         seen += batch.n;
         b++;
+        // Let the event loop run between batches: backend reads resolve as microtasks, so
+        // without this a stop request (or any API call in this thread) would wait for the epoch.
+        await new Promise((resolve) => setImmediate(resolve));
         const dt = (performance.now() - t0) / 1000;
         batchSeconds.push(dt);
         if (batchSeconds.length > 20) batchSeconds.shift();

@@ -5,6 +5,7 @@
 import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../api/contract/training';
 import { runTrainJob, type TrainJobMessage } from '../worker/jobs/train';
 import { checkModel } from '../models/registry';
+import { openDataSource } from '../../dataset/loader';
 import { listRunFolders, RunFolder, RUNS_DIR } from './run-folder';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -24,6 +25,7 @@ interface ActiveRun {
 
 export class RunBusyError extends Error {}
 export class RunNotFoundError extends Error {}
+export class RunDataError extends Error {}
 
 /** Runs a job and reports its messages; the default runs in-process (a worker host can replace it). */
 export type JobRunner = typeof runTrainJob;
@@ -72,6 +74,8 @@ export class RunManager {
   async start(projectDir: string, config: RunConfig, listener: RunListener): Promise<RunSummary> {
     this.busy();
     checkModel(config.model, config.inputSize, config.modelOptions);
+    const splits = await openDataSource(config.data);
+    if (splits.train.length === 0) throw new RunDataError(`no labelled training images in ${splits.describe}`);
     const run = await RunFolder.create(projectDir, config);
     return this.launch(run, this.placeholder(run, config), false, listener);
   }

@@ -1,10 +1,13 @@
-// Conv2DBackpropFilter for the wasm backend (it has none), as XNNPACK matrix products: with the
-// input split into stride phases, channel-major (see phase-grid.ts), filter tap (i, j) is
-//   dW[i, j] = xPhase[inC, Lp + E] · shift(dyGrid, off)[Lp + E, outC]
-// — an untransposed batch-1 matMul, the case the wasm backend hands to XNNPACK's GEMM.
+// Conv2DBackpropFilter for the wasm backend (it has none), as one XNNPACK forward convolution
+// with the roles of batch and channels swapped:
+//   dW[i, j, ci, co] = Σ_{b,y,x} xpad[b, y·s + i, x·s + j, ci] · dy[b, y, x, co]
+// is a `valid` convolution of xpadᵀ = [inC, Hp, Wp, batch] (batch as channels) with the filter
+// dyᵀ = [outH, outW, batch, outC], stride 1 and dilation s, giving [inC, kh, kw, outC].
+// Measured (8×64×64×128 → 64, 3×3, 2 threads, loaded machine): 948 ms against 1743 ms for
+// per-tap matMuls over a channel-major im2col (phase-grid.ts) and ~55 s for the cpu backend.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { conv2dInfo } from './geometry';
-import { buildPhaseGrid } from './phase-grid';
+import { padOrCrop } from './phase-grid';
 import { WasmScope } from './scope';
 
 interface Attrs {
@@ -20,26 +23,19 @@ const conv2DBackpropFilter = (({ inputs, backend, attrs }: Parameters<KernelFunc
   const a = attrs as unknown as Attrs;
   if (a.dataFormat !== 'NHWC') throw new Error(`wasm Conv2DBackpropFilter supports NHWC only, got ${a.dataFormat}`);
   const c = conv2dInfo(x.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false);
-  const { inChannels: ci, outChannels: co } = c;
+  // Exactly the rows/columns the filter taps read: (out − 1)·stride + kernel.
+  const needH = (c.outHeight - 1) * c.strideHeight + c.filterHeight;
+  const needW = (c.outWidth - 1) * c.strideWidth + c.filterWidth;
   return WasmScope.use(backend, (s) => {
-    const grid = buildPhaseGrid(s, x, c);
-    const dyGrid = s.pad(dy, [[0, 0], [0, grid.hs - c.outHeight], [0, grid.ws - c.outWidth], [0, 0]]);
-    const dyFlat = s.reshape(dyGrid, [grid.lp, co]);
-    s.free(dyGrid);
-    const rows = grid.phases.map((p) => s.reshape(p, [1, ci, grid.lp + grid.extra]));
-    const parts: TensorInfo[] = [];
-    for (let i = 0; i < c.filterHeight; i++) {
-      for (let j = 0; j < c.filterWidth; j++) {
-        const { phase, offset } = grid.tap(i, j);
-        const shifted = s.pad(dyFlat, [[offset, grid.extra - offset], [0, 0]]);
-        const right = s.reshape(shifted, [1, grid.lp + grid.extra, co]);
-        s.free(shifted);
-        parts.push(s.matMul(rows[phase]!, right));
-        s.free(right);
-      }
-    }
-    const all = parts.length === 1 ? parts[0]! : s.run('Concat', parts as unknown as Record<string, TensorInfo>, { axis: 0 });
-    return s.reshape(all, a.filterShape);
+    const xp = padOrCrop(s, x, c.padInfo.top, needH - c.padInfo.top - c.inHeight, c.padInfo.left, needW - c.padInfo.left - c.inWidth);
+    const xT = s.transpose(xp, [3, 1, 2, 0]);
+    s.free(xp);
+    const dyT = s.transpose(dy, [1, 2, 0, 3]);
+    const out = s.run('Conv2D', { x: xT, filter: dyT }, {
+      strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [c.strideHeight, c.strideWidth],
+    });
+    s.free(xT, dyT);
+    return s.transpose(out, [1, 2, 0, 3]);
   });
 }) satisfies KernelFunc;
 

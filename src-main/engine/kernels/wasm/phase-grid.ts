@@ -23,7 +23,7 @@ export interface PhaseGrid {
 }
 
 /** Pads (or, where negative, crops) axes 1 and 2 of an NHWC tensor. */
-function padOrCrop(s: WasmScope, x: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
+export function padOrCrop(s: WasmScope, x: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
   const padded = s.pad(x, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
   if (top >= 0 && bottom >= 0 && left >= 0 && right >= 0) return padded;
   const [b, h, w, ch] = padded.shape as [number, number, number, number];

@@ -1,11 +1,16 @@
 // Registers Facet's wasm kernels: the training kernels the wasm backend lacks, and faster
-// replacements for shipped ones that training leans on. Idempotent; runs before the backend starts.
+// replacements for shipped ones that training leans on (each file says what it measured).
+// Idempotent; runs before the backend initialises (replacements keep the shipped setupFunc).
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { tf } from '../../tf';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
+import { registerFusedBatchNormGrad } from './FusedBatchNormGrad';
+import { meanConfig } from './Mean';
+import { sumConfig } from './Sum';
+import { tileConfig } from './Tile';
 
 /** Kernels the wasm backend does not have. */
 export const addedKernels: readonly KernelConfig[] = [
@@ -14,18 +19,29 @@ export const addedKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
 ];
 
-/** Kernels the wasm backend has, replaced because ours measured faster (see docs in each file). */
-export const replacedKernels: readonly KernelConfig[] = [conv2DBackpropInputConfig];
+/** Shipped kernels replaced outright. */
+const replacedKernels: readonly KernelConfig[] = [conv2DBackpropInputConfig];
 
-const ours = new Set<KernelConfig>([...addedKernels, ...replacedKernels]);
+/** Shipped kernels given a fast path that falls back to them. */
+const fastPaths: ReadonlyArray<() => KernelConfig> = [tileConfig, meanConfig, sumConfig];
 
-/** Registers them once; returns the names of the kernels now provided by Facet. */
+const registered = new Set<KernelConfig>();
+
+function install(config: KernelConfig): void {
+  if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+  tf.registerKernel(config);
+  registered.add(config);
+}
+
+/**
+ * Registers them once (and the leaner BatchNorm gradient, FusedBatchNormGrad.ts); returns the
+ * names of the kernels Facet provides or speeds up on wasm.
+ */
 export function registerWasmTrainingKernels(): string[] {
-  for (const config of [...addedKernels, ...replacedKernels]) {
-    const current = tf.getKernel(config.kernelName, 'wasm');
-    if (current !== undefined && ours.has(current as KernelConfig)) continue;
-    if (current !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
+  if (registered.size === 0) {
+    for (const config of [...addedKernels, ...replacedKernels]) install(config);
+    for (const build of fastPaths) install(build());
+    registerFusedBatchNormGrad();
   }
-  return [...addedKernels, ...replacedKernels].map((k) => k.kernelName);
+  return [...registered].map((k) => k.kernelName);
 }

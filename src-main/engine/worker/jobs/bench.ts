@@ -2,6 +2,7 @@
 // (Dice + CE + Jaccard loss, SGD), inference images/s, peak RSS — on the backend in use, and
 // optionally one training step on the `cpu` backend for the speed-up. Runs wherever the engine
 // runs (the bench CLI runs it in the engine worker).
+import os from 'node:os';
 import { ORIGINAL_LOSS, makeLoss } from '../../losses/index';
 import { countMacs } from '../../models/flops';
 import { buildModel } from '../../models/registry';
@@ -34,6 +35,10 @@ export interface ModelBench {
   trainStepMs: number;
   inferBatchMs: number;
   peakRssMb: number;
+  /** Process CPU time / wall time while timing (≈ threads kept busy; low = machine was contended). */
+  trainCoresBusy: number;
+  inferCoresBusy: number;
+  loadAverage: number[];
   cpu: { batch: number; stepMs: number; imagesPerSec: number; speedup: number } | null;
 }
 
@@ -51,42 +56,56 @@ function randomBatch(batch: number, size: number, classes: number): { x: tf.Tens
   }));
 }
 
-/** Times `steps` SGD steps after `warmup`; returns each step's milliseconds. */
-async function timeTraining(model: tf.LayersModel, batch: number, size: number, classes: number, warmup: number, steps: number): Promise<number[]> {
+interface Timing {
+  ms: number[];
+  coresBusy: number;
+}
+
+/** Milliseconds of each timed call, and CPU time / wall time over them. */
+async function timeCalls(warmup: number, steps: number, call: () => Promise<void>): Promise<Timing> {
+  const ms: number[] = [];
+  let cpuMicros = 0;
+  for (let i = 0; i < warmup + steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await call();
+    if (i < warmup) continue;
+    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuMicros += c.user + c.system;
+  }
+  const wall = ms.reduce((a, b) => a + b, 0);
+  return { ms, coresBusy: wall > 0 ? cpuMicros / 1000 / wall : 0 };
+}
+
+/** Times `steps` SGD steps (Dice + CE + Jaccard) after `warmup`. */
+async function timeTraining(model: tf.LayersModel, batch: number, size: number, classes: number, warmup: number, steps: number): Promise<Timing> {
   const loss = makeLoss(ORIGINAL_LOSS, classes);
   const optimizer = tf.train.sgd(0.1);
   const { x, y } = randomBatch(batch, size, classes);
-  const times: number[] = [];
   try {
-    for (let i = 0; i < warmup + steps; i++) {
-      const t0 = performance.now();
+    return await timeCalls(warmup, steps, async () => {
       const value = optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor, y), true);
       await value!.data();
       value!.dispose();
-      if (i >= warmup) times.push(performance.now() - t0);
-    }
+    });
   } finally {
     tf.dispose([x, y]);
     optimizer.dispose();
   }
-  return times;
 }
 
-async function timeInference(model: tf.LayersModel, batch: number, size: number, warmup: number, steps: number): Promise<number[]> {
+async function timeInference(model: tf.LayersModel, batch: number, size: number, warmup: number, steps: number): Promise<Timing> {
   const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 3);
-  const times: number[] = [];
   try {
-    for (let i = 0; i < warmup + steps; i++) {
-      const t0 = performance.now();
+    return await timeCalls(warmup, steps, async () => {
       const y = model.predict(x) as tf.Tensor;
       await y.data();
       y.dispose();
-      if (i >= warmup) times.push(performance.now() - t0);
-    }
+    });
   } finally {
     x.dispose();
   }
-  return times;
 }
 
 export async function benchModel(o: BenchOptions, progress: BenchProgress = () => {}): Promise<ModelBench> {
@@ -96,16 +115,16 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
     const gflops = (2 * countMacs(model)) / 1e9;
     progress(`${o.model}: ${gflops.toFixed(2)} GFLOPs/img, training on ${backend}`);
     const train = await timeTraining(model, o.batch, o.size, o.classes, o.warmup, o.trainSteps);
-    progress(`${o.model}: training step ${median(train).toFixed(0)} ms; inference`);
+    const trainStepMs = median(train.ms);
+    progress(`${o.model}: training step ${trainStepMs.toFixed(0)} ms (median of ${train.ms.length}); inference`);
     const infer = await timeInference(model, o.batch, o.size, o.warmup, o.inferSteps);
-    const trainStepMs = median(train);
-    const inferBatchMs = median(infer);
+    const inferBatchMs = median(infer.ms);
     let cpu: ModelBench['cpu'] = null;
     if (o.cpuStep && backend !== 'cpu') {
       progress(`${o.model}: one training step on the cpu backend at batch ${o.cpuBatch} (slow)`);
       await tf.setBackend('cpu');
       try {
-        const [ms] = await timeTraining(model, o.cpuBatch, o.size, o.classes, 0, 1);
+        const [ms] = (await timeTraining(model, o.cpuBatch, o.size, o.classes, 0, 1)).ms;
         const cpuRate = (o.cpuBatch * 1000) / ms!;
         cpu = { batch: o.cpuBatch, stepMs: ms!, imagesPerSec: cpuRate, speedup: (o.batch * 1000) / trainStepMs / cpuRate };
       } finally {
@@ -124,6 +143,9 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
       trainStepMs,
       inferBatchMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      trainCoresBusy: train.coresBusy,
+      inferCoresBusy: infer.coresBusy,
+      loadAverage: os.loadavg(),
       cpu,
     };
   } finally {

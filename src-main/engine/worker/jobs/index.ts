@@ -2,5 +2,6 @@
 // in this folder with `defineJob` and add it to this list — one line.
 import type { JobDefinition } from '../protocol';
 import { benchJob, computeJob, infoJob } from './builtin';
+import { evalJob, trainJob } from './train';
 
-export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [infoJob, computeJob, benchJob];
+export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [infoJob, computeJob, benchJob, trainJob, evalJob];

@@ -1,10 +1,12 @@
-// The training job the engine worker runs: starts the engine, then one run (fresh or resumed)
-// with its events turned into messages. The loop itself is a plain async function
-// (engine/train/loop.ts); this wrapper is all a host needs, in a worker thread or in-process.
-import type { RunBatchEvent, RunEpochEvent, RunSummary } from '../../../api/contract/training';
+// The training and evaluation jobs the engine worker runs. The loop itself is a plain async
+// function (engine/train/loop.ts); `runTrainJob` is the same job for a host without a worker
+// (the CLI, tests), so both paths share every line that matters.
+import type { EvalReport, RunBatchEvent, RunEpochEvent, RunSummary, DataSource } from '../../../api/contract/training';
 import { initEngine, type EngineOptions } from '../../backend/index';
+import { evaluateSaved, type EvalSplit } from '../../train/eval-run';
 import { runTraining } from '../../train/loop';
 import { RunFolder } from '../../train/run-folder';
+import { defineJob } from '../protocol';
 
 export interface TrainJobInput {
   runDir: string;
@@ -20,14 +22,13 @@ export type TrainJobMessage =
   | { type: 'status'; summary: RunSummary }
   | { type: 'log'; message: string };
 
-export async function runTrainJob(input: TrainJobInput, send: (message: TrainJobMessage) => void, signal: AbortSignal): Promise<RunSummary> {
-  const engine = await initEngine(input.backend ? { backend: input.backend } : {});
+function train(input: TrainJobInput, backend: string, send: (message: TrainJobMessage) => void, signal: AbortSignal): Promise<RunSummary> {
   return runTraining({
     run: new RunFolder(input.runDir),
     resume: input.resume,
     ...(input.epochs !== undefined ? { epochs: input.epochs } : {}),
     signal,
-    backend: engine.backend,
+    backend,
     callbacks: {
       onBatch: (event) => send({ type: 'batch', event }),
       onEpoch: (event) => send({ type: 'epoch', event }),
@@ -36,3 +37,28 @@ export async function runTrainJob(input: TrainJobInput, send: (message: TrainJob
     },
   });
 }
+
+/** In-process: starts the engine here, then trains. */
+export async function runTrainJob(input: TrainJobInput, send: (message: TrainJobMessage) => void, signal: AbortSignal): Promise<RunSummary> {
+  const engine = await initEngine(input.backend ? { backend: input.backend } : {});
+  return train(input, engine.backend, send, signal);
+}
+
+export const trainJob = defineJob<TrainJobInput, RunSummary, TrainJobMessage>({
+  name: 'train.run',
+  run: (input, ctx) => train(input, ctx.engine.backend, (m) => ctx.emit(m), ctx.signal),
+});
+
+export interface EvalJobInput {
+  model: string;
+  checkpoint: 'best' | 'last';
+  data?: DataSource;
+  split: EvalSplit | 'unassigned';
+  batchSize?: number;
+}
+
+export const evalJob = defineJob<EvalJobInput, EvalReport, { done: number; total: number }>({
+  name: 'eval.run',
+  run: (input, ctx) =>
+    evaluateSaved({ ...input, backend: ctx.engine.backend, signal: ctx.signal, onProgress: (done, total) => ctx.emit({ done, total }) }),
+});

@@ -1,0 +1,120 @@
+// `facet bench`: training and inference speed of every registered model (or --model) on the
+// engine's backend, in the engine worker; with --peer, the PyTorch peer in the same run and the
+// ratios side by side. The machine is shared and noisy: compare ratios from one run.
+import type { Command } from 'commander';
+import { parseBackendChoice } from '../engine/backend/index';
+import { modelNames } from '../engine/models/registry';
+import { EngineHost } from '../engine/worker/host';
+import type { ModelBench } from '../engine/worker/jobs/bench';
+import { benchJob } from '../engine/worker/jobs/builtin';
+import { parsePositiveInt } from './options';
+import { peerModelNames, runPeer, type PeerResult } from './peer';
+
+interface BenchCliOptions {
+  model?: string[];
+  json?: boolean;
+  peer?: boolean;
+  backend?: ReturnType<typeof parseBackendChoice>;
+  threads?: number;
+  size: number;
+  batch: number;
+  steps: number;
+  cpu: boolean;
+  cpuBatch: number;
+}
+
+export interface BenchRow {
+  ours: ModelBench;
+  peer: PeerResult | null;
+  trainRatio: number | null;
+  inferRatio: number | null;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  const names = value.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!modelNames.includes(name)) throw new Error(`--model: unknown model "${name}" (registered: ${modelNames.join(', ')})`);
+  }
+  return [...previous, ...names];
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+
+export function formatBench(rows: BenchRow[], engine: string): string {
+  const out = [`engine: ${engine}`];
+  for (const { ours, peer, trainRatio, inferRatio } of rows) {
+    out.push(
+      `${ours.model} (${f2(ours.gflopsPerImage)} GFLOPs/img, ${ours.size}x${ours.size}, batch ${ours.batch}, ${ours.classes} classes)`,
+      `  train  ${f2(ours.trainImagesPerSec).padStart(6)} img/s  (step ${ours.trainStepMs.toFixed(0)} ms, cores busy ${f2(ours.trainCoresBusy)})` +
+        (peer ? `   PyTorch ${f2(peer.trainImagesPerSec)} img/s → ${f2(trainRatio!)}x` : ''),
+      `  infer  ${f2(ours.inferImagesPerSec).padStart(6)} img/s  (batch ${ours.inferBatchMs.toFixed(0)} ms, cores busy ${f2(ours.inferCoresBusy)})` +
+        (peer ? `   PyTorch ${f2(peer.inferImagesPerSec)} img/s → ${f2(inferRatio!)}x` : ''),
+      `  peak RSS ${ours.peakRssMb.toFixed(0)} MB` + (peer ? ` (PyTorch ${peer.peakRssMb.toFixed(0)} MB)` : '') +
+        `; load average ${ours.loadAverage.map(f1).join(' ')}`,
+    );
+    if (ours.cpu) {
+      out.push(
+        `  cpu backend: one step at batch ${ours.cpu.batch} took ${(ours.cpu.stepMs / 1000).toFixed(1)} s ` +
+          `(${ours.cpu.imagesPerSec.toFixed(3)} img/s) → ${ours.backend} is ${ours.cpu.speedup.toFixed(0)}x faster per image`,
+      );
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('measure training and inference images/s of the registered models (optionally against PyTorch)')
+    .option('--model <names>', `models, comma-separated or repeated (default: all: ${modelNames.join(', ')})`, collect)
+    .option('--json', 'print JSON')
+    .option('--peer', 'also run the PyTorch peer (../shared/bench/peer_bench.py, FACET_SHARED) and print the ratios')
+    .option('--backend <name>', 'force a backend (tfjs-node-gpu, tfjs-node, tensorflow, wasm, cpu)', parseBackendChoice)
+    .option('--threads <n>', 'wasm threads (default: cores, at most 4)', parsePositiveInt)
+    .option('--size <px>', 'input side', parsePositiveInt, 256)
+    .option('--batch <n>', 'batch size', parsePositiveInt, 8)
+    .option('--steps <n>', 'timed training steps and inference batches (after one warm-up)', parsePositiveInt, 3)
+    .option('--no-cpu', 'skip the one training step on the cpu backend (slow)')
+    .option('--cpu-batch <n>', 'batch of the cpu-backend step (the speed-up is per image)', parsePositiveInt, 1)
+    .action(async (opts: BenchCliOptions) => {
+      const models = opts.model ?? [...modelNames];
+      const say = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
+      const host = await EngineHost.start({
+        ...(opts.backend === undefined ? {} : { backend: opts.backend }),
+        ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+      });
+      const engine = `${host.info.backend} ${host.info.version}, ${host.info.threads} thread(s), simd ${host.info.simd ?? 'n/a'}`;
+      say(`engine: ${engine}`);
+      const ours: ModelBench[] = [];
+      try {
+        for (const model of models) {
+          ours.push(
+            await host.run(
+              benchJob,
+              { model, size: opts.size, batch: opts.batch, classes: 8, trainSteps: opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: opts.cpu, cpuBatch: opts.cpuBatch },
+              { onEvent: (e) => say(e.message) },
+            ),
+          );
+        }
+      } finally {
+        await host.close();
+      }
+      let peers: PeerResult[] = [];
+      const peerNames = models.map((m) => peerModelNames[m]).filter((n): n is string => n !== undefined);
+      if (opts.peer && peerNames.length > 0) {
+        say(`PyTorch peer: ${peerNames.join(', ')}`);
+        peers = await runPeer(peerNames, { trainSteps: opts.steps, inferBatches: opts.steps });
+      }
+      const rows: BenchRow[] = ours.map((o) => {
+        const peer = peers.find((p) => p.model === peerModelNames[o.model]) ?? null;
+        return {
+          ours: o,
+          peer,
+          trainRatio: peer ? o.trainImagesPerSec / peer.trainImagesPerSec : null,
+          inferRatio: peer ? o.inferImagesPerSec / peer.inferImagesPerSec : null,
+        };
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify({ engine: host.info, rows }, null, 2)}\n` : formatBench(rows, engine));
+    });
+}

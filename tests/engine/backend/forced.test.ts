@@ -1,0 +1,32 @@
+// A forced backend (`--backend`, FACET_BACKEND): only that rung is tried, and `facet info`
+// still says why each faster rung is not in use.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { EngineInfo } from '../../../src-main/engine/backend/index';
+
+const run = promisify(execFile);
+
+describe('forced backend', () => {
+  it('facet info --backend cpu --json reports cpu and the skipped rungs', async () => {
+    const { stdout } = await run(process.execPath, ['bin/facet.js', 'info', '--backend', 'cpu', '--json'], { cwd: process.cwd() });
+    const info = JSON.parse(stdout) as EngineInfo;
+    expect(info).toMatchObject({ backend: 'cpu', step: 'cpu', forced: true, threads: 1, simd: null, addedKernels: [] });
+    expect(info.skipped.map((s) => s.step)).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm']);
+    expect(info.skipped[0]!.reason).toMatch(/not tried: backend cpu was chosen \(not installed\)/);
+  });
+
+  it('facet info prints the backend, SIMD, threads and the reasons', async () => {
+    const { stdout } = await run(process.execPath, ['bin/facet.js', 'info', '--threads', '1'], { cwd: process.cwd() });
+    expect(stdout).toMatch(/^backend: {2}wasm \(wasm 4\.\d+\.\d+\)/m);
+    expect(stdout).toMatch(/^simd: {5}yes/m);
+    expect(stdout).toMatch(/^threads: {2}1/m);
+    expect(stdout).toMatch(/tfjs-node-gpu +not installed/);
+  });
+
+  it('facet info refuses an unknown backend, naming the valid ones', async () => {
+    const failed = await run(process.execPath, ['bin/facet.js', 'info', '--backend', 'webgl']).catch((e: { stderr: string; code: number }) => e);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toMatch(/unknown backend "webgl"/);
+  });
+});

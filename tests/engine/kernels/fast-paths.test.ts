@@ -1,0 +1,66 @@
+// The wasm fast paths for shipped kernels (Tile, Mean, Sum) against the cpu backend, on the
+// shapes training produces and on seeded random ones, including the cases that fall back.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine } from '../../../src-main/engine/backend';
+import { broadcastPlan } from '../../../src-main/engine/kernels/wasm/Tile';
+import { compareKernel, randomTensor, seeded } from './compare';
+
+function randomShape(r: () => number, rank: number): number[] {
+  return Array.from({ length: rank }, () => 1 + Math.floor(r() * 5));
+}
+
+describe('wasm fast paths match the cpu backend', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'wasm', threads: 1 });
+  });
+
+  const tileCases: Array<[number[], number[]]> = [
+    [[1, 1, 1, 6], [2, 3, 4, 1]], // BatchNorm gradient
+    [[3], [4]],
+    [[2, 3], [2, 2]],
+    [[2, 1, 3], [1, 5, 1]],
+    [[1, 2, 1, 2, 1], [2, 1, 3, 1, 2]], // 5 alternating axes
+    [[2, 2, 2, 2], [2, 3, 2, 2]], // 8 alternating axes: more than XNNPACK's 6 → shipped kernel
+  ];
+  const r = seeded(9);
+  for (let i = 0; i < 5; i++) {
+    const shape = randomShape(r, 1 + Math.floor(r() * 4));
+    tileCases.push([shape, shape.map(() => 1 + Math.floor(r() * 3))]);
+  }
+  for (const [shape, reps] of tileCases) {
+    it(`Tile [${shape}] × [${reps}]`, async () => {
+      const x = randomTensor(shape, seeded(shape.length * 31 + reps[0]!));
+      const cmp = await compareKernel('Tile', { x }, { reps });
+      expect(cmp.maxDiff).toBe(0);
+      expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
+      x.dispose();
+    });
+  }
+
+  it('plans tiles as one broadcast when it fits in 6 axes', () => {
+    expect(broadcastPlan([1, 1, 1, 6], [2, 3, 4, 1])).toEqual({ zeros: [24, 1], x: [1, 6] });
+    expect(broadcastPlan([1, 2, 1, 2, 1], [2, 1, 3, 1, 2])).toEqual({ zeros: [2, 1, 3, 1, 2], x: [1, 2, 1, 2, 1] });
+    expect(broadcastPlan([2, 2, 2, 2], [2, 3, 2, 2])).toBeNull();
+  });
+
+  const reduceCases: Array<[number[], number[], boolean]> = [
+    [[2, 5, 4, 3], [0, 1, 2], false], // BatchNorm moments
+    [[2, 5, 4, 3], [1, 2], true], // per-image spatial mean
+    [[2, 5, 4, 3], [0], false],
+    [[2, 5, 4, 3], [3], false], // innermost: shipped kernel
+    [[2, 5, 4, 3], [0, 2], true], // not contiguous: shipped kernel
+    [[2, 5, 4, 3], [-4, -3], false],
+    [[2, 5, 4], null as unknown as number[], false], // all axes
+  ];
+  for (const kernel of ['Mean', 'Sum'] as const) {
+    for (const [shape, axis, keepDims] of reduceCases) {
+      it(`${kernel} [${shape}] over [${axis}] keepDims ${keepDims}`, async () => {
+        const x = randomTensor(shape, seeded(77));
+        const cmp = await compareKernel(kernel, { x }, { axis, keepDims });
+        expect(cmp.maxDiff).toBeLessThanOrEqual(1e-5 * Math.max(1, cmp.scale));
+        expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
+        x.dispose();
+      });
+    }
+  }
+});
