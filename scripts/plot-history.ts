@@ -48,7 +48,7 @@ function niceTicks(min: number, max: number, count: number): number[] {
   return ticks;
 }
 
-function panelSvg(panel: Panel, top: number, xMax: number): string {
+function panelSvg(panel: Panel, top: number, xMax: number, xLabel: string): string {
   const plotW = W - M.left - M.right;
   const plotH = PANEL_H - M.top - M.bottom;
   const ys = panel.series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
@@ -72,7 +72,7 @@ function panelSvg(panel: Panel, top: number, xMax: number): string {
     parts.push(`<text x="${sx(t)}" y="${y0 + plotH + 18}" font-size="11" text-anchor="middle">${t}</text>`);
   }
   parts.push(`<rect x="${x0}" y="${y0}" width="${plotW}" height="${plotH}" fill="none" stroke="#555"/>`);
-  parts.push(`<text x="${x0 + plotW / 2}" y="${y0 + plotH + 38}" font-size="12" text-anchor="middle">epoch</text>`);
+  parts.push(`<text x="${x0 + plotW / 2}" y="${y0 + plotH + 38}" font-size="12" text-anchor="middle">${esc(xLabel)}</text>`);
   parts.push(`<text x="16" y="${y0 + plotH / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${y0 + plotH / 2})">${esc(panel.yLabel)}</text>`);
   panel.series.forEach((s, i) => {
     const pts = s.points.filter(([x, y]) => Number.isFinite(y) && x <= xMax);
@@ -92,9 +92,21 @@ function panelSvg(panel: Panel, top: number, xMax: number): string {
   return parts.join('\n');
 }
 
+export interface PlotOptions {
+  title: string;
+  /** Training images per epoch when epochs are capped (`--steps`), to place the peer's full epochs. */
+  imagesPerEpoch?: number | null;
+  /** Images in the train split (one full epoch of the peer). */
+  trainImages?: number;
+}
+
 /** The SVG of a run's learning curves: losses on top, mean F1 over the face parts below. */
-export function historySvg(history: EpochRecord[], title: string): string {
+export function historySvg(history: EpochRecord[], options: PlotOptions): string {
+  const title = options.title;
   const xMax = Math.max(2, history.length ? history[history.length - 1]!.epoch : 2);
+  // The peer's points are in full passes over the train split; ours may be shorter epochs.
+  const perPass = options.imagesPerEpoch && options.trainImages ? options.trainImages / options.imagesPerEpoch : 1;
+  const peer = PEER_POINTS.map(([e, f]) => [e * perPass, f] as [number, number]).filter(([x]) => x <= xMax);
   const pts = (f: (r: EpochRecord) => number | null | undefined): [number, number][] =>
     history.map((r) => [r.epoch, f(r) ?? Number.NaN] as [number, number]).filter(([, y]) => Number.isFinite(y));
   const panels: Panel[] = [
@@ -115,13 +127,14 @@ export function historySvg(history: EpochRecord[], title: string): string {
         { label: 'train (augmented)', color: '#1f77b4', points: pts((r) => r.train.meanF1Face) },
         { label: 'val', color: '#d62728', points: pts((r) => r.val?.meanF1Face) },
         { label: 'val mean IoU (face)', color: '#ff7f0e', dashed: true, points: pts((r) => r.val?.meanIoUFace) },
-        { label: 'PyTorch peer (val)', color: '#2ca02c', markersOnly: true, points: PEER_POINTS },
+        ...(peer.length ? [{ label: 'PyTorch peer (val)', color: '#2ca02c', markersOnly: true, points: peer }] : []),
         { label: 'target 0.85', color: '#888888', dashed: true, points: [[1, 0.85], [xMax, 0.85]] },
       ],
     },
   ];
   const height = panels.length * PANEL_H + 40;
-  const body = panels.map((p, i) => panelSvg(p, 40 + i * PANEL_H, xMax)).join('\n');
+  const xLabel = options.imagesPerEpoch ? `epoch (${options.imagesPerEpoch} training images each)` : 'epoch';
+  const body = panels.map((p, i) => panelSvg(p, 40 + i * PANEL_H, xMax, xLabel)).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif">
 <rect width="100%" height="100%" fill="#ffffff"/>
 <text x="${W / 2}" y="26" font-size="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>
@@ -130,8 +143,8 @@ ${body}
 }
 
 /** Renders `history` to a PNG at `out` (atomic: temp file, then rename). */
-export async function plotHistory(history: EpochRecord[], out: string, title: string): Promise<void> {
-  const png = await sharp(Buffer.from(historySvg(history, title))).png().toBuffer();
+export async function plotHistory(history: EpochRecord[], out: string, options: PlotOptions): Promise<void> {
+  const png = await sharp(Buffer.from(historySvg(history, options))).png().toBuffer();
   const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
   await writeFile(temp, png);
   await rename(temp, out);
@@ -149,7 +162,7 @@ async function main(argv: string[]): Promise<void> {
     throw new Error(`${input}: cannot read history (${(error as Error).message})`);
   }
   if (!Array.isArray(history)) throw new Error(`${input}: not a history (expected a JSON array of epochs)`);
-  await plotHistory(history, out, title);
+  await plotHistory(history, out, { title });
   process.stdout.write(`wrote ${out} (${history.length} epochs)\n`);
 }
 

@@ -20,8 +20,11 @@ function fromBase64(text: string): Uint8Array {
 }
 
 export function encodeWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Uint8Array) return { [BYTES_TAG]: toBase64(v) };
+  // Read the raw property (`this[key]`), not the replacer's value: JSON.stringify has already
+  // applied Buffer#toJSON to the latter, and a Node Buffer is a Uint8Array we must send as bytes.
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    if (raw instanceof Uint8Array) return { [BYTES_TAG]: toBase64(raw) };
     return v;
   });
 }

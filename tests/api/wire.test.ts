@@ -10,6 +10,12 @@ describe('wire codec', () => {
     expect(back.s).toBe('x');
   });
 
+  it('sends a Node Buffer as bytes, not as its toJSON shape', () => {
+    const back = decodeWire(encodeWire({ png: Buffer.from([1, 2, 255]) })) as { png: Uint8Array };
+    expect(back.png).toBeInstanceOf(Uint8Array);
+    expect([...back.png]).toEqual([1, 2, 255]);
+  });
+
   it('leaves look-alike objects with more keys alone', () => {
     const back = decodeWire(encodeWire({ $bytes: 'AA==', other: 1 }));
     expect(back).toEqual({ $bytes: 'AA==', other: 1 });

@@ -2,12 +2,11 @@
 // evaluateSaved, scoped to the session's project; run events go out through the transport.
 import { isAbsolute, join } from 'node:path';
 import { runConfigSchema, TRAINING_PRESETS } from '../contract/training';
-import { initEngine } from '../../engine/backend/index';
 import { DEFAULT_MODEL, modelNames } from '../../engine/models/registry';
-import { evaluateSaved } from '../../engine/train/eval-run';
 import { RunBusyError, RunDataError, RunManager, RunNotFoundError, type RunListener } from '../../engine/train/manager';
 import { RUNS_DIR } from '../../engine/train/run-folder';
-import { runTrainInWorker } from '../../engine/train/worker-runner';
+import { engineHost, runTrainInWorker } from '../../engine/train/worker-runner';
+import { evalJob } from '../../engine/worker/jobs/train';
 import type { HandlerContext } from '../context';
 import { ApiError } from '../errors';
 import type { Handlers } from '../router';
@@ -41,6 +40,8 @@ async function api<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof RunDataError) throw new ApiError({ code: 'invalid_input', field: 'config.data', message: error.message });
     const message = error instanceof Error ? error.message : String(error);
     if (/unknown model|input size|model option/.test(message)) throw new ApiError({ code: 'invalid_input', field: 'config', message });
+    if (/not a model folder|cannot read model description/.test(message)) throw new ApiError({ code: 'not_found', field: 'model', message });
+    if (/^no labelled images/.test(message)) throw new ApiError({ code: 'invalid_input', field: 'split', message });
     throw error;
   }
 }
@@ -54,7 +55,6 @@ export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' 
     return api(async () => {
       const project = projectOf(ctx);
       const config = runConfigSchema.parse({ ...input.config, data: input.config.data ?? { kind: 'project', dir: project } });
-      await initEngine();
       return manager.start(project, config, listener(ctx));
     });
   },
@@ -63,7 +63,6 @@ export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' 
   },
   async 'runs.resume'(input, ctx) {
     return api(async () => {
-      await initEngine();
       return manager.resume(projectOf(ctx), input.id, listener(ctx), input.epochs);
     });
   },
@@ -77,15 +76,16 @@ export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' 
     return api(async () => {
       const project = projectOf(ctx);
       const model = isAbsolute(input.model) ? input.model : join(project, RUNS_DIR, input.model);
-      const engine = await initEngine();
-      return evaluateSaved({
-        model,
-        checkpoint: input.checkpoint,
-        data: runConfigSchema.shape.data.parse({ kind: 'project', dir: project }),
-        split: input.split === 'unassigned' ? 'unassigned' : input.split,
-        backend: engine.backend,
-        onProgress: (done, total) => ctx.emit('eval.progress', { done, total }),
-      });
+      // The engine worker runs one job at a time: an evaluation would wait for the whole run.
+      const training = manager.activeRunId();
+      if (training) throw new ApiError({ code: 'busy', message: `run ${training} is training; evaluate when it ends or stop it` });
+      // In the engine worker, like training: the API thread stays free while it runs.
+      const host = await engineHost();
+      return host.run(
+        evalJob,
+        { model, checkpoint: input.checkpoint, data: runConfigSchema.shape.data.parse({ kind: 'project', dir: project }), split: input.split },
+        { onEvent: (e) => ctx.emit('eval.progress', e) },
+      );
     });
   },
 };

@@ -100,6 +100,11 @@ export class RunManager {
     await this.active.get(id)?.done;
   }
 
+  activeRunId(): string | null {
+    const [id] = this.active.keys();
+    return id ?? null;
+  }
+
   isActive(id: string): boolean {
     return this.active.has(id);
   }

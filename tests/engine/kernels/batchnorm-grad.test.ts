@@ -11,11 +11,16 @@ type Inputs = [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
 
 function gradients(inputs: Inputs, fromBatch: boolean): Float32Array[] {
   const w = randomTensor(inputs[0].shape, seeded(5));
-  const f = (x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, scale: tf.Tensor1D, offset: tf.Tensor1D) => {
-    const m = fromBatch ? tf.moments(x, [0, 1, 2]) : { mean, variance };
-    return tf.sum(tf.mul(tf.batchNorm(x, m.mean, m.variance, offset, scale, 1e-3), w));
-  };
-  const grads = tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)(inputs);
+  const [x, mean, variance, scale, offset] = inputs;
+  const loss = (t: tf.Tensor4D, m: tf.Tensor1D, v: tf.Tensor1D, g: tf.Tensor1D, b: tf.Tensor1D) =>
+    tf.sum(tf.mul(tf.batchNorm(t, m, v, b, g, 1e-3), w));
+  // Statistics from the batch: they are functions of x (as in BatchNormalization training).
+  const grads = fromBatch
+    ? tf.grads((t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const m = tf.moments(t, [0, 1, 2]);
+        return loss(t as tf.Tensor4D, m.mean as tf.Tensor1D, m.variance as tf.Tensor1D, g as tf.Tensor1D, b as tf.Tensor1D);
+      })([x, scale, offset])
+    : tf.grads((...a: tf.Tensor[]) => loss(...(a as Inputs)))([x, mean, variance, scale, offset]);
   const out = grads.map((g) => g.dataSync() as Float32Array);
   tf.dispose([...grads, w]);
   return out;
@@ -52,13 +57,14 @@ describe('FusedBatchNorm gradient', () => {
 
   it('leaves no tensors behind', async () => {
     const x = randomTensor([2, 3, 3, 4], seeded(3)) as tf.Tensor4D;
+    const gamma = tf.ones([4]);
     const before = tf.memory().numTensors;
-    const g = tf.grad((t: tf.Tensor4D) => {
+    const gs = tf.grads((t: tf.Tensor, g: tf.Tensor) => {
       const m = tf.moments(t, [0, 1, 2]);
-      return tf.sum(tf.batchNorm(t, m.mean, m.variance, undefined, undefined, 1e-3).square());
-    })(x);
-    g.dispose();
+      return tf.sum(tf.batchNorm(t as tf.Tensor4D, m.mean, m.variance, tf.zerosLike(g) as tf.Tensor1D, g as tf.Tensor1D, 1e-3).square());
+    })([x, gamma]);
+    tf.dispose(gs);
     expect(tf.memory().numTensors).toBe(before);
-    x.dispose();
+    tf.dispose([x, gamma]);
   });
 });
