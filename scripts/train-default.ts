@@ -1,7 +1,9 @@
 // Reproduces the bundled default model (resources/models/default/) from the data, with the
 // studio's own commands only:
 //   1. `facet train` on the CelebAMask-HQ folder read in place (sorted names, every 5th to val),
-//      with the recipe chosen by measurement (see RECIPE below and MODEL_CARD.md);
+//      with the recipe chosen by measurement (see RECIPE below and MODEL_CARD.md): first at
+//      128 px, then the run is resized to 256 px (scripts/resize-run.ts) and `facet train
+//      --resume` continues it there (progressive resizing: most epochs at a quarter of the cost);
 //   2. `facet eval --json` of the run's best checkpoint on the val split;
 //   3. export of that checkpoint (TensorFlow.js layers format + facet-model.json, ≤ 20 MB), the
 //      learning curves as a PNG and MODEL_CARD.md with the figures exactly as eval printed them.
@@ -22,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EpochRecord, EvalReport, RunConfig, RunSummary } from '../src-main/api/contract/training';
 import { plotHistory } from './plot-history';
+import { RESIZE_FILE, resizeRun, type ResizeRecord } from './resize-run';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FACET = join(ROOT, 'bin', 'facet.js');
@@ -35,20 +38,28 @@ const MODEL_FILES = ['model.json', 'weights.bin', 'facet-model.json'];
 
 /**
  * The recipe, chosen by measurement on a shared 2-core machine (MODEL_CARD.md says why):
- * DeepLabV3+ on a MobileNetV1 trunk initialised from face-api's SSD face detector, 256 px,
- * batch 8, Adam 1e-3 with cosine decay (the PyTorch peer's recipe), default augmentation (flip,
- * ±10% scale, ±10° rotation, ±5% shift, ±20% colour jitter, eyeglasses images drawn 3x), and
- * short epochs of 30 batches (240 images) so that each checkpoint and val figure comes often.
+ * DeepLabV3+ on a MobileNetV1 trunk initialised from face-api's SSD face detector, batch 8,
+ * Adam 1e-3 with cosine decay (the PyTorch peer's recipe), default augmentation (flip, ±10%
+ * scale, ±10° rotation, ±5% shift, ±20% colour jitter, eyeglasses images drawn 3x), short
+ * epochs of 30 batches (240 images) so that checkpoints and val figures come often. Stage 1
+ * trains at 128 px (cosine planned over 12 epochs, stopped after 10); stage 2 resizes the run to
+ * 256 px and resumes it up to `stage2.epochs` in all (the cosine goes on over the new total).
  */
 export const RECIPE = {
   model: 'deeplabv3plus-mobilenetv1-face',
-  size: 256,
   batch: 8,
   recipe: 'adam-cosine',
-  epochs: 6,
   steps: 30,
   seed: 42,
+  /** Cosine planned over `epochs`, stopped after `stopAfter` (the later epochs are worth more at 256 px). */
+  stage1: { size: 128, epochs: 12, stopAfter: 10 },
+  stage2: { size: 256, epochs: 18 },
 } as const;
+
+type Recipe = { model: string; batch: number; recipe: string; steps: number; seed: number; limit?: number; stage1: { size: number; epochs: number; stopAfter: number }; stage2: { size: number; epochs: number } };
+
+/** `--smoke`: the same pipeline on 12 images at 32 → 64 px in a minute, to check it end to end. */
+const SMOKE: Recipe = { ...RECIPE, steps: 1, limit: 12, stage1: { size: 32, epochs: 4, stopAfter: 2 }, stage2: { size: 64, epochs: 5 } };
 
 interface Args {
   data: string;
@@ -58,6 +69,7 @@ interface Args {
   resume: string | null;
   epochs: number | null;
   note: string | null;
+  recipe: Recipe;
 }
 
 function parse(argv: string[]): Args {
@@ -71,6 +83,7 @@ function parse(argv: string[]): Args {
       resume: { type: 'string' },
       epochs: { type: 'string' },
       note: { type: 'string' },
+      smoke: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -82,7 +95,8 @@ function parse(argv: string[]): Args {
         '  --out       model folder to write (default resources/models/default)\n' +
         '  --from-run  skip training: evaluate and export this run\n' +
         '  --resume    continue this stopped run (with --epochs: a new total), then evaluate and export\n' +
-        '  --note      a Markdown file whose text is added to the card (e.g. measured speeds)\n',
+        '  --note      a Markdown file whose text is added to the card (e.g. measured speeds)\n' +
+        '  --smoke     the whole pipeline on 12 images at 32 → 64 px (give --out elsewhere)\n',
     );
     process.exit(0);
   }
@@ -97,11 +111,12 @@ function parse(argv: string[]): Args {
     resume: values.resume ? resolve(values.resume) : null,
     epochs,
     note: values.note ? resolve(values.note) : null,
+    recipe: values.smoke ? SMOKE : RECIPE,
   };
 }
 
 /** Runs `facet ARGS`; stdout is returned (and echoed unless `quiet`), stderr passes through. */
-function facet(args: string[], options: { quiet?: boolean; onSpawn?: (pid: number) => void } = {}): Promise<string> {
+function facet(args: string[], options: { quiet?: boolean; onSpawn?: (pid: number) => void; onOutput?: (all: string) => void } = {}): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     // Own process group: a terminal's Ctrl+C reaches only this script, which forwards it once.
     const child = spawn(process.execPath, [FACET, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
@@ -111,6 +126,7 @@ function facet(args: string[], options: { quiet?: boolean; onSpawn?: (pid: numbe
     child.stdout.on('data', (chunk: string) => {
       out += chunk;
       if (!options.quiet) process.stdout.write(chunk);
+      options.onOutput?.(out);
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -121,6 +137,7 @@ function facet(args: string[], options: { quiet?: boolean; onSpawn?: (pid: numbe
 }
 
 async function train(args: Args): Promise<string> {
+  const RECIPE = args.recipe;
   let child: number | null = null;
   let stops = 0;
   // The first SIGINT is passed to `facet train`, which stops after its batch; we keep going to
@@ -133,23 +150,43 @@ async function train(args: Args): Promise<string> {
   process.on('SIGINT', onSigint);
   try {
     const common = ['--no-progress'];
+    const resume = async (run: string, epochs: number | null): Promise<void> => {
+      await facet(['train', '--resume', run, ...(epochs ? ['--epochs', String(epochs)] : []), ...common], { onSpawn: (p) => (child = p) });
+    };
     if (args.resume) {
-      await facet(['train', '--resume', args.resume, ...(args.epochs ? ['--epochs', String(args.epochs)] : []), ...common], { onSpawn: (p) => (child = p) });
+      await resume(args.resume, args.epochs);
       return args.resume;
     }
     const work = args.work ?? (await mkdtemp(join(os.tmpdir(), 'facet-default-')));
     await mkdir(work, { recursive: true });
+    // Stop stage 1 after `stopAfter` epochs: a SIGINT once `facet train` has printed that epoch
+    // ends the run after the next batch, and its last checkpoint is then that epoch.
+    let stopSent = false;
+    const stopLine = new RegExp(`^epoch ${RECIPE.stage1.stopAfter}:`, 'm');
     const out = await facet(
       [
         'train', '--model', RECIPE.model, '--data', args.data, '--preset', 'celebamask-hq', '--project', work,
-        '--size', String(RECIPE.size), '--batch', String(RECIPE.batch), '--recipe', RECIPE.recipe,
-        '--epochs', String(args.epochs ?? RECIPE.epochs), '--steps', String(RECIPE.steps), '--seed', String(RECIPE.seed), ...common,
+        '--size', String(RECIPE.stage1.size), '--batch', String(RECIPE.batch), '--recipe', RECIPE.recipe,
+        '--epochs', String(RECIPE.stage1.epochs), '--steps', String(RECIPE.steps), '--seed', String(RECIPE.seed),
+        ...(RECIPE.limit ? ['--limit', String(RECIPE.limit)] : []), ...common,
       ],
-      { onSpawn: (p) => (child = p) },
+      {
+        onSpawn: (p) => (child = p),
+        onOutput: (all) => {
+          if (stopSent || child === null || RECIPE.stage1.stopAfter >= RECIPE.stage1.epochs || !stopLine.test(all)) return;
+          stopSent = true;
+          process.kill(child, 'SIGINT');
+        },
+      },
     );
     const runLine = /^run (.+)$/m.exec(out);
     if (!runLine?.[1]) throw new Error(`facet train did not say which run folder it wrote (under ${work}/runs)`);
-    return runLine[1].trim();
+    const stage1 = runLine[1].trim();
+    if (stops > 0) return stage1;
+    const stage2 = `${stage1}-${RECIPE.stage2.size}px`;
+    await resizeRun({ source: stage1, target: stage2, size: RECIPE.stage2.size, epochs: args.epochs ?? RECIPE.stage2.epochs });
+    await resume(stage2, null);
+    return stage2;
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -195,6 +232,7 @@ const minutes = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(2)} h`
 
 export interface CardInput {
   config: RunConfig;
+  resized: ResizeRecord | null;
   summary: RunSummary;
   history: EpochRecord[];
   report: EvalReport;
@@ -203,7 +241,7 @@ export interface CardInput {
 }
 
 /** MODEL_CARD.md: what the model is, what it was trained on (and its licence), how, and how well. */
-export function modelCard({ config, summary, history, report, bytes, note }: CardInput): string {
+export function modelCard({ config, resized, summary, history, report, bytes, note }: CardInput): string {
   const m = report.metrics;
   const best = summary.best;
   const bestRecord = history.find((r) => r.epoch === best?.epoch);
@@ -214,7 +252,7 @@ export function modelCard({ config, summary, history, report, bytes, note }: Car
   lines.push(
     '# Facet default model: face-part segmentation (8 classes)',
     '',
-    'The model the studio, `facet segment` and `facet eval` use when no other model is chosen.',
+    'The model that `facet segment` and the studio\'s batch segmentation use when no other model is chosen.',
     'Generated by `npm run train:default` (scripts/train-default.ts) from the run below: do not edit by hand.',
     '',
     '## Model',
@@ -240,18 +278,32 @@ export function modelCard({ config, summary, history, report, bytes, note }: Car
     '',
     '## Training',
     '',
-    `- Command (what \`npm run train:default\` runs): \`facet train --model ${config.model} --data DATA --preset celebamask-hq` +
-      ` --size ${config.inputSize} --batch ${config.batchSize} --recipe adam-cosine --epochs ${config.epochs}` +
-      `${config.stepsPerEpoch ? ` --steps ${config.stepsPerEpoch}` : ''} --seed ${config.seed}\``,
+    ...(resized
+      ? [
+          `- Commands (what \`npm run train:default\` runs): \`facet train --model ${config.model} --data DATA --preset celebamask-hq` +
+            ` --size ${resized.fromSize} --batch ${config.batchSize} --recipe adam-cosine --epochs ${resized.fromEpochs ?? resized.afterEpoch}` +
+            `${config.stepsPerEpoch ? ` --steps ${config.stepsPerEpoch}` : ''} --seed ${config.seed}\`` +
+            `${resized.fromEpochs && resized.fromEpochs !== resized.afterEpoch ? ` stopped after epoch ${resized.afterEpoch}` : ''}, then` +
+            ` \`tsx scripts/resize-run.ts RUN RUN-${resized.toSize}px --size ${resized.toSize} --epochs ${config.epochs}\` and \`facet train --resume RUN-${resized.toSize}px\`.`,
+          `- Progressive resizing: epochs 1-${resized.afterEpoch} at ${resized.fromSize}x${resized.fromSize} (a quarter of the pixels, so ~4x the images per minute),` +
+            ` epochs ${resized.afterEpoch + 1}-${config.epochs} at ${resized.toSize}x${resized.toSize} with the same weights and optimizer state (the model is fully convolutional).` +
+            ' The best checkpoint is chosen among the epochs at the final size only.',
+        ]
+      : [
+          `- Command (what \`npm run train:default\` runs): \`facet train --model ${config.model} --data DATA --preset celebamask-hq` +
+            ` --size ${config.inputSize} --batch ${config.batchSize} --recipe adam-cosine --epochs ${config.epochs}` +
+            `${config.stepsPerEpoch ? ` --steps ${config.stepsPerEpoch}` : ''} --seed ${config.seed}\``,
+        ]),
     `- Optimizer ${config.optimizer} lr ${config.lr}${config.optimizer === 'sgd' ? ` momentum ${config.momentum}` : ''}, schedule ${config.schedule}` +
-      `${config.schedule === 'cosine' ? ` over ${config.epochs} planned epochs` : ''}; loss: cross-entropy x${config.loss.ce} + (1 - Dice) x${config.loss.dice} + (1 - Jaccard) x${config.loss.jaccard}` +
+      `${config.schedule === 'cosine' ? (resized ? ` over ${resized.fromEpochs} planned epochs in stage 1, then recomputed over ${config.epochs} in all` : ` over ${config.epochs} planned epochs`) : ''}; loss: cross-entropy x${config.loss.ce} + (1 - Dice) x${config.loss.dice} + (1 - Jaccard) x${config.loss.jaccard}` +
       `${config.loss.focalGamma ? `, focal γ ${config.loss.focalGamma}` : ''}.`,
     `- Augmentation: horizontal flip ${config.augment.hflip ? 'on' : 'off'}, scale ±${config.augment.scale * 100}%, rotation ±${config.augment.rotate}°,` +
       ` shift ±${config.augment.shift * 100}%, colour jitter ±${config.augment.colorJitter * 100}%, images with eyeglasses drawn ${config.augment.rareOversample}x per epoch.`,
     `- Epochs: ${history.length} done of ${config.epochs} planned${imagesPerEpoch ? ` (an epoch here is ${config.stepsPerEpoch} batches = ${imagesPerEpoch} images drawn from the reshuffled train split; ${seen} images seen in all, ${(seen! / 641).toFixed(1)} passes over the 641 train images)` : ''}; run status \`${summary.status}\`.`,
     `- Best checkpoint: epoch ${best?.epoch ?? '-'} (by val mean IoU over all classes, as \`facet train\` picks it).`,
-    `- Training time: ${minutes(trainSeconds)} wall clock (training + per-epoch validation), backend \`${summary.backend}\`` +
-      ' (TensorFlow.js wasm with XNNPACK threads and the studio\'s own training kernels) on a 2-core CPU shared with other jobs.',
+    `- Training time: ${minutes(trainSeconds)} wall clock (training + per-epoch validation` +
+      `${resized ? `; ${minutes(history.filter((r) => r.epoch <= resized.afterEpoch).reduce((a, r) => a + r.seconds, 0))} at ${resized.fromSize} px, ${minutes(history.filter((r) => r.epoch > resized.afterEpoch).reduce((a, r) => a + r.seconds, 0))} at ${resized.toSize} px` : ''}), backend \`${summary.backend}\`` +
+      ' (TensorFlow.js wasm + XNNPACK with the studio\'s own training kernels) on a 2-core CPU shared with other jobs.',
     '',
     '## Validation metrics',
     '',
@@ -268,17 +320,19 @@ export function modelCard({ config, summary, history, report, bytes, note }: Car
     '',
     `- **Mean F1 over the 7 face parts: ${f4(m.meanF1Face)}** (mean IoU ${f4(m.meanIoUFace)}); target ≥ 0.85.`,
     `- Mean over all 8 classes: F1 ${f4(m.meanF1)}, IoU ${f4(m.meanIoU)}; pixel accuracy ${f4(m.pixelAccuracy)}.`,
-    `- PyTorch peer (DeepLabV3+ MobileNetV2, random init, same split and 256 px, 2 idle cores, 8.3 img/s): val mean F1 (face) 0.80 after 6 full epochs, 0.85 after 18, 0.861 best.`,
+    `- PyTorch peer (DeepLabV3+ MobileNetV2, random init, same split and 256 px, 2 idle cores, 8.3 img/s): val mean F1 (face) 0.80 after 6 full epochs` +
+      ` (${6 * TRAIN_IMAGES} images), 0.85 after 18 (${18 * TRAIN_IMAGES} images), 0.861 best.${seen ? ` This model saw ${seen} training images.` : ''}`,
     '',
     '## Learning curves',
     '',
     '![learning curves](learning-curves.png)',
     '',
-    '| epoch | train loss | val loss | lr | val mean F1 (face) | val mean IoU (face) | seconds |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
+    '| epoch | size | train loss | val loss | lr | val mean F1 (face) | val mean IoU (face) | seconds |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of history) {
-    lines.push(`| ${r.epoch} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
+    const size = resized && r.epoch <= resized.afterEpoch ? resized.fromSize : config.inputSize;
+    lines.push(`| ${r.epoch} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
   }
   if (bestRecord?.val && Math.abs(bestRecord.val.meanF1Face - m.meanF1Face) > 1e-3) {
     lines.push('', `(The run logged val mean F1 ${f4(bestRecord.val.meanF1Face)} at that epoch; the table above is the fresh evaluation.)`);
@@ -296,6 +350,7 @@ async function main(): Promise<void> {
   const config = await readJson<RunConfig>(join(runDir, 'config.json'));
   const summary = await readJson<RunSummary>(join(runDir, 'status.json'));
   const history = await readJson<EpochRecord[]>(join(runDir, 'history.json'));
+  const resized = existsSync(join(runDir, RESIZE_FILE)) ? await readJson<ResizeRecord>(join(runDir, RESIZE_FILE)) : null;
   if (!summary.best) throw new Error(`${runDir}: no finished epoch, so no best checkpoint to export`);
 
   process.stdout.write(`evaluating ${runDir} (best checkpoint, epoch ${summary.best.epoch}) on val…\n`);
@@ -311,9 +366,10 @@ async function main(): Promise<void> {
       title: `${config.model} at ${config.inputSize}px: ${history.length} epochs`,
       imagesPerEpoch: config.stepsPerEpoch > 0 ? config.stepsPerEpoch * config.batchSize : null,
       trainImages: TRAIN_IMAGES,
+      ...(resized ? { marker: { epoch: resized.afterEpoch + 0.5, label: `${resized.fromSize} → ${resized.toSize} px` } } : {}),
     });
     const bytesGuess = (await Promise.all(MODEL_FILES.map((f) => stat(join(runDir, 'checkpoints', 'best', f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
-    const card = modelCard({ config, summary, history, report, bytes: bytesGuess, note });
+    const card = modelCard({ config, resized, summary, history, report, bytes: bytesGuess, note });
     const evalJson = JSON.stringify({ ...report, model: relative(ROOT, args.out) || '.' }, null, 1) + '\n';
     const bytes = await exportModel(join(runDir, 'checkpoints', 'best'), args.out, {
       'MODEL_CARD.md': card,

@@ -6,7 +6,8 @@ import { parseBackendChoice } from '../engine/backend/index';
 import { modelNames } from '../engine/models/registry';
 import { EngineHost } from '../engine/worker/host';
 import type { ModelBench } from '../engine/worker/jobs/bench';
-import { benchJob } from '../engine/worker/jobs/builtin';
+import { benchDataParallel } from '../engine/worker/bench-dp';
+import { benchJob, trainStepJob } from '../engine/worker/jobs/builtin';
 import { parsePositiveInt } from './options';
 import { peerModelNames, runPeer, type PeerResult } from './peer';
 
@@ -21,6 +22,7 @@ interface BenchCliOptions {
   steps: number;
   cpu: boolean;
   cpuBatch: number;
+  workers: number;
 }
 
 export interface BenchRow {
@@ -77,25 +79,43 @@ export function registerBench(program: Command): void {
     .option('--steps <n>', 'timed training steps and inference batches (after one warm-up)', parsePositiveInt, 3)
     .option('--no-cpu', 'skip the one training step on the cpu backend (slow)')
     .option('--cpu-batch <n>', 'batch of the cpu-backend step (the speed-up is per image)', parsePositiveInt, 1)
+    .option('--workers <n>', 'data-parallel engine workers, each single-threaded (1: one worker with --threads)', parsePositiveInt, 2)
     .action(async (opts: BenchCliOptions) => {
       const models = opts.model ?? [...modelNames];
       const say = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
-      const host = await EngineHost.start({
+      const engineOptions = {
         ...(opts.backend === undefined ? {} : { backend: opts.backend }),
         ...(opts.threads === undefined ? {} : { threads: opts.threads }),
-      });
-      const engine = `${host.info.backend} ${host.info.version}, ${host.info.threads} thread(s), simd ${host.info.simd ?? 'n/a'}`;
+      };
+      const host = await EngineHost.start(opts.workers > 1 ? { ...engineOptions, threads: 1 } : engineOptions);
+      const engine =
+        `${host.info.backend} ${host.info.version}, simd ${host.info.simd ?? 'n/a'}, ` +
+        (opts.workers > 1 ? `${opts.workers} data-parallel workers × 1 thread` : `${host.info.threads} thread(s)`);
       say(`engine: ${engine}`);
       const ours: ModelBench[] = [];
       try {
         for (const model of models) {
-          ours.push(
-            await host.run(
-              benchJob,
-              { model, size: opts.size, batch: opts.batch, classes: 8, trainSteps: opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: opts.cpu, cpuBatch: opts.cpuBatch },
-              { onEvent: (e) => say(e.message) },
-            ),
-          );
+          const common = { model, size: opts.size, batch: opts.batch, classes: 8 };
+          const result =
+            opts.workers > 1
+              ? await benchDataParallel({ ...common, steps: opts.steps, warmup: 1, workers: opts.workers, engine: { ...engineOptions, threads: 1 } }, say)
+              : await host.run(
+                  benchJob,
+                  { ...common, trainSteps: opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: false, cpuBatch: opts.cpuBatch },
+                  { onEvent: (e) => say(e.message) },
+                );
+          if (opts.cpu) {
+            say(`${model}: one training step on the cpu backend at batch ${opts.cpuBatch} (slow)`);
+            const cpuHost = await EngineHost.start({ backend: 'cpu' });
+            try {
+              const { stepMs } = await cpuHost.run(trainStepJob, { ...common, batch: opts.cpuBatch });
+              const cpuRate = (opts.cpuBatch * 1000) / stepMs;
+              result.cpu = { batch: opts.cpuBatch, stepMs, imagesPerSec: cpuRate, speedup: result.trainImagesPerSec / cpuRate };
+            } finally {
+              await cpuHost.close();
+            }
+          }
+          ours.push(result);
         }
       } finally {
         await host.close();

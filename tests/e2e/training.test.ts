@@ -190,6 +190,7 @@ describeWith([needsChromium(), needsData()], 'training, evaluation and batch roo
     await rows.first().click();
     await page.getByTestId('image-compare').waitFor();
     await expect.poll(() => page.locator('[data-testid=image-compare] canvas').count()).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.locator('[data-testid=image-compare] img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
     await page.screenshot({ path: 'test-results/evaluation-room.png', fullPage: true });
     await page.getByTestId('open-in-editor').click();
     await page.getByTestId('room-editor').waitFor();

@@ -1,7 +1,8 @@
 // Inference on one photo: RGB bytes of any size → class probabilities at the model's input size
 // ([size, size, classes], row-major). Callers that need the photo's own resolution resize these
 // probabilities before the argmax (see issue 7). Also loads a model folder.
-import { normalizeInto, resizeRgb } from '../../dataset/loader';
+import { normalizeInto } from '../../dataset/batches/normalize';
+import { resizeRgb } from '../../dataset/batches/resize';
 import { tf } from '../tf';
 import type { LoadedModel } from './model-dir';
 

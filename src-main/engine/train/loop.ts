@@ -5,18 +5,18 @@
 // run after the current batch; resuming restarts the interrupted epoch from the last checkpoint,
 // so a resumed run produces the same history as an uninterrupted one (same seed, same backend).
 import { CLASS_NAMES, NUM_CLASSES } from '../../api/contract/classes';
-import type { EpochRecord, RunBatchEvent, RunConfig, RunEpochEvent, RunSummary } from '../../api/contract/training';
-import { BatchLoader, openDataSource, SampleCache, RGB_MEAN, RGB_STD } from '../../dataset/loader';
-import { loadModelDir, readExtra, saveModelDir, type ModelMeta } from '../infer/model-dir';
+import type { EpochRecord, RunBatchEvent, RunEpochEvent, RunSummary } from '../../api/contract/training';
+import { BatchLoader, openDataSource, SampleCache } from '../../dataset/loader';
 import { makeLoss } from '../losses/index';
 import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
 import { buildModel } from '../models/registry';
 import { tf } from '../tf';
 import { evaluate } from './evaluate';
 import { evaluateSaved } from './eval-run';
-import { makeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type OptimizerState } from './optimizer';
+import { loadLast, saveBest, saveLast } from './checkpoint';
+import { makeOptimizer, setLearningRate } from './optimizer';
 import { RunFolder } from './run-folder';
-import { afterEpoch, initialSchedule, lrForEpoch, type ScheduleState } from './schedule';
+import { afterEpoch, initialSchedule, lrForEpoch } from './schedule';
 import { trainableVariables, trainStep } from './step';
 
 export interface TrainCallbacks {
@@ -35,41 +35,6 @@ export interface TrainOptions {
   signal?: AbortSignal;
   backend: string;
   callbacks?: TrainCallbacks;
-}
-
-const STATE_FILE = 'train-state.json';
-const OPT_FILE = 'optimizer.bin';
-
-interface TrainState {
-  epoch: number;
-  schedule: ScheduleState;
-  best: RunSummary['best'];
-  seconds: number;
-  history: EpochRecord[];
-  optimizer: OptimizerState['specs'];
-}
-
-function meta(config: RunConfig, runId: string, epoch: number): ModelMeta {
-  return {
-    format: 'facet-model/1',
-    model: config.model,
-    modelOptions: config.modelOptions,
-    inputSize: config.inputSize,
-    numClasses: NUM_CLASSES,
-    classNames: [...CLASS_NAMES],
-    normalization: { mean: [...RGB_MEAN], std: [...RGB_STD] },
-    runId,
-    epoch,
-    savedAt: new Date().toISOString(),
-  };
-}
-
-async function readState(run: RunFolder): Promise<{ state: TrainState; optimizer: OptimizerState } | null> {
-  const stateBytes = await readExtra(run.lastDir, STATE_FILE).catch(() => null);
-  if (!stateBytes) return null;
-  const state = JSON.parse(new TextDecoder().decode(stateBytes)) as TrainState;
-  const data = (await readExtra(run.lastDir, OPT_FILE)) ?? new Uint8Array(0);
-  return { state, optimizer: { specs: state.optimizer, data } };
 }
 
 export async function runTraining(options: TrainOptions): Promise<RunSummary> {
@@ -118,10 +83,9 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     let history: EpochRecord[] = [];
     let startEpoch = 1;
     optimizer = makeOptimizer(config);
-    const saved = options.resume ? await readState(run) : null;
+    const saved = options.resume ? await loadLast(run, optimizer) : null;
     if (saved) {
-      model = (await loadModelDir(run.lastDir)).model;
-      await restoreOptimizerState(optimizer, saved.optimizer);
+      model = saved.model;
       schedule = saved.state.schedule;
       history = saved.state.history;
       summary.best = saved.state.best;
@@ -187,7 +151,9 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
         return { ...summary };
       }
 
-      const val = valLoader ? await evaluate(model, valLoader, { classNames: CLASS_NAMES, loss, signal }) : null;
+      // No stop signal here: a stop during validation takes effect at the next batch, after this
+      // epoch's checkpoint, instead of throwing the epoch away.
+      const val = valLoader ? await evaluate(model, valLoader, { classNames: CLASS_NAMES, loss }) : null;
       const seconds = (performance.now() - started) / 1000;
       const record: EpochRecord = {
         epoch,
@@ -206,16 +172,11 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       const isBest = summary.best === null || score > summary.best.valMeanIoU;
       if (isBest) {
         summary.best = { epoch, valMeanIoU: score, valMeanF1Face: record.val?.meanF1Face ?? record.train.meanF1Face };
-        await saveModelDir(model, run.bestDir, meta(config, run.id, epoch));
+        await saveBest(run, model, config, epoch);
       }
       const next = afterEpoch(config, schedule, record.valLoss ?? record.loss);
       schedule = next.state;
-      const optState = await saveOptimizerState(optimizer);
-      const state: TrainState = { epoch, schedule, best: summary.best, seconds: summary.seconds, history, optimizer: optState.specs };
-      await saveModelDir(model, run.lastDir, meta(config, run.id, epoch), {
-        [STATE_FILE]: new TextEncoder().encode(JSON.stringify(state)),
-        [OPT_FILE]: optState.data,
-      });
+      await saveLast(run, model, optimizer, config, { epoch, schedule, best: summary.best, seconds: summary.seconds, history });
       await run.writeHistory(history);
       const perEpoch = summary.seconds / Math.max(1, history.length);
       callbacks.onEpoch?.({ runId: run.id, record, isBest, etaSeconds: perEpoch * (config.epochs - epoch) });

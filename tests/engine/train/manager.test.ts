@@ -2,6 +2,7 @@
 // and per-epoch events, stop keeps a resumable run, a resumed run finishes, list and detail read
 // the run folders.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { jobs } from '../../../src-main/engine/worker/jobs/index';
 import { runConfigSchema, type RunBatchEvent, type RunEpochEvent, type RunSummary } from '../../../src-main/api/contract/training';
 import { initEngine } from '../../../src-main/engine/backend/index';
 import { RunBusyError, RunManager, RunNotFoundError, type RunListener } from '../../../src-main/engine/train/manager';
@@ -9,6 +10,10 @@ import { runTrainInWorker } from '../../../src-main/engine/train/worker-runner';
 import { describeWith } from '../../helpers/describe-with';
 import { celebaDir, needsData } from '../../helpers/requirements';
 import { tempDir } from '../../helpers/temp';
+
+it('the engine worker knows the training and evaluation jobs', () => {
+  expect(jobs.map((j) => j.name)).toEqual(expect.arrayContaining(['train.run', 'eval.run']));
+});
 
 describeWith([needsData()], 'run manager', () => {
   let project: string;

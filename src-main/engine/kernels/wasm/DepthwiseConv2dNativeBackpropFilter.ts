@@ -3,8 +3,9 @@
 // channel, done as a batched matMul over channels:
 //   dW[i, j, c, m] = shift(dyᵀ, off)[c, m, :] · xPhase[c, :]
 // The shift is a zero pad of dy (fast), so nothing is sliced with a stride.
-// Measured (8×128×128×32, 3×3, one thread): per-tap strided slices + Multiply + Sum took 395 ms,
-// this 137 ms; stride 2 on 8×128×128×96: 4.6 s with strided slices, see below for now.
+// Measured (one thread, shared machine): 8×128×128×32 3×3 — per-tap strided slices + Multiply +
+// Sum 395 ms, this 137 ms; stride 2 on 8×128×128×96 — strided slices 4.6 s, stride phases
+// (phase-grid.ts) 538 ms, zero-stuffed dy (below) 350 ms.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { conv2dInfo } from './geometry';
 import { buildPhaseGrid } from './phase-grid';

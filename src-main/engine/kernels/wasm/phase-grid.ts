@@ -1,8 +1,8 @@
-// Shared layout for the filter-gradient kernels, built so that every filter tap is a plain
-// (unstrided, contiguous) product. The padded input is split into stride phases and stored
-// channel-major: phase q = (y mod sh, x mod sw) holds a [B, Hs, Ws] grid per channel, flattened
-// to length Lp = B·Hs·Ws plus E trailing zeros. dy is laid on the same [B, Hs, Ws] grid. Filter
-// tap (i, j) then reads phase q(i, j) at a constant flat offset off(i, j):
+// Layout for the depthwise filter gradient, built so that every filter tap is a plain
+// (unstrided, contiguous) product. The padded input is stored channel-major, each channel a
+// [B, Hs, Ws] grid flattened to length Lp = B·Hs·Ws plus E trailing zeros; dy is laid on the same
+// grid (strided layers zero-stuff dy first, so the geometry here is always stride 1). Filter
+// tap (i, j) then reads the grid at a constant flat offset off(i, j):
 //   dW[i, j] = Σ_k xPhase_q[:, k + off] · dyGrid[k, :] = Σ_k xPhase_q[:, k] · dyGrid[k − off, :]
 // so instead of slicing x per tap (slow strided copies), dy is shifted by zero-padding it `off`
 // rows at the front — a fast XNNPACK pad — and the tap is one matrix product over k.
@@ -46,23 +46,8 @@ export function buildPhaseGrid(s: WasmScope, x: TensorInfo, c: Conv2DInfo): Phas
   const lp = b * hs * ws;
   const extra = oiMax * ws + ojMax;
   const xp = padOrCrop(s, x, c.padInfo.top, hs * sh - c.padInfo.top - c.inHeight, c.padInfo.left, ws * sw - c.padInfo.left - c.inWidth);
-  let channelMajor: TensorInfo;
-  if (sh === 1 && sw === 1) {
-    channelMajor = s.transpose(xp, [3, 0, 1, 2]);
-  } else {
-    const split = s.reshape(xp, [b * hs, sh, ws, sw * ch]);
-    // [B·Hs, sh, Ws, sw·C] → [sh, B·Hs, Ws, sw·C], then per row phase: [.., Ws, sw, C] → [sw, C, .., Ws].
-    const rowsFirst = s.transpose(split, [1, 0, 2, 3]);
-    s.free(split);
-    const cols = s.reshape(rowsFirst, [sh * b * hs, ws, sw, ch]);
-    s.free(rowsFirst);
-    const colsFirst = s.transpose(cols, [2, 3, 0, 1]); // [sw, C, sh·B·Hs, Ws]
-    s.free(cols);
-    const five = s.reshape(colsFirst, [sw, ch, sh, lp]);
-    s.free(colsFirst);
-    channelMajor = s.transpose(five, [2, 0, 1, 3]); // [sh, sw, C, Lp]
-    s.free(five);
-  }
+  if (sh !== 1 || sw !== 1) throw new Error('buildPhaseGrid: stride-1 geometry expected (zero-stuff dy for strided layers)');
+  const channelMajor = s.transpose(xp, [3, 0, 1, 2]);
   s.free(xp);
   const flat = s.reshape(channelMajor, [sh * sw * ch, lp]);
   s.free(channelMajor);

@@ -108,6 +108,17 @@ async function timeInference(model: tf.LayersModel, batch: number, size: number,
   }
 }
 
+/** One training step of a fresh model on the current backend (the cpu reference). */
+export async function oneTrainingStep(o: { model: string; size: number; batch: number; classes: number }): Promise<{ stepMs: number; backend: string }> {
+  const model = buildModel(o.model, { inputSize: o.size, numClasses: o.classes, seed: 1 });
+  try {
+    const [ms] = (await timeTraining(model, o.batch, o.size, o.classes, 0, 1)).ms;
+    return { stepMs: ms!, backend: tf.getBackend() };
+  } finally {
+    model.dispose();
+  }
+}
+
 export async function benchModel(o: BenchOptions, progress: BenchProgress = () => {}): Promise<ModelBench> {
   const backend = tf.getBackend();
   const model = buildModel(o.model, { inputSize: o.size, numClasses: o.classes, seed: 1 });

@@ -2,7 +2,7 @@
 // responsive while the worker computes), and the benchmark.
 import { tf } from '../../tf';
 import { defineJob } from '../protocol';
-import { benchModel, type BenchOptions, type ModelBench } from './bench';
+import { benchModel, oneTrainingStep, type BenchOptions, type ModelBench } from './bench';
 
 export const infoJob = defineJob<Record<string, never>, { info: import('../../backend/types').EngineInfo; memory: { numTensors: number; numBytes: number } }>({
   name: 'engine.info',
@@ -39,5 +39,12 @@ export const benchJob = defineJob<BenchOptions, ModelBench, { message: string }>
   name: 'engine.bench',
   async run(input, ctx) {
     return benchModel(input, (message) => ctx.emit({ message }));
+  },
+});
+
+export const trainStepJob = defineJob<{ model: string; size: number; batch: number; classes: number }, { stepMs: number; backend: string }>({
+  name: 'engine.trainStep',
+  async run(input) {
+    return oneTrainingStep(input);
   },
 });

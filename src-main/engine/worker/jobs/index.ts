@@ -1,7 +1,20 @@
 // The jobs the engine worker can run. To add one (e.g. train/eval/predict), write it as a file
 // in this folder with `defineJob` and add it to this list — one line.
 import type { JobDefinition } from '../protocol';
-import { benchJob, computeJob, infoJob } from './builtin';
+import { benchJob, computeJob, infoJob, trainStepJob } from './builtin';
+import { applyJob, gradientsJob, predictJob, setupJob, weightsJob } from './data-parallel';
 import { evalJob, trainJob } from './train';
 
-export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [infoJob, computeJob, benchJob, trainJob, evalJob];
+export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [
+  infoJob,
+  computeJob,
+  benchJob,
+  trainStepJob,
+  setupJob,
+  gradientsJob,
+  applyJob,
+  predictJob,
+  weightsJob,
+  trainJob,
+  evalJob,
+];

@@ -1,0 +1,70 @@
+// The benchmark of jobs/bench.ts, run data-parallel: `workers` engine workers, each with a
+// single-threaded wasm heap and a replica, share every batch (see data-parallel.ts). Timings,
+// CPU use and peak RSS are the whole process's (the workers are its threads).
+import os from 'node:os';
+import type { EngineOptions } from '../backend/types';
+import { DataParallel } from './data-parallel';
+import type { ModelBench } from './jobs/bench';
+
+export interface DataParallelBenchOptions {
+  model: string;
+  size: number;
+  batch: number;
+  classes: number;
+  steps: number;
+  warmup: number;
+  workers: number;
+  engine?: EngineOptions;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function timed(warmup: number, steps: number, call: () => Promise<unknown>): Promise<{ ms: number; coresBusy: number }> {
+  const ms: number[] = [];
+  let cpu = 0;
+  for (let i = 0; i < warmup + steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await call();
+    if (i < warmup) continue;
+    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu += (c.user + c.system) / 1000;
+  }
+  return { ms: median(ms), coresBusy: cpu / ms.reduce((a, b) => a + b, 0) };
+}
+
+export async function benchDataParallel(o: DataParallelBenchOptions, progress: (m: string) => void = () => {}): Promise<ModelBench> {
+  const dp = await DataParallel.start(o.workers, { model: o.model, size: o.size, classes: o.classes, seed: 1, lr: 0.1 }, o.engine);
+  try {
+    const counts = dp.split(o.batch);
+    progress(`${o.model}: ${dp.gflopsPerImage.toFixed(2)} GFLOPs/img, training data-parallel on ${counts.length} workers (${counts.join('+')} images)`);
+    let seed = 10;
+    const shards = () => counts.map((count) => ({ random: seed++, count }));
+    const train = await timed(o.warmup, o.steps, () => dp.step(shards()));
+    progress(`${o.model}: training step ${train.ms.toFixed(0)} ms; inference`);
+    const infer = await timed(o.warmup, o.steps, () => dp.predict(shards()));
+    return {
+      model: o.model,
+      gflopsPerImage: dp.gflopsPerImage,
+      backend: `${dp.hosts[0]!.info.backend} ×${counts.length} workers`,
+      size: o.size,
+      batch: o.batch,
+      classes: o.classes,
+      trainImagesPerSec: (o.batch * 1000) / train.ms,
+      inferImagesPerSec: (o.batch * 1000) / infer.ms,
+      trainStepMs: train.ms,
+      inferBatchMs: infer.ms,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      trainCoresBusy: train.coresBusy,
+      inferCoresBusy: infer.coresBusy,
+      loadAverage: os.loadavg(),
+      cpu: null,
+    };
+  } finally {
+    await dp.close();
+  }
+}
