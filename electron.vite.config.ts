@@ -8,7 +8,8 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { main: src('./src-main/main.ts') } } },
+    // The engine worker is its own entry: host.ts starts `./entry.js` beside the bundled main.
+    build: { rollupOptions: { input: { main: src('./src-main/main.ts'), entry: src('./src-main/engine/worker/entry.ts') } } },
   },
   preload: {
     plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],

@@ -24,6 +24,8 @@ export const useRunsStore = defineStore('runs', () => {
   const compareDetail = ref<RunDetail | null>(null);
   const error = ref<string | null>(null);
   const busy = ref(false);
+  /** The project's current model (run id or model folder) that the editor's Predict uses. */
+  const currentModel = ref<string | null>(null);
   let subscribed = false;
 
   const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
@@ -69,9 +71,14 @@ export const useRunsStore = defineStore('runs', () => {
     subscribe();
     const api = useApi();
     try {
-      const [opts, list] = await Promise.all([options.value ? Promise.resolve(options.value) : api.call('training.options', {}), api.call('runs.list', {})]);
+      const [opts, list, summary] = await Promise.all([
+        options.value ? Promise.resolve(options.value) : api.call('training.options', {}),
+        api.call('runs.list', {}),
+        api.call('project.summary', {}),
+      ]);
       options.value = opts;
       runs.value = list;
+      currentModel.value = summary.currentModel;
       error.value = null;
       if (!selectedId.value && list[0]) await select(list[0].id);
     } catch (e) {
@@ -139,7 +146,13 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  return { options, runs, selectedId, selected, detail, batches, lastBatch, etaSeconds, fraction, compareId, compareDetail, error, busy, load, select, setCompare, start, stop, resume };
+  /** Makes a run's best checkpoint the project's current model. */
+  async function useAsModel(id: string): Promise<void> {
+    const summary = await act(() => useApi().call('project.setModel', { model: id }));
+    if (summary) currentModel.value = summary.currentModel;
+  }
+
+  return { options, runs, selectedId, selected, detail, batches, lastBatch, etaSeconds, fraction, compareId, compareDetail, error, busy, currentModel, load, select, setCompare, start, stop, resume, useAsModel };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useRunsStore, import.meta.hot));

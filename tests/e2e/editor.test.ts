@@ -74,7 +74,18 @@ describeWith([needsChromium(), needsData()], 'mask editor in Chromium', () => {
     }
     const project = join(t.dir, 'project');
     await run(process.execPath, [bin, 'import', src, '--project', project, '--preset', 'celebamask-hq', '--no-progress']);
-    serve = await startServe(project);
+    // The "no model" Predict message needs no model at all: no current model (a fresh project)
+    // and an empty default-model folder, whatever resources/models/default holds on this machine.
+    const noModel = join(t.dir, 'no-default-model');
+    await mkdir(noModel, { recursive: true });
+    const savedDefault = process.env.FACET_DEFAULT_MODEL_DIR;
+    process.env.FACET_DEFAULT_MODEL_DIR = noModel;
+    try {
+      serve = await startServe(project);
+    } finally {
+      if (savedDefault === undefined) delete process.env.FACET_DEFAULT_MODEL_DIR;
+      else process.env.FACET_DEFAULT_MODEL_DIR = savedDefault;
+    }
     api = await apiClient(serve);
     ({ browser, close: closeBrowser } = await launchChromium());
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -71,6 +71,8 @@ export const projectMethods = {
   /** Opens (creating when `create`) a project folder and makes it the session's project. */
   'project.open': method<ProjectSummary>()(z.object({ dir: z.string().min(1), create: z.boolean().default(false) }).strict()),
   'project.summary': method<ProjectSummary>()(z.object({}).strict()),
+  /** Sets (null clears) the current model: a run id under the project's runs/ (its best checkpoint) or a model folder. */
+  'project.setModel': method<ProjectSummary>()(z.object({ model: z.string().min(1).nullable() }).strict()),
   'project.import': method<ImportReport>()(
     z
       .object({
