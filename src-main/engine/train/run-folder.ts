@@ -1,31 +1,18 @@
 // The run folder, runs/<id>/ in the project: config.json, status.json (the summary), history.json
 // and history.csv, checkpoints/best and checkpoints/last (model folders; `last` also carries the
 // optimizer and schedule state for resuming), eval.json. Every file is written atomically.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { runConfigSchema, type EpochRecord, type EvalReport, type RunConfig, type RunSummary } from '../../api/contract/training';
+import { writeFileAtomic } from '../../dataset/io/atomic';
 import { historyCsv } from './history';
 
 export const RUNS_DIR = 'runs';
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+/** Text written through the dataset's atomic writer (temp, fsync, rename, folder fsync). */
+function writeAtomic(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, new TextEncoder().encode(text));
 }
 
 async function readJson(path: string): Promise<unknown> {
