@@ -8,6 +8,7 @@ import type { DataSource, EvalReport } from '../api/contract/training';
 import { runConfigSchema } from '../api/contract/training';
 import { initEngine, parseBackendChoice } from '../engine/backend/index';
 import { evaluateSaved, type EvalSplit } from '../engine/train/eval-run';
+import { DEFAULT_MODEL_DIR } from '../segment/model';
 
 interface EvalCliOptions {
   model: string;
@@ -39,7 +40,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a run (its best checkpoint) or a model folder on a split: per-class metrics, means, confusion matrix')
-    .requiredOption('-m, --model <dir>', 'a run folder (runs/<id>) or a model folder (model.json + facet-model.json)')
+    .option('-m, --model <dir>', 'a run folder (runs/<id>) or a model folder (model.json + facet-model.json)', DEFAULT_MODEL_DIR)
     .option('--checkpoint <which>', 'for a run: best or last', (v: string) => {
       if (v !== 'best' && v !== 'last') throw new InvalidArgumentError(`expected best or last, got ${v}`);
       return v;
