@@ -9,11 +9,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
-import type { MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract/index';
-import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/api/wire';
 import { EditorDocument } from '../../src-renderer/editor/document';
 import { screenToRaster, type View } from '../../src-renderer/composables/view-transform';
+import { apiClient, type TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
 import { celebaDir, needsChromium, needsData } from '../helpers/requirements';
 import { startServe, type ServeProcess } from '../helpers/server';
@@ -23,41 +21,12 @@ import { launchChromium } from '../helpers/browser';
 const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
 const run = promisify(execFile);
 
-/** A minimal API client over the same WebSocket protocol the renderer uses. */
-async function apiClient(serve: ServeProcess) {
-  const ws = new WebSocket(`ws://127.0.0.1:${new URL(serve.url).port}/api?token=${serve.token}`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 1;
-  const waiting = new Map<number, (m: ServerMessage) => void>();
-  ws.on('message', (data) => {
-    const m = decodeWire(data.toString()) as ServerMessage;
-    if (m.type === 'result') waiting.get(m.id)?.(m);
-  });
-  return {
-    call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, (m) => {
-          waiting.delete(id);
-          if (m.type === 'result' && m.ok) resolve(m.result as MethodOutput<M>);
-          else if (m.type === 'result') reject(new Error(`${method}: ${m.error.code}: ${m.error.message}`));
-        });
-        ws.send(encodeWire({ type: 'call', id, method, input }));
-      });
-    },
-    close: () => ws.close(),
-  };
-}
-
 describeWith([needsChromium(), needsData()], 'mask editor in Chromium', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   let page: Page;
-  let api: Awaited<ReturnType<typeof apiClient>>;
+  let api: TestApiClient;
   let cleanup: () => Promise<void>;
   const pageErrors: string[] = [];
 

@@ -9,11 +9,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
-import type { MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract/index';
 import type { RunSummary } from '../../src-main/api/contract/training';
-import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/api/wire';
 import { readSummary } from '../../src-main/segment/summary';
+import { apiClient, type TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
 import { celebaDir, needsChromium, needsData } from '../helpers/requirements';
 import { startServe, type ServeProcess } from '../helpers/server';
@@ -24,41 +22,12 @@ import { saveModel, tinyModel } from '../segment/model-fixture';
 const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
 const run = promisify(execFile);
 
-/** A minimal API client over the WebSocket protocol the renderer uses, to check what the page shows. */
-async function apiClient(serve: ServeProcess) {
-  const ws = new WebSocket(`ws://127.0.0.1:${new URL(serve.url).port}/api?token=${serve.token}`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let next = 1;
-  const waiting = new Map<number, (m: ServerMessage) => void>();
-  ws.on('message', (data) => {
-    const m = decodeWire(data.toString()) as ServerMessage;
-    if (m.type === 'result') waiting.get(m.id)?.(m);
-  });
-  return {
-    call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, (m) => {
-          waiting.delete(id);
-          if (m.type === 'result' && m.ok) resolve(m.result as MethodOutput<M>);
-          else if (m.type === 'result') reject(new Error(`${method}: ${m.error.code}: ${m.error.message}`));
-        });
-        ws.send(encodeWire({ type: 'call', id, method, input }));
-      });
-    },
-    close: () => ws.close(),
-  };
-}
-
 describeWith([needsChromium(), needsData()], 'training, evaluation and batch rooms in Chromium', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   let page: Page;
-  let api: Awaited<ReturnType<typeof apiClient>>;
+  let api: TestApiClient;
   let cleanup: () => Promise<void>;
   let root: string;
   let modelDir: string;
