@@ -5,6 +5,7 @@ import os from 'node:os';
 import type { EngineOptions } from '../backend/types';
 import { DataParallel } from './data-parallel';
 import type { ModelBench } from './jobs/bench';
+import { median, timeCalls } from './timing';
 
 export interface DataParallelBenchOptions {
   model: string;
@@ -17,24 +18,10 @@ export interface DataParallelBenchOptions {
   engine?: EngineOptions;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
+/** Median milliseconds per call and how busy the cores were. */
 async function timed(warmup: number, steps: number, call: () => Promise<unknown>): Promise<{ ms: number; coresBusy: number }> {
-  const ms: number[] = [];
-  let cpu = 0;
-  for (let i = 0; i < warmup + steps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await call();
-    if (i < warmup) continue;
-    ms.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu += (c.user + c.system) / 1000;
-  }
-  return { ms: median(ms), coresBusy: cpu / ms.reduce((a, b) => a + b, 0) };
+  const t = await timeCalls(warmup, steps, call);
+  return { ms: median(t.ms), coresBusy: t.coresBusy };
 }
 
 export async function benchDataParallel(o: DataParallelBenchOptions, progress: (m: string) => void = () => {}): Promise<ModelBench> {

@@ -7,6 +7,7 @@ import { ORIGINAL_LOSS, makeLoss } from '../../losses/index';
 import { countMacs } from '../../models/flops';
 import { buildModel } from '../../models/registry';
 import { tf } from '../../tf';
+import { median, timeCalls, type Timing } from '../timing';
 
 export interface BenchOptions {
   model: string;
@@ -44,38 +45,11 @@ export interface ModelBench {
 
 export type BenchProgress = (message: string) => void;
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 function randomBatch(batch: number, size: number, classes: number): { x: tf.Tensor4D; y: tf.Tensor3D } {
   return tf.tidy(() => ({
     x: tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D,
     y: tf.randomUniform([batch, size, size], 0, classes, 'int32', 2) as tf.Tensor3D,
   }));
-}
-
-interface Timing {
-  ms: number[];
-  coresBusy: number;
-}
-
-/** Milliseconds of each timed call, and CPU time / wall time over them. */
-async function timeCalls(warmup: number, steps: number, call: () => Promise<void>): Promise<Timing> {
-  const ms: number[] = [];
-  let cpuMicros = 0;
-  for (let i = 0; i < warmup + steps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await call();
-    if (i < warmup) continue;
-    ms.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpuMicros += c.user + c.system;
-  }
-  const wall = ms.reduce((a, b) => a + b, 0);
-  return { ms, coresBusy: wall > 0 ? cpuMicros / 1000 / wall : 0 };
 }
 
 /** Times `steps` SGD steps (Dice + CE + Jaccard) after `warmup`. */
