@@ -2,24 +2,20 @@
 // with the `facet import` CLI. Mouse strokes, polygon and fill go through the real canvas; the
 // expected pixels come from the same editor modules replaying the same raster points, and the
 // stored mask is read back through the API after save and after a reload.
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { EditorDocument } from '../../src-renderer/editor/document';
 import { screenToRaster, type View } from '../../src-renderer/composables/view-transform';
 import { apiClient, type TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
-import { celebaDir, needsChromium, needsData } from '../helpers/requirements';
+import { importRealSubset } from '../helpers/real-project';
+import { needsChromium, needsData } from '../helpers/requirements';
 import { startServe, type ServeProcess } from '../helpers/server';
 import { tempDir } from '../helpers/temp';
 import { launchChromium } from '../helpers/browser';
 
-const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
-const run = promisify(execFile);
 
 describeWith([needsChromium(), needsData()], 'mask editor in Chromium', () => {
   let serve: ServeProcess;
@@ -33,16 +29,7 @@ describeWith([needsChromium(), needsData()], 'mask editor in Chromium', () => {
   beforeAll(async () => {
     const t = await tempDir('facet-editor-e2e-');
     cleanup = t.cleanup;
-    const src = join(t.dir, 'src');
-    await mkdir(join(src, 'images'), { recursive: true });
-    await mkdir(join(src, 'masks'), { recursive: true });
-    const names = (await readdir(join(celebaDir(), 'images'))).filter((n) => n.endsWith('.jpg')).sort().slice(0, 4);
-    for (const n of names) {
-      await copyFile(join(celebaDir(), 'images', n), join(src, 'images', n));
-      await copyFile(join(celebaDir(), 'masks', n.replace(/\.jpg$/, '.png')), join(src, 'masks', n.replace(/\.jpg$/, '.png')));
-    }
-    const project = join(t.dir, 'project');
-    await run(process.execPath, [bin, 'import', src, '--project', project, '--preset', 'celebamask-hq', '--no-progress']);
+    const { project } = await importRealSubset(t.dir, 4);
     // The "no model" Predict message needs no model at all: no current model (a fresh project)
     // and an empty default-model folder, whatever resources/models/default holds on this machine.
     const noModel = join(t.dir, 'no-default-model');

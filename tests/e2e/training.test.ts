@@ -2,25 +2,21 @@
 // imported from the real data: a short training run streams epochs into the charts and stops on
 // request; the evaluation table and confusion matrix show the numbers the API computed; a photo
 // folder is segmented from the batch room.
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunSummary } from '../../src-main/api/contract/training';
 import { readSummary } from '../../src-main/segment/summary';
 import { apiClient, type TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
-import { celebaDir, needsChromium, needsData } from '../helpers/requirements';
+import { importRealSubset } from '../helpers/real-project';
+import { needsChromium, needsData } from '../helpers/requirements';
 import { startServe, type ServeProcess } from '../helpers/server';
 import { tempDir } from '../helpers/temp';
 import { launchChromium } from '../helpers/browser';
 import { saveModel, tinyModel } from '../segment/model-fixture';
 
-const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
-const run = promisify(execFile);
 
 describeWith([needsChromium(), needsData()], 'training, evaluation and batch rooms in Chromium', () => {
   let serve: ServeProcess;
@@ -37,16 +33,7 @@ describeWith([needsChromium(), needsData()], 'training, evaluation and batch roo
     const t = await tempDir('facet-training-e2e-');
     cleanup = t.cleanup;
     root = t.dir;
-    const src = join(root, 'src');
-    await mkdir(join(src, 'images'), { recursive: true });
-    await mkdir(join(src, 'masks'), { recursive: true });
-    const names = (await readdir(join(celebaDir(), 'images'))).filter((n) => n.endsWith('.jpg')).sort().slice(0, 10);
-    for (const n of names) {
-      await copyFile(join(celebaDir(), 'images', n), join(src, 'images', n));
-      await copyFile(join(celebaDir(), 'masks', n.replace(/\.jpg$/, '.png')), join(src, 'masks', n.replace(/\.jpg$/, '.png')));
-    }
-    const project = join(root, 'project');
-    await run(process.execPath, [bin, 'import', src, '--project', project, '--preset', 'celebamask-hq', '--no-progress']);
+    const { src, project, names } = await importRealSubset(root, 10);
     // A photo folder for the batch room: two real photos, one in a subfolder, and a broken file.
     await mkdir(join(root, 'photos/trip'), { recursive: true });
     await copyFile(join(src, 'images', names[0]!), join(root, 'photos/one.jpg'));
