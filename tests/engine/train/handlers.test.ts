@@ -1,8 +1,6 @@
 // The training API as the GUI calls it (router → handlers → engine worker): start a run on the
 // open project, receive its events, list/get it, evaluate its checkpoint on a split, and typed
 // errors for bad input.
-import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventName } from '../../../src-main/api/contract/index';
 import type { EvalReport, RunDetail, RunSummary } from '../../../src-main/api/contract/training';
@@ -10,12 +8,11 @@ import { createContext } from '../../../src-main/api/context';
 import { handlers } from '../../../src-main/api/handlers/index';
 import { trainingRuns } from '../../../src-main/api/handlers/training';
 import { createRouter } from '../../../src-main/api/router';
-import { importFolder } from '../../../src-main/dataset/import';
-import { loadPreset } from '../../../src-main/dataset/presets/load';
-import { closeStore, openStore } from '../../../src-main/dataset/store/store';
+import { closeStore } from '../../../src-main/dataset/store/store';
 import { describeWith } from '../../helpers/describe-with';
-import { celebaDir, needsData } from '../../helpers/requirements';
+import { needsData } from '../../helpers/requirements';
 import { tempDir } from '../../helpers/temp';
+import { linkedProject } from './linked-project';
 
 describeWith([needsData()], 'training API', () => {
   let root: string;
@@ -25,17 +22,7 @@ describeWith([needsData()], 'training API', () => {
 
   beforeAll(async () => {
     ({ dir: root, cleanup } = await tempDir('facet-train-api-'));
-    const source = join(root, 'source');
-    mkdirSync(join(source, 'images'), { recursive: true });
-    mkdirSync(join(source, 'masks'));
-    const names = readdirSync(join(celebaDir(), 'images')).sort().slice(0, 10).map((f) => f.replace(/\.jpg$/, ''));
-    for (const n of names) {
-      symlinkSync(join(celebaDir(), 'images', `${n}.jpg`), join(source, 'images', `${n}.jpg`));
-      symlinkSync(join(celebaDir(), 'masks', `${n}.png`), join(source, 'masks', `${n}.png`));
-    }
-    project = join(root, 'project');
-    const fixed = new Map(names.map((n, i) => [n, i < 7 ? 'train' : i < 9 ? 'val' : 'test'] as const));
-    await importFolder(openStore(project, { create: true }), { source, preset: loadPreset('celebamask-hq'), mode: 'link', fixedSplits: fixed });
+    project = await linkedProject(root);
   });
 
   afterAll(async () => {

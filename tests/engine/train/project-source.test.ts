@@ -1,20 +1,18 @@
 // Training and evaluation on a project (the studio's own store): the splits and statuses choose
 // the images, masks come from their current revision, and eval can pick any split.
-import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src-main/api/contract/training';
-import { importFolder } from '../../../src-main/dataset/import';
 import { openDataSource } from '../../../src-main/dataset/loader';
-import { loadPreset } from '../../../src-main/dataset/presets/load';
-import { closeStore, openStore } from '../../../src-main/dataset/store/store';
+import { closeStore } from '../../../src-main/dataset/store/store';
 import { initEngine } from '../../../src-main/engine/backend/index';
 import { evaluateSaved } from '../../../src-main/engine/train/eval-run';
 import { runTraining } from '../../../src-main/engine/train/loop';
 import { RunFolder } from '../../../src-main/engine/train/run-folder';
 import { describeWith } from '../../helpers/describe-with';
-import { celebaDir, needsData } from '../../helpers/requirements';
+import { needsData } from '../../helpers/requirements';
 import { tempDir } from '../../helpers/temp';
+import { linkedProject } from './linked-project';
 
 describeWith([needsData()], 'training on a project', () => {
   let root: string;
@@ -23,19 +21,7 @@ describeWith([needsData()], 'training on a project', () => {
 
   beforeAll(async () => {
     ({ dir: root, cleanup } = await tempDir('facet-project-train-'));
-    // A 10-image source folder (links, nothing copied from the shared data into the repo).
-    const source = join(root, 'source');
-    mkdirSync(join(source, 'images'), { recursive: true });
-    mkdirSync(join(source, 'masks'));
-    const names = readdirSync(join(celebaDir(), 'images')).sort().slice(0, 10).map((f) => f.replace(/\.jpg$/, ''));
-    for (const n of names) {
-      symlinkSync(join(celebaDir(), 'images', `${n}.jpg`), join(source, 'images', `${n}.jpg`));
-      symlinkSync(join(celebaDir(), 'masks', `${n}.png`), join(source, 'masks', `${n}.png`));
-    }
-    project = join(root, 'project');
-    const store = openStore(project, { create: true });
-    const fixed = new Map(names.map((n, i) => [n, i < 7 ? 'train' : i < 9 ? 'val' : 'test'] as const));
-    await importFolder(store, { source, preset: loadPreset('celebamask-hq'), mode: 'link', fixedSplits: fixed });
+    project = await linkedProject(root);
     await initEngine();
   });
 
