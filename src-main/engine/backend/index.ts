@@ -9,9 +9,11 @@ import { tf } from '../tf';
 import { startNative } from './native';
 import { ladder, type BackendName, type EngineInfo, type EngineOptions, type LadderStep, type SkippedBackend } from './types';
 import { startWasm } from './wasm-threads';
+import { guardWasmHeap, installXnnWatch } from './wasm-failures';
 
 export type { BackendName, EngineInfo, EngineOptions, LadderStep, SkippedBackend } from './types';
 export { ladder } from './types';
+export { assertEngineHealthy, EngineFailure } from './wasm-failures';
 
 const stepBackend: Record<LadderStep, BackendName> = {
   'tfjs-node-gpu': 'tensorflow',
@@ -92,6 +94,7 @@ async function start(options: EngineOptions): Promise<EngineInfo> {
   const envChoice = process.env['FACET_BACKEND'];
   const choice = options.backend ?? (envChoice ? parseBackendChoice(envChoice) : undefined);
   const addedKernels = registerWasmTrainingKernels();
+  installXnnWatch();
   const threads = options.threads ?? defaultThreads();
   const skipped: SkippedBackend[] = [];
   // A forced rung still reports why the faster rungs above it are not in use.
@@ -105,6 +108,7 @@ async function start(options: EngineOptions): Promise<EngineInfo> {
     const r = await tryStep(step, threads);
     if (r.ok) {
       await tf.ready();
+      if (step === 'wasm') guardWasmHeap(tf.backend());
       return {
         backend: stepBackend[step],
         step,

@@ -21,8 +21,44 @@ export interface EvaluateOptions {
   signal?: AbortSignal | undefined;
 }
 
-export async function evaluate(model: tf.LayersModel, loader: BatchLoader, options: EvaluateOptions): Promise<EvaluationResult> {
+/** What evaluation needs of one batch: predicted labels, mean predicted entropy per image, mean loss. */
+export interface BatchScore {
+  predicted: Int32Array;
+  entropy: Float32Array;
+  loss: number;
+}
+
+/** Scores a batch of `n` images (NHWC pixels, labels) — in this thread or in engine workers. */
+export type BatchScorer = (x: Float32Array, y: Int32Array, n: number, size: number) => Promise<BatchScore>;
+
+/** The scorer of a model in this thread. */
+export function modelScorer(model: tf.LayersModel, loss?: SegLoss): BatchScorer {
+  return async (xData, yData, n, size) => {
+    const x = tf.tensor4d(xData, [n, size, size, 3]);
+    const y = tf.tensor3d(yData, [n, size, size], 'int32');
+    const [labelsT, entropyT, lossT] = tf.tidy(() => {
+      const probs = model.predict(x) as tf.Tensor;
+      const entropy = tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1)), [1, 2]);
+      const lossValue = loss ? loss(probs, y) : tf.scalar(0);
+      return [tf.argMax(probs, -1), entropy, lossValue];
+    });
+    x.dispose();
+    y.dispose();
+    try {
+      return {
+        predicted: (await labelsT.data()) as Int32Array,
+        entropy: (await entropyT.data()) as Float32Array,
+        loss: (await lossT.data())[0]!,
+      };
+    } finally {
+      tf.dispose([labelsT, entropyT, lossT]);
+    }
+  };
+}
+
+export async function evaluate(source: tf.LayersModel | BatchScorer, loader: BatchLoader, options: EvaluateOptions): Promise<EvaluationResult> {
   const k = options.classNames.length;
+  const score = typeof source === 'function' ? source : modelScorer(source, options.loss);
   const total = new ConfusionMatrix(k);
   const perImage: PerImageResult[] = [];
   let lossSum = 0;
@@ -30,20 +66,8 @@ export async function evaluate(model: tf.LayersModel, loader: BatchLoader, optio
   for await (const batch of loader.batches(0)) {
     if (options.signal?.aborted) throw new Error('evaluation cancelled');
     const { size, n } = batch;
-    const x = tf.tensor4d(batch.x, [n, size, size, 3]);
-    const y = tf.tensor3d(batch.y, [n, size, size], 'int32');
-    const [labelsT, entropyT, lossT] = tf.tidy(() => {
-      const probs = model.predict(x) as tf.Tensor;
-      const entropy = tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1)), [1, 2]);
-      const lossValue = options.loss ? options.loss(probs, y) : tf.scalar(0);
-      return [tf.argMax(probs, -1), entropy, lossValue];
-    });
-    x.dispose();
-    y.dispose();
-    const predicted = (await labelsT.data()) as Int32Array;
-    const entropy = (await entropyT.data()) as Float32Array;
-    lossSum += (await lossT.data())[0]! * n;
-    tf.dispose([labelsT, entropyT, lossT]);
+    const { predicted, entropy, loss } = await score(batch.x, batch.y, n, size);
+    lossSum += loss * n;
     const pixels = size * size;
     for (let i = 0; i < n; i++) {
       const truth = batch.y.subarray(i * pixels, (i + 1) * pixels);
