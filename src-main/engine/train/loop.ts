@@ -17,7 +17,8 @@ import { loadLast, saveBest, saveLast } from './checkpoint';
 import { makeOptimizer, setLearningRate } from './optimizer';
 import { RunFolder } from './run-folder';
 import { afterEpoch, initialSchedule, lrForEpoch } from './schedule';
-import { trainableVariables, trainStep } from './step';
+import { defaultTrainWorkers, openSteps } from './open-steps';
+import type { StepEngine } from './step-engine';
 
 export interface TrainCallbacks {
   onBatch?(event: RunBatchEvent): void;
@@ -34,6 +35,8 @@ export interface TrainOptions {
   epochs?: number;
   signal?: AbortSignal;
   backend: string;
+  /** Engine workers for the steps (default: defaultTrainWorkers). */
+  workers?: number;
   callbacks?: TrainCallbacks;
 }
 
@@ -69,6 +72,7 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
 
   let model: tf.LayersModel | null = null;
   let optimizer: tf.Optimizer | null = null;
+  let steps: StepEngine | null = null;
   try {
     const data = await openDataSource(config.data);
     callbacks.log?.(`data: ${data.describe}: ${data.train.length} train, ${data.val.length} val`);
@@ -99,7 +103,8 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     await run.writeHistory(history);
     await publish();
 
-    const variables = trainableVariables(model);
+    steps = await openSteps({ config, model, optimizer, loss, workers: options.workers ?? defaultTrainWorkers(options.backend, config.batchSize) });
+    callbacks.log?.(`steps: ${steps.description}`);
     const batchSeconds: number[] = [];
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const lr = lrForEpoch(config, schedule, epoch);
@@ -113,9 +118,7 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       for await (const batch of trainLoader.batches(epoch)) {
         if (signal?.aborted) break;
         const t0 = performance.now();
-        const x = tf.tensor4d(batch.x, [batch.n, batch.size, batch.size, 3]);
-        const y = tf.tensor3d(batch.y, [batch.n, batch.size, batch.size], 'int32');
-        const step = await trainStep(model, optimizer, loss, x, y, variables).finally(() => tf.dispose([x, y]));
+        const step = await steps.step(batch.x, batch.y, batch.n, batch.size, lr);
         if (!Number.isFinite(step.loss)) throw new Error(`training diverged: loss is ${step.loss} at epoch ${epoch}, batch ${b + 1} (try a lower --lr)`);
         const batchConfusion = new ConfusionMatrix(NUM_CLASSES).add(batch.y, step.predicted);
         trainConfusion.merge(batchConfusion);
@@ -153,7 +156,8 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
 
       // No stop signal here: a stop during validation takes effect at the next batch, after this
       // epoch's checkpoint, instead of throwing the epoch away.
-      const val = valLoader ? await evaluate(model, valLoader, { classNames: CLASS_NAMES, loss }) : null;
+      const val = valLoader ? await evaluate(steps.scorer, valLoader, { classNames: CLASS_NAMES, loss }) : null;
+      await steps.sync(model, optimizer);
       const seconds = (performance.now() - started) / 1000;
       const record: EpochRecord = {
         epoch,
@@ -200,6 +204,7 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     await publish().catch(() => undefined);
     throw error;
   } finally {
+    await steps?.close();
     model?.dispose();
     optimizer?.dispose();
   }

@@ -37,6 +37,14 @@ export async function saveOptimizerState(optimizer: tf.Optimizer): Promise<Optim
 export async function restoreOptimizerState(optimizer: tf.Optimizer, state: OptimizerState): Promise<void> {
   const buffer = state.data.buffer.slice(state.data.byteOffset, state.data.byteOffset + state.data.byteLength) as ArrayBuffer;
   const map = tf.io.decodeWeights(buffer, state.specs);
-  // decodeWeights keeps the specs' order, which is getWeights' order.
-  await optimizer.setWeights(state.specs.map((s) => ({ name: s.name, tensor: map[s.name]! })));
+  // decodeWeights keeps the specs' order, which is getWeights' order. setWeights replaces the
+  // slot variables without freeing them, and makes its new ones share the decoded data (or only
+  // reads the iteration count): both the old slots and the decoded tensors go.
+  const old = await optimizer.getWeights();
+  try {
+    await optimizer.setWeights(state.specs.map((s) => ({ name: s.name, tensor: map[s.name]! })));
+    tf.dispose(old.map((w) => w.tensor));
+  } finally {
+    tf.dispose(Object.values(map));
+  }
 }

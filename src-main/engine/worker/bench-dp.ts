@@ -1,8 +1,9 @@
-// The benchmark of jobs/bench.ts, run data-parallel: `workers` engine workers, each with a
+// The benchmark of jobs/bench.ts, run data-parallel — the path `facet train` takes on wasm: `workers` engine workers, each with a
 // single-threaded wasm heap and a replica, share every batch (see data-parallel.ts). Timings,
 // CPU use and peak RSS are the whole process's (the workers are its threads).
 import os from 'node:os';
 import type { EngineOptions } from '../backend/types';
+import { ORIGINAL_LOSS } from '../losses/index';
 import { DataParallel } from './data-parallel';
 import type { ModelBench } from './jobs/bench';
 import { median, timeCalls } from './timing';
@@ -25,18 +26,26 @@ async function timed(warmup: number, steps: number, call: () => Promise<unknown>
 }
 
 export async function benchDataParallel(o: DataParallelBenchOptions, progress: (m: string) => void = () => {}): Promise<ModelBench> {
-  const dp = await DataParallel.start(o.workers, { model: o.model, size: o.size, classes: o.classes, seed: 1, lr: 0.1 }, o.engine);
+  const dp = await DataParallel.start(o.workers, {
+    model: o.model,
+    size: o.size,
+    classes: o.classes,
+    seed: 1,
+    loss: ORIGINAL_LOSS,
+    optimizer: { optimizer: 'sgd', lr: 0.1, momentum: 0 },
+    maxShard: Math.ceil(o.batch / o.workers),
+  }, o.engine);
   try {
     const counts = dp.split(o.batch);
-    progress(`${o.model}: ${dp.gflopsPerImage.toFixed(2)} GFLOPs/img, training data-parallel on ${counts.length} workers (${counts.join('+')} images)`);
+    progress(`${o.model}: ${dp.replica.gflopsPerImage.toFixed(2)} GFLOPs/img, training data-parallel on ${counts.length} workers (${counts.join('+')} images, micro-batches of at most ${dp.replica.microBatch})`);
     let seed = 10;
     const shards = () => counts.map((count) => ({ random: seed++, count }));
-    const train = await timed(o.warmup, o.steps, () => dp.step(shards()));
+    const train = await timed(o.warmup, o.steps, () => dp.step(shards(), 0.1));
     progress(`${o.model}: training step ${train.ms.toFixed(0)} ms; inference`);
     const infer = await timed(o.warmup, o.steps, () => dp.predict(shards()));
     return {
       model: o.model,
-      gflopsPerImage: dp.gflopsPerImage,
+      gflopsPerImage: dp.replica.gflopsPerImage,
       backend: `${dp.hosts[0]!.info.backend} ×${counts.length} workers`,
       size: o.size,
       batch: o.batch,

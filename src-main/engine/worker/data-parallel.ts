@@ -1,54 +1,90 @@
 // Data-parallel training across engine workers, host side: splits each batch between the
-// replicas, averages their gradients (weighted by shard size) and sends the average back so
-// every replica applies the same update. See jobs/data-parallel.ts.
+// replicas, averages their gradients and BatchNorm statistics (weighted by shard size, in a
+// fixed order, so runs are reproducible) and sends the averages back so every replica applies
+// the same update. See jobs/data-parallel.ts for the worker side.
 import type { EngineOptions } from '../backend/types';
+import type { BatchScore } from '../train/evaluate';
+import type { OptimizerState } from '../train/optimizer';
 import { EngineHost } from './host';
-import { applyJob, gradientsJob, predictJob, setupJob, type ReplicaSpec, type Shard } from './jobs/data-parallel';
+import { applyJob, gradientsJob, predictJob, scoreJob, setupJob, stateJob, type ReplicaInfo, type ReplicaSpec, type Shard } from './jobs/data-parallel';
+
+export interface ParallelStep {
+  loss: number;
+  /** Arg-max labels per shard, in shard order. */
+  predicted: Int32Array[];
+}
+
+/** `n` split as evenly as possible in at most `parts` non-empty shares. */
+export function splitCounts(n: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0)).filter((c) => c > 0);
+}
+
+/** Weighted mean of same-length arrays, accumulated in the arrays' order. */
+function weightedMean(arrays: Float32Array[], weights: number[]): Float32Array {
+  const out = new Float32Array(arrays[0]!.length);
+  arrays.forEach((a, i) => {
+    const w = weights[i]!;
+    for (let k = 0; k < out.length; k++) out[k]! += a[k]! * w;
+  });
+  return out;
+}
 
 export class DataParallel {
   private constructor(
     readonly hosts: EngineHost[],
-    readonly gflopsPerImage: number,
+    readonly replica: ReplicaInfo,
   ) {}
 
-  /** Starts `workers` engine workers (each single-threaded unless `engine.threads` says otherwise). */
+  /** Starts `workers` engine workers (single-threaded unless `engine.threads` says otherwise), one replica each. */
   static async start(workers: number, spec: ReplicaSpec, engine: EngineOptions = {}): Promise<DataParallel> {
-    const hosts = await Promise.all(Array.from({ length: workers }, () => EngineHost.start({ threads: 1, ...engine })));
+    const started = await Promise.allSettled(Array.from({ length: workers }, () => EngineHost.start({ threads: 1, ...engine })));
+    const hosts = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     try {
+      const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
       const [first] = await Promise.all(hosts.map((h) => h.run(setupJob, spec)));
-      return new DataParallel(hosts, first!.gflopsPerImage);
+      return new DataParallel(hosts, first!);
     } catch (error) {
       await Promise.all(hosts.map((h) => h.close()));
       throw error;
     }
   }
 
-  /** How many images each worker gets for a batch of `batch`. */
-  split(batch: number): number[] {
-    const n = this.hosts.length;
-    return this.hosts.map((_, i) => Math.floor(batch / n) + (i < batch % n ? 1 : 0)).filter((c) => c > 0);
+  get workers(): number {
+    return this.hosts.length;
   }
 
-  /** One SGD step over the shards (one per worker); returns the batch's mean loss. */
-  async step(shards: Shard[]): Promise<number> {
+  /** How many images each worker gets for a batch of `batch`. */
+  split(batch: number): number[] {
+    return splitCounts(batch, this.hosts.length);
+  }
+
+  /** One optimizer step over the shards (at most one per worker). */
+  async step(shards: Shard[], lr: number): Promise<ParallelStep> {
     const results = await Promise.all(shards.map((s, i) => this.hosts[i]!.run(gradientsJob, s)));
     const total = shards.reduce((n, s) => n + s.count, 0);
-    const averaged = results[0]!.gradients.map((g0, v) => {
-      const avg = new Float32Array(g0.length);
-      results.forEach((r, i) => {
-        const g = r.gradients[v]!;
-        const w = shards[i]!.count / total;
-        for (let k = 0; k < avg.length; k++) avg[k]! += g[k]! * w;
-      });
-      return avg;
-    });
-    await Promise.all(this.hosts.map((h) => h.run(applyJob, { gradients: averaged })));
-    return results.reduce((sum, r, i) => sum + (r.loss * shards[i]!.count) / total, 0);
+    const weights = shards.map((s) => s.count / total);
+    const gradients = results[0]!.gradients.map((_, v) => weightedMean(results.map((r) => r.gradients[v]!), weights));
+    const stats = results[0]!.stats.map((_, v) => weightedMean(results.map((r) => r.stats[v]!), weights));
+    await Promise.all(this.hosts.map((h) => h.run(applyJob, { gradients, stats, lr })));
+    return {
+      loss: results.reduce((sum, r, i) => sum + r.loss * weights[i]!, 0),
+      predicted: results.map((r) => r.predicted),
+    };
+  }
+
+  async score(shards: Shard[]): Promise<BatchScore[]> {
+    return Promise.all(shards.map((s, i) => this.hosts[i]!.run(scoreJob, s)));
   }
 
   async predict(shards: Shard[]): Promise<Float32Array[]> {
     const results = await Promise.all(shards.map((s, i) => this.hosts[i]!.run(predictJob, s)));
     return results.map((r) => r.probabilities);
+  }
+
+  /** Weights and optimizer state of the first replica (all are equal). */
+  state(): Promise<{ weights: Float32Array[]; optimizer: OptimizerState }> {
+    return this.hosts[0]!.run(stateJob, {});
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ import { countMacs } from '../../../src-main/engine/models/flops';
 import { buildModel, modelNames } from '../../../src-main/engine/models/registry';
 import { tf } from '../../../src-main/engine/tf';
 import { makeOptimizer } from '../../../src-main/engine/train/optimizer';
-import { trainableVariables, trainStep } from '../../../src-main/engine/train/step';
+import { LocalSteps } from '../../../src-main/engine/train/step-engine';
 import { tempDir } from '../../helpers/temp';
 
 const SIZE = 64;
@@ -82,11 +82,12 @@ for (const name of modelNames) {
     it('lowers the loss in a few training steps without leaking tensors', async () => {
       const optimizer = makeOptimizer({ optimizer: 'adam', lr: 1e-3, momentum: 0 });
       const loss = makeLoss(ORIGINAL_LOSS, 8);
-      const vars = trainableVariables(model);
+      const steps = new LocalSteps(model, optimizer, loss, BATCH);
+      const [xData, yData] = [x.dataSync() as Float32Array, y.dataSync() as Int32Array];
       const losses: number[] = [];
       const counts: number[] = [];
       for (let i = 0; i < 3; i++) {
-        losses.push((await trainStep(model, optimizer, loss, x, y, vars)).loss);
+        losses.push((await steps.step(xData, yData, BATCH, SIZE, 1e-3)).loss);
         counts.push(tf.memory().numTensors);
       }
       expect(losses[2]!).toBeLessThan(losses[0]!);

@@ -13,7 +13,7 @@ import { buildModel } from '../../../src-main/engine/models/registry';
 import { tf } from '../../../src-main/engine/tf';
 import { evaluate } from '../../../src-main/engine/train/evaluate';
 import { makeOptimizer } from '../../../src-main/engine/train/optimizer';
-import { trainableVariables, trainStep } from '../../../src-main/engine/train/step';
+import { LocalSteps } from '../../../src-main/engine/train/step-engine';
 import { describeWith } from '../../helpers/describe-with';
 import { celebaDir, needsData } from '../../helpers/requirements';
 
@@ -31,19 +31,17 @@ describeWith([needsData()], 'overfitting 8 real images', () => {
       const loader = new BatchLoader(items, { size: SIZE, batchSize: 8, seed: 1, augment: null });
       let batch = null;
       for await (const b of loader.batches(0)) batch = b;
-      const x = tf.tensor4d(batch!.x, [8, SIZE, SIZE, 3]);
-      const y = tf.tensor3d(batch!.y, [8, SIZE, SIZE], 'int32');
       const model = buildModel('unet', { inputSize: SIZE, numClasses: 8, seed: 1, options: { widths: [16, 32] } });
       const optimizer = makeOptimizer({ optimizer: 'adam', lr: 0.01, momentum: 0 });
       // Brows and eyes are a few pixels at 64 px: weighting them (and ears, glasses) lets them
       // emerge in half the steps.
       const loss = makeLoss({ ...ORIGINAL_LOSS, classWeights: [1, 1, 4, 4, 2, 2, 3, 3] }, 8);
-      const vars = trainableVariables(model);
+      const steps = new LocalSteps(model, optimizer, loss, 8);
       const start = await evaluate(model, loader, { classNames: CLASS_NAMES });
       let reached: { step: number; meanF1: number; meanF1Face: number } | null = null;
       try {
         for (let step = 1; step <= MAX_STEPS && !reached; step++) {
-          await trainStep(model, optimizer, loss, x, y, vars);
+          await steps.step(batch!.x, batch!.y, 8, SIZE, 0.01);
           if (step % 10 === 0) {
             const { metrics } = await evaluate(model, loader, { classNames: CLASS_NAMES });
             if (metrics.meanF1 >= 0.9) reached = { step, meanF1: metrics.meanF1, meanF1Face: metrics.meanF1Face };
@@ -52,7 +50,6 @@ describeWith([needsData()], 'overfitting 8 real images', () => {
       } finally {
         model.dispose();
         optimizer.dispose();
-        tf.dispose([x, y]);
       }
       process.stdout.write(`overfit: mean F1 ${start.metrics.meanF1.toFixed(3)} at start, ${JSON.stringify(reached)}\n`);
       expect(start.metrics.meanF1).toBeLessThan(0.5);

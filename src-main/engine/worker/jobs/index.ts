@@ -2,7 +2,7 @@
 // in this folder with `defineJob` and add it to this list — one line.
 import type { JobDefinition } from '../protocol';
 import { benchJob, computeJob, infoJob, trainStepJob } from './builtin';
-import { applyJob, gradientsJob, predictJob, setupJob, weightsJob } from './data-parallel';
+import { applyJob, gradientsJob, predictJob, scoreJob, setupJob, stateJob } from './data-parallel';
 import { evalJob, trainJob } from './train';
 
 export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [
@@ -14,7 +14,8 @@ export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [
   gradientsJob,
   applyJob,
   predictJob,
-  weightsJob,
+  scoreJob,
+  stateJob,
   trainJob,
   evalJob,
 ];

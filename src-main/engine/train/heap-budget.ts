@@ -1,0 +1,67 @@
+// How many images one training micro-batch may hold on this engine. Only the wasm backend has a
+// hard cap (wasm32: a 4 GB heap, and running out corrupts or aborts — see wasm-failures.ts), so
+// there one training step at micro-batch 1 is measured: the heap grows by what one image needs
+// (activations kept for the backward pass, gradients, kernel workspaces; measured here 0.55 GB
+// for DeepLabV3+ MobileNetV1 to 1.3 GB for PSPNet-ResNet50 at 256 px). The micro-batch is what
+// fits in HEAP_BUDGET with the heap already in use. Other backends take the whole batch.
+import type { SegLoss } from '../losses/index';
+import { tf } from '../tf';
+import { batchGradients } from './gradients';
+
+const MB = 2 ** 20;
+/** Room for the heap of one engine: 4 GB less a margin for fragmentation and the model. */
+export const HEAP_BUDGET = 3584 * MB;
+
+interface WasmHeap {
+  wasm?: { HEAPU8: Uint8Array };
+}
+
+/** Bytes of the wasm heap now (it only grows), or null on other backends. */
+export function wasmHeapBytes(): number | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  return (tf.backend() as unknown as WasmHeap).wasm?.HEAPU8.length ?? null;
+}
+
+/** Bytes of every layer's output for one image (float32). */
+export function activationBytes(model: tf.LayersModel): number {
+  let elements = 0;
+  for (const layer of model.layers) {
+    const shape = layer.outputShape as Array<number | null> | Array<Array<number | null>>;
+    const shapes = Array.isArray(shape[0]) ? (shape as Array<Array<number | null>>) : [shape as Array<number | null>];
+    for (const s of shapes) elements += s.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
+  }
+  return elements * 4;
+}
+
+export interface MicroBatchChoice {
+  microBatch: number;
+  /** Heap one image needed in the probe (null: not measured, backend without a cap). */
+  bytesPerImage: number | null;
+}
+
+/**
+ * Runs one training step on one random image (restoring every weight it touches: BatchNorm's
+ * moving statistics change in a training forward pass) and picks the micro-batch from its heap
+ * growth, at most `batch`.
+ */
+export async function chooseMicroBatch(model: tf.LayersModel, loss: SegLoss, size: number, batch: number, classes: number): Promise<MicroBatchChoice> {
+  const before = wasmHeapBytes();
+  if (before === null || batch <= 1) return { microBatch: batch, bytesPerImage: null };
+  const saved = model.nonTrainableWeights.map((w) => w.read().clone());
+  const x = tf.tidy(() => tf.randomUniform([1, size, size, 3], 0, 1, 'float32', 1).dataSync() as Float32Array);
+  const y = tf.tidy(() => tf.randomUniform([1, size, size], 0, classes, 'int32', 2).dataSync() as Int32Array);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  try {
+    const { gradients } = await batchGradients(model, loss, variables, x, y, 1, size, 1);
+    tf.dispose(gradients);
+  } finally {
+    model.nonTrainableWeights.forEach((w, i) => w.write(saved[i]!));
+    tf.dispose(saved);
+  }
+  const after = wasmHeapBytes()!;
+  // A heap that was already large may not grow at all: count at least 5x the layer outputs
+  // (the heap grew by 5.0–7.4x their size per image for every registered model).
+  const bytesPerImage = Math.max(after - before, 5 * activationBytes(model));
+  const microBatch = Math.max(1, Math.min(batch, Math.floor((HEAP_BUDGET - before) / bytesPerImage)));
+  return { microBatch, bytesPerImage };
+}
