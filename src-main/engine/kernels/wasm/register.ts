@@ -2,13 +2,16 @@
 // replacements for shipped ones that training leans on (each file says what it measured).
 // Idempotent; runs before the backend initialises (replacements keep the shipped setupFunc).
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { registerRelu6Activation } from '../../models/layers/relu6';
 import { tf } from '../../tf';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
 import { registerFusedBatchNormGrad } from './FusedBatchNormGrad';
+import { identityConfig } from './Identity';
 import { meanConfig } from './Mean';
+import { registerRelu6Grad, relu6GradConfig } from './Relu6Grad';
 import { sumConfig } from './Sum';
 import { tileConfig } from './Tile';
 
@@ -17,13 +20,14 @@ export const addedKernels: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
+  relu6GradConfig,
 ];
 
 /** Shipped kernels replaced outright. */
 const replacedKernels: readonly KernelConfig[] = [conv2DBackpropInputConfig];
 
 /** Shipped kernels given a fast path that falls back to them. */
-const fastPaths: ReadonlyArray<() => KernelConfig> = [tileConfig, meanConfig, sumConfig];
+const fastPaths: ReadonlyArray<() => KernelConfig> = [tileConfig, meanConfig, sumConfig, identityConfig];
 
 const registered = new Set<KernelConfig>();
 
@@ -34,7 +38,8 @@ function install(config: KernelConfig): void {
 }
 
 /**
- * Registers them once (and the leaner BatchNorm gradient, FusedBatchNormGrad.ts); returns the
+ * Registers them once (and the leaner BatchNorm gradient, FusedBatchNormGrad.ts, relu6's gradient and
+ * activation, Relu6Grad.ts); returns the
  * names of the kernels Facet provides or speeds up on wasm.
  */
 export function registerWasmTrainingKernels(): string[] {
@@ -42,6 +47,8 @@ export function registerWasmTrainingKernels(): string[] {
     for (const config of [...addedKernels, ...replacedKernels]) install(config);
     for (const build of fastPaths) install(build());
     registerFusedBatchNormGrad();
+    registerRelu6Grad();
+    registerRelu6Activation();
   }
   return [...registered].map((k) => k.kernelName);
 }
