@@ -2,6 +2,8 @@
 // and friends). Everything is a tf.layers layer so models save and load in layers format.
 import { tf } from '../../tf';
 import { AtrousConv2D } from './atrous-conv2d';
+// Registers the one-op `relu6` activation before any layer looks it up.
+import './relu6';
 
 export type SymbolicTensor = tf.SymbolicTensor;
 
