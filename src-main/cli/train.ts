@@ -37,6 +37,7 @@ interface TrainCliOptions {
   classWeights?: number[];
   resume?: string;
   backend?: string;
+  workers?: number;
   progress: boolean;
 }
 
@@ -126,6 +127,7 @@ export function registerTrain(program: Command): void {
     .option('--class-weights <list>', '8 class weights for the loss, e.g. 1,1,1,1,1,1,1,3', parseNumberList)
     .option('--resume <run_dir>', 'continue a stopped run from its last checkpoint (--epochs sets a new total)')
     .option('--backend <name>', 'force an engine backend (tfjs-node-gpu, tfjs-node, wasm, cpu)')
+    .option('--workers <n>', 'engine workers sharing each batch (default: one per core, at most 4, on wasm; FACET_TRAIN_WORKERS)', parsePositiveInt)
     .option('--no-progress', 'no progress bar (one line per epoch)')
     .addHelpText('after', `\nModels:\n${models}\n`)
     .action(async (opts: TrainCliOptions) => {
@@ -159,6 +161,7 @@ export function registerTrain(program: Command): void {
           ...(opts.resume && opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
           signal: controller.signal,
           backend: engine.backend,
+          ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
           callbacks: {
             log: (m) => progress.line(`${m}\n`),
             onBatch: (e) => progress.batch(e),

@@ -44,7 +44,14 @@ export interface MicroBatchChoice {
  * moving statistics change in a training forward pass) and picks the micro-batch from its heap
  * growth, at most `batch`.
  */
-export async function chooseMicroBatch(model: tf.LayersModel, loss: SegLoss, size: number, batch: number, classes: number): Promise<MicroBatchChoice> {
+export async function chooseMicroBatch(
+  model: tf.LayersModel,
+  loss: SegLoss,
+  size: number,
+  batch: number,
+  classes: number,
+  budget = HEAP_BUDGET,
+): Promise<MicroBatchChoice> {
   const before = wasmHeapBytes();
   if (before === null || batch <= 1) return { microBatch: batch, bytesPerImage: null };
   const saved = model.nonTrainableWeights.map((w) => w.read().clone());
@@ -62,6 +69,6 @@ export async function chooseMicroBatch(model: tf.LayersModel, loss: SegLoss, siz
   // A heap that was already large may not grow at all: count at least 5x the layer outputs
   // (the heap grew by 5.0–7.4x their size per image for every registered model).
   const bytesPerImage = Math.max(after - before, 5 * activationBytes(model));
-  const microBatch = Math.max(1, Math.min(batch, Math.floor((HEAP_BUDGET - before) / bytesPerImage)));
+  const microBatch = Math.max(1, Math.min(batch, Math.floor((budget - before) / bytesPerImage)));
   return { microBatch, bytesPerImage };
 }
