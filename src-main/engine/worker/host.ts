@@ -1,8 +1,9 @@
 // The main-thread side of the engine worker: starts the worker thread that owns TensorFlow.js,
 // runs jobs in it and relays their events, so API calls stay responsive while it computes.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineInfo, EngineOptions } from '../backend/types';
 import type { HostToWorker, JobDefinition, WorkerConfig, WorkerToHost } from './protocol';
@@ -28,7 +29,12 @@ export type WorkerEntry = { file: URL | string } | { bootstrap: string };
 
 function defaultEntry(): WorkerEntry {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { file: new URL('./entry.js', here) };
+  if (!here.endsWith('.ts')) {
+    // Bundled: entry.js sits beside the main bundle, and this module is either in it or in a
+    // shared chunk one folder down (electron-vite puts code used by both entries in chunks/).
+    const candidates = [new URL('./entry.js', here), new URL('../entry.js', here)];
+    return { file: candidates.find((u) => existsSync(fileURLToPath(u))) ?? candidates[0]! };
+  }
   const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
   const api = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
   const entry = new URL('./entry.ts', here).href;
