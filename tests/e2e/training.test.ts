@@ -153,4 +153,32 @@ describeWith([needsChromium(), needsData()], 'training, evaluation and batch roo
     expect(new URL(page.url()).hash).toBe('#/editor');
     expect(pageErrors).toEqual([]);
   });
+
+  it('makes a finished run the current model with one click, and Predict then uses it', async () => {
+    await page.getByTestId('nav-training').click();
+    await page.getByTestId('run-form').waitFor();
+    await page.getByTestId('run-model').selectOption('unet');
+    await page.getByTestId('run-widths').fill('4,8');
+    await page.getByTestId('run-size').fill('64');
+    await page.getByTestId('run-epochs').fill('1');
+    await page.getByTestId('run-batch').fill('2');
+    await page.getByTestId('run-steps').fill('1');
+    const before = new Set((await api.call('runs.list', {})).map((r: RunSummary) => r.id));
+    await page.getByTestId('run-start').click();
+    let id = '';
+    await expect.poll(async () => {
+      const fresh = (await api.call('runs.list', {})).find((r: RunSummary) => !before.has(r.id));
+      id = fresh?.id ?? '';
+      return fresh?.status;
+    }, { timeout: 120_000, interval: 500 }).toBe('finished');
+    await page.getByTestId(`run-use-model-${id}`).click();
+    await page.getByTestId(`run-current-${id}`).waitFor();
+    expect((await api.call('project.summary', {})).currentModel).toBe(id);
+    // The editor's Predict now runs this run's best checkpoint (64 px U-Net, upsampled to the photo).
+    const [image] = (await api.call('images.list', { limit: 1 })).items;
+    const mask = await api.call('masks.predict', { id: image!.id });
+    expect(mask.width).toBe(image!.width);
+    expect(mask.height).toBe(image!.height);
+    expect(pageErrors).toEqual([]);
+  });
 });
