@@ -9,8 +9,17 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { fastPathsEnabled } from '../switch';
 import { WASM_BASE64 } from './binary';
 
+/** The exports of c/*.c; arguments are heap byte addresses and sizes (see the C for each). */
 export interface SimdKernels {
   relu6_grad(dy: number, x: number, out: number, n: number): void;
+  bn_train_forward(
+    x: number, rows: number, channels: number, gamma: number, beta: number, epsilon: number,
+    y: number, mean: number, variance: number, scratch: number,
+  ): void;
+  bn_train_backward(
+    dy: number, x: number, rows: number, channels: number, gamma: number, mean: number, variance: number,
+    epsilon: number, dx: number, dgamma: number, dbeta: number, scratch: number,
+  ): void;
 }
 
 interface WasmModule {
@@ -72,5 +81,15 @@ export function heapAddress(backend: unknown, info: TensorInfo): number {
 /** A new float32 output on the wasm heap. */
 export function makeOutput(backend: unknown, shape: number[]): TensorInfo {
   return (backend as { makeOutput(shape: number[], dtype: 'float32'): TensorInfo }).makeOutput(shape, 'float32');
+}
+
+/** Runs `body` with `bytes` of heap scratch (8-byte aligned), freed afterwards. */
+export function withScratch<T>(backend: unknown, bytes: number, body: (address: number) => T): T {
+  const info = makeOutput(backend, [Math.ceil(bytes / 4)]);
+  try {
+    return body(heapAddress(backend, info));
+  } finally {
+    (backend as { disposeData(dataId: object): void }).disposeData(info.dataId);
+  }
 }
 

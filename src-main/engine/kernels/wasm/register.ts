@@ -4,6 +4,7 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { registerRelu6Activation } from '../../models/layers/relu6';
 import { tf } from '../../tf';
+import { bnTrainConfig, bnTrainGradConfig } from './BatchNormTrain';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
@@ -21,6 +22,8 @@ export const addedKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   relu6GradConfig,
+  bnTrainConfig,
+  bnTrainGradConfig,
 ];
 
 /** Shipped kernels replaced outright. */

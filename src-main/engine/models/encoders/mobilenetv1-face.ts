@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { RGB_MEAN, RGB_STD } from '../../../dataset/batches/normalize';
 import { tf } from '../../tf';
+import { BatchNormalization } from '../layers/batch-norm';
 import { act, BN_MOMENTUM, type SymbolicTensor } from '../layers/blocks';
 import type { EncoderDef } from './types';
 
@@ -119,7 +120,7 @@ function buildTrunk(input: SymbolicTensor, options: MobileNetV1FaceOptions): { t
     const id = i + 1;
     const dw = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', useBias: false, name: `conv_${id}_depthwise` });
     x = dw.apply(x) as SymbolicTensor;
-    const norm = tf.layers.batchNormalization({ name: `conv_${id}_depthwise_bn`, momentum: BN_MOMENTUM, epsilon: EPS });
+    const norm = new BatchNormalization({ name: `conv_${id}_depthwise_bn`, momentum: BN_MOMENTUM, epsilon: EPS });
     x = norm.apply(x) as SymbolicTensor;
     x = act(x, 'relu6', `conv_${id}_depthwise_relu`);
     const pw = tf.layers.conv2d({ filters: outC, kernelSize: 1, padding: 'same', useBias: true, name: `conv_${id}_pointwise` });

@@ -2,7 +2,9 @@
 // and friends). Everything is a tf.layers layer so models save and load in layers format.
 import { tf } from '../../tf';
 import { AtrousConv2D } from './atrous-conv2d';
-// Registers the one-op `relu6` activation before any layer looks it up.
+// Registers the one-op `relu6` activation and the fused-BatchNorm layer class before any model
+// is built or loaded.
+import { BatchNormalization } from './batch-norm';
 import './relu6';
 
 export type SymbolicTensor = tf.SymbolicTensor;
@@ -12,7 +14,7 @@ export type SymbolicTensor = tf.SymbolicTensor;
 export const BN_MOMENTUM = 0.9;
 
 export function bn(x: SymbolicTensor, name: string, epsilon = 1e-3): SymbolicTensor {
-  return tf.layers.batchNormalization({ name, momentum: BN_MOMENTUM, epsilon }).apply(x) as SymbolicTensor;
+  return new BatchNormalization({ name, momentum: BN_MOMENTUM, epsilon }).apply(x) as SymbolicTensor;
 }
 
 export function act(x: SymbolicTensor, activation: 'relu' | 'relu6' | 'swish' | 'sigmoid', name: string): SymbolicTensor {
