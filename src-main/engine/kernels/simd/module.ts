@@ -20,6 +20,10 @@ export interface SimdKernels {
     dy: number, x: number, rows: number, channels: number, gamma: number, mean: number, variance: number,
     epsilon: number, dx: number, dgamma: number, dbeta: number, scratch: number,
   ): void;
+  conv_filter_grad(
+    x: number, dy: number, dw: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number,
+    outC: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
+  ): void;
 }
 
 interface WasmModule {

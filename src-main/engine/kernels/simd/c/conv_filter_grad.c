@@ -1,0 +1,111 @@
+// A convolution's filter gradient straight from NHWC x and dy, no transposes or packing:
+//   dW[i, j, ci, co] = Σ_{b, oy, ox} x[b, oy·sh + i·dh − top, ox·sw + j·dw − left, ci] · dy[b, oy, ox, co]
+// Per filter tap and output row, the x pixels form a strided list and the dy pixels a contiguous
+// one, so each is a small "Aᵀ·B" product accumulated into that tap's [inC, outC] block, in
+// registers 4 input channels × 8 output channels at a time. Runs of rows that are contiguous in
+// both (stride 1, full rows) are merged into one list of up to CHUNK pixels.
+#include "kernels.h"
+
+#define CHUNK 256u
+
+/** C[m, n] += Σ_k A[k·sa + m]·B[k·sb + n] for m < M, n < N (C row-major, N wide). */
+static void gemm_tn(const f32* A, u32 sa, const f32* B, u32 sb, u32 K, u32 M, u32 N, f32* C) {
+  u32 n = 0;
+  for (; n + 8 <= N; n += 8) {
+    u32 m = 0;
+    for (; m + 4 <= M; m += 4) {
+      v128_t c00 = wasm_f32x4_splat(0.f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      const f32* a = A + m;
+      const f32* b = B + n;
+      for (u32 k = 0; k < K; k++, a += sa, b += sb) {
+        const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+        const v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
+        const v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+      }
+      f32* c = C + (size_t)m * N + n;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c00));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c01));
+      c += N;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c10));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c11));
+      c += N;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c20));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c21));
+      c += N;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c30));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c31));
+    }
+    for (; m < M; m++) {
+      v128_t c0 = wasm_f32x4_splat(0.f), c1 = c0;
+      const f32* a = A + m;
+      const f32* b = B + n;
+      for (u32 k = 0; k < K; k++, a += sa, b += sb) {
+        const v128_t av = wasm_v128_load32_splat(a);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(av, wasm_v128_load(b)));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(av, wasm_v128_load(b + 4)));
+      }
+      f32* c = C + (size_t)m * N + n;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c0));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c1));
+    }
+  }
+  for (; n < N; n++) {
+    for (u32 m = 0; m < M; m++) {
+      f32 s = 0.f;
+      for (u32 k = 0; k < K; k++) s += A[(size_t)k * sa + m] * B[(size_t)k * sb + n];
+      C[(size_t)m * N + n] += s;
+    }
+  }
+}
+
+static u32 ceil_div(int32_t a, int32_t b) { return a <= 0 ? 0 : (u32)((a + b - 1) / b); }
+
+/** dw: [kh, kw, inC, outC], overwritten. Geometry as tfjs's Conv2DInfo (pads top/left). */
+EXPORT(conv_filter_grad)
+void conv_filter_grad(const f32* x, const f32* dy, f32* dw, u32 batch, u32 inH, u32 inW, u32 inC, u32 outH,
+                      u32 outW, u32 outC, u32 kh, u32 kw, u32 sh, u32 sw, u32 dh, u32 dwl, u32 top, u32 left) {
+  const size_t block = (size_t)inC * outC;
+  for (size_t i = 0; i < kh * kw * block; i++) dw[i] = 0.f;
+  for (u32 i = 0; i < kh; i++) {
+    for (u32 j = 0; j < kw; j++) {
+      f32* C = dw + (i * kw + j) * block;
+      // Output columns whose input column is inside the image: ix = ox·sw + j·dwl − left.
+      const int32_t off = (int32_t)(j * dwl) - (int32_t)left;
+      const u32 lo = ceil_div(-off, (int32_t)sw);
+      u32 hi = ceil_div((int32_t)inW - off, (int32_t)sw);
+      if (hi > outW) hi = outW;
+      if (lo >= hi) continue;
+      const int full = lo == 0 && hi == outW && sw == 1 && sh == 1 && inW == outW;
+      const f32* runA = 0;
+      const f32* runB = 0;
+      u32 runK = 0;
+      for (u32 b = 0; b < batch; b++) {
+        for (u32 oy = 0; oy < outH; oy++) {
+          const int32_t iy = (int32_t)(oy * sh + i * dh) - (int32_t)top;
+          if (iy < 0 || iy >= (int32_t)inH) continue;
+          const f32* a = x + (((size_t)b * inH + (u32)iy) * inW + (u32)((int32_t)lo * (int32_t)sw + off)) * inC;
+          const f32* bb = dy + (((size_t)b * outH + oy) * outW + lo) * outC;
+          const u32 k = hi - lo;
+          // Extend the run when this row follows it in both x and dy.
+          if (full && runK > 0 && runK + k <= CHUNK && a == runA + (size_t)runK * inC && bb == runB + (size_t)runK * outC) {
+            runK += k;
+            continue;
+          }
+          if (runK > 0) gemm_tn(runA, sw * inC, runB, outC, runK, inC, outC, C);
+          runA = a;
+          runB = bb;
+          runK = k;
+        }
+      }
+      if (runK > 0) gemm_tn(runA, sw * inC, runB, outC, runK, inC, outC, C);
+    }
+  }
+}
