@@ -24,6 +24,10 @@ export interface SimdKernels {
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     outC: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
   ): void;
+  depthwise_filter_grad(
+    x: number, dy: number, dw: number, batch: number, inH: number, inW: number, channels: number, multiplier: number,
+    outH: number, outW: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
+  ): void;
 }
 
 interface WasmModule {
