@@ -21,6 +21,8 @@ interface Attrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape: [number, number, number, number];
+  /** Not a tfjs attribute: Facet's atrous op (kernels/atrous-conv.ts) passes it; direct kernel only. */
+  dilations?: number | [number, number];
 }
 
 /** The direct SIMD kernel (c/conv_filter_grad.c), or null where it cannot run. */
@@ -40,9 +42,10 @@ const conv2DBackpropFilter = (({ inputs, backend, attrs }: Parameters<KernelFunc
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as Attrs;
   if (a.dataFormat !== 'NHWC') throw new Error(`wasm Conv2DBackpropFilter supports NHWC only, got ${a.dataFormat}`);
-  const c = conv2dInfo(x.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false);
+  const c = conv2dInfo(x.shape, a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false);
   const fast = direct(backend, x, dy, c, a.filterShape);
   if (fast !== null) return fast;
+  if (c.dilationHeight !== 1 || c.dilationWidth !== 1) throw new Error('wasm Conv2DBackpropFilter: dilation needs the SIMD kernels');
   // Exactly the rows/columns the filter taps read: (out − 1)·stride + kernel.
   const needH = (c.outHeight - 1) * c.strideHeight + c.filterHeight;
   const needW = (c.outWidth - 1) * c.strideWidth + c.filterWidth;

@@ -2,7 +2,10 @@
 // gradient refuses dilation > 1, so this layer computes the same result the way
 // tf.nn.atrous_conv2d does: pad, space-to-batch by the rate, a plain `valid` convolution, then
 // batch-to-space. Both reshuffles have gradients (and wasm kernels); the FLOPs are those of the
-// dilated conv. Output geometry is that of a `same`-padded, stride-1 dilated conv.
+// dilated conv. On wasm with Facet's SIMD kernels it is one dilated conv per pass instead
+// (kernels/atrous-conv.ts): the reshuffles cost more than the convs there. Output geometry is that of a `same`-padded, stride-1 dilated conv.
+import { atrousConv2d, canAtrousConv } from '../../kernels/atrous-conv';
+import { fastPathsEnabled } from '../../kernels/switch';
 import { tf } from '../../tf';
 
 export interface AtrousConv2DArgs {
@@ -56,6 +59,9 @@ export class AtrousConv2D extends tf.layers.Layer {
       let y: tf.Tensor4D;
       if (r === 1) {
         y = tf.conv2d(x, kernel, 1, 'same');
+      } else if (fastPathsEnabled() && canAtrousConv(x, this.kernelSize)) {
+        // One dilated conv per pass, no reshuffles (kernels/atrous-conv.ts).
+        y = atrousConv2d(x, kernel, r);
       } else {
         const [, h, w] = x.shape;
         const half = ((this.kernelSize - 1) / 2) * r;
