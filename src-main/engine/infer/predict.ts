@@ -1,9 +1,11 @@
 // Inference on one photo: RGB bytes of any size → class probabilities at the model's input size
 // ([size, size, classes], row-major). Callers that need the photo's own resolution resize these
-// probabilities before the argmax (see issue 7). Also loads a model folder.
+// probabilities before the argmax (see issue 7). Also loads a model folder. Runs the model's fused
+// graph (fused-graph.ts), which gives `model.predict`'s probabilities about twice as fast.
 import { normalizeInto } from '../../dataset/batches/normalize';
 import { resizeRgb } from '../../dataset/batches/resize';
 import { tf } from '../tf';
+import { fusedGraphOf } from './graph-cache';
 import type { LoadedModel } from './model-dir';
 
 export { loadModelDir, readModelMeta, saveModelDir, type LoadedModel, type ModelMeta } from './model-dir';
@@ -33,8 +35,12 @@ export async function predictBatch(loaded: LoadedModel, images: RgbImage[]): Pro
   const size = loaded.meta.inputSize;
   const resized = await Promise.all(images.map((im) => resizeRgb(im.data, im.width, im.height, size)));
   const x = inputTensor(resized, size);
-  const y = tf.tidy(() => loaded.model.predict(x) as tf.Tensor);
-  x.dispose();
+  let y: tf.Tensor;
+  try {
+    y = fusedGraphOf(loaded.model).predict(x);
+  } finally {
+    x.dispose();
+  }
   try {
     const data = (await y.data()) as Float32Array;
     const classes = y.shape[3]!;

@@ -4,6 +4,7 @@
 import type { MetricsReport, PerImageResult } from '../../api/contract/training';
 import type { BatchLoader } from '../../dataset/loader';
 import type { SegLoss } from '../losses/index';
+import { fusedGraphOf } from '../infer/graph-cache';
 import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
 import { tf } from '../tf';
 
@@ -31,13 +32,18 @@ export interface BatchScore {
 /** Scores a batch of `n` images (NHWC pixels, labels) — in this thread or in engine workers. */
 export type BatchScorer = (x: Float32Array, y: Int32Array, n: number, size: number) => Promise<BatchScore>;
 
-/** The scorer of a model in this thread. */
+/**
+ * The scorer of a model in this thread. It predicts through the model's fused graph, which is
+ * compiled again once the weights have changed (each epoch during training; tens of ms, against
+ * a validation pass it makes about twice as fast).
+ */
 export function modelScorer(model: tf.LayersModel, loss?: SegLoss): BatchScorer {
   return async (xData, yData, n, size) => {
+    const graph = fusedGraphOf(model);
     const x = tf.tensor4d(xData, [n, size, size, 3]);
     const y = tf.tensor3d(yData, [n, size, size], 'int32');
     const [labelsT, entropyT, lossT] = tf.tidy(() => {
-      const probs = model.predict(x) as tf.Tensor;
+      const probs = graph.predict(x);
       const entropy = tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1)), [1, 2]);
       const lossValue = loss ? loss(probs, y) : tf.scalar(0);
       return [tf.argMax(probs, -1), entropy, lossValue];
