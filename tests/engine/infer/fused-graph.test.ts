@@ -129,7 +129,10 @@ describe('fused inference graph', () => {
     const model = buildModel('unet', { inputSize: 32, numClasses: 8, options: { widths: [4, 8] } });
     const x = tf.randomUniform([1, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const before = tf.memory().numTensors;
-    const graph = tf.tidy(() => compileFusedGraph(model));
+    let graph!: FusedGraph;
+    tf.tidy(() => {
+      graph = compileFusedGraph(model);
+    });
     expect(tf.memory().numTensors).toBeGreaterThan(before);
     expect(compare(model, graph, x)).toBeLessThanOrEqual(1e-4);
     graph.dispose();
