@@ -3,6 +3,7 @@
 import { tf } from '../tf';
 import { crossEntropyLoss } from './cross-entropy';
 import { diceLoss } from './dice';
+import { canFuseLoss, fusedLoss } from './fused';
 import { jaccardLoss } from './jaccard';
 
 export interface LossWeights {
@@ -26,6 +27,8 @@ export function makeLoss(w: LossWeights, numClasses: number): SegLoss {
   const classWeights = w.classWeights;
   return (probs, labels) =>
     tf.tidy(() => {
+      // One op with an analytic gradient on wasm (fused.ts); the same terms as below.
+      if (canFuseLoss(probs, w, numClasses)) return fusedLoss(probs, labels, w);
       const weights = classWeights ? tf.tensor1d(classWeights) : null;
       const onehot = tf.oneHot(tf.cast(labels, 'int32'), numClasses).toFloat();
       let total: tf.Scalar = tf.scalar(0);

@@ -28,6 +28,10 @@ export interface SimdKernels {
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, channels: number, multiplier: number,
     outH: number, outW: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
   ): void;
+  seg_loss_forward(probs: number, labels: number, pixels: number, classes: number, sums: number): void;
+  seg_loss_backward(
+    probs: number, labels: number, pixels: number, classes: number, alpha: number, beta: number, gamma: number, grad: number,
+  ): void;
 }
 
 interface WasmModule {

@@ -13,6 +13,7 @@ import { registerFusedBatchNormGrad } from './FusedBatchNormGrad';
 import { identityConfig } from './Identity';
 import { meanConfig } from './Mean';
 import { registerRelu6Grad, relu6GradConfig } from './Relu6Grad';
+import { segLossGradConfig, segLossSumsConfig } from './SegLoss';
 import { sumConfig } from './Sum';
 import { tileConfig } from './Tile';
 
@@ -24,6 +25,8 @@ export const addedKernels: readonly KernelConfig[] = [
   relu6GradConfig,
   bnTrainConfig,
   bnTrainGradConfig,
+  segLossSumsConfig,
+  segLossGradConfig,
 ];
 
 /** Shipped kernels replaced outright. */
