@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { RGB_MEAN, RGB_STD } from '../../../dataset/batches/normalize';
 import { tf } from '../../tf';
 import { BatchNormalization } from '../layers/batch-norm';
+import { Conv2D } from '../layers/conv2d';
 import { act, BN_MOMENTUM, type SymbolicTensor } from '../layers/blocks';
 import type { EncoderDef } from './types';
 
@@ -108,7 +109,7 @@ export interface MobileNetV1FaceOptions {
 function buildTrunk(input: SymbolicTensor, options: MobileNetV1FaceOptions): { taps: Map<string, SymbolicTensor> } {
   const weights = options.pretrained ? trunkWeights() : null;
   const taps = new Map<string, SymbolicTensor>();
-  const stem = tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: true, name: 'conv_0' });
+  const stem = new Conv2D({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: true, name: 'conv_0' });
   let x = stem.apply(input) as SymbolicTensor;
   if (weights) {
     const [w, b] = foldedStem(take(weights, 'Conv2d_0_pointwise/weights', [3, 3, 3, 32]), take(weights, 'Conv2d_0_pointwise/convolution_bn_offset', [32]), 32);
@@ -123,7 +124,7 @@ function buildTrunk(input: SymbolicTensor, options: MobileNetV1FaceOptions): { t
     const norm = new BatchNormalization({ name: `conv_${id}_depthwise_bn`, momentum: BN_MOMENTUM, epsilon: EPS });
     x = norm.apply(x) as SymbolicTensor;
     x = act(x, 'relu6', `conv_${id}_depthwise_relu`);
-    const pw = tf.layers.conv2d({ filters: outC, kernelSize: 1, padding: 'same', useBias: true, name: `conv_${id}_pointwise` });
+    const pw = new Conv2D({ filters: outC, kernelSize: 1, padding: 'same', useBias: true, name: `conv_${id}_pointwise` });
     x = pw.apply(x) as SymbolicTensor;
     x = act(x, 'relu6', `conv_${id}_pointwise_relu`);
     taps.set(`conv_${id}_pointwise_relu`, x);

@@ -2,9 +2,10 @@
 // and friends). Everything is a tf.layers layer so models save and load in layers format.
 import { tf } from '../../tf';
 import { AtrousConv2D } from './atrous-conv2d';
-// Registers the one-op `relu6` activation and the fused-BatchNorm layer class before any model
-// is built or loaded.
+// Registers the one-op `relu6` activation and Facet's BatchNormalization and Conv2D classes
+// before any model is built or loaded.
 import { BatchNormalization } from './batch-norm';
+import { Conv2D } from './conv2d';
 import './relu6';
 
 export type SymbolicTensor = tf.SymbolicTensor;
@@ -38,16 +39,14 @@ export function conv(x: SymbolicTensor, args: ConvArgs, name: string): SymbolicT
       x,
     ) as SymbolicTensor;
   }
-  return tf.layers
-    .conv2d({
-      filters: args.filters,
-      kernelSize: kernel,
-      strides: args.strides ?? 1,
-      padding: args.padding ?? 'same',
-      useBias: args.useBias ?? false,
-      name,
-    })
-    .apply(x) as SymbolicTensor;
+  return new Conv2D({
+    filters: args.filters,
+    kernelSize: kernel,
+    strides: args.strides ?? 1,
+    padding: args.padding ?? 'same',
+    useBias: args.useBias ?? false,
+    name,
+  }).apply(x) as SymbolicTensor;
 }
 
 /** Conv (no bias unless asked) + BN + ReLU, named `<name>_conv`, `<name>_bn`, `<name>_relu`. */
