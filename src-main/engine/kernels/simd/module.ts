@@ -28,6 +28,13 @@ export interface SimdKernels {
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, channels: number, multiplier: number,
     outH: number, outW: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
   ): void;
+  depthwise_input_grad(
+    dy: number, filter: number, dx: number, batch: number, inH: number, inW: number, channels: number, multiplier: number,
+    outH: number, outW: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
+  ): void;
+  resize_bilinear_grad(
+    dy: number, dx: number, batch: number, xH: number, xW: number, yH: number, yW: number, channels: number, hScale: number, wScale: number,
+  ): void;
   seg_loss_forward(probs: number, labels: number, pixels: number, classes: number, sums: number): void;
   seg_loss_backward(
     probs: number, labels: number, pixels: number, classes: number, alpha: number, beta: number, gamma: number, grad: number,
