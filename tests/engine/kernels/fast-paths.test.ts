@@ -1,9 +1,12 @@
-// The wasm fast paths for shipped kernels (Tile, Mean, Sum) against the cpu backend, on the
-// shapes training produces and on seeded random ones, including the cases that fall back.
+// The wasm fast paths for shipped kernels (Tile, Mean, Sum, ResizeBilinearGrad) against the cpu
+// backend, on the shapes training produces and on seeded random ones, including the cases that
+// fall back.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../src-main/engine/backend';
 import { broadcastPlan } from '../../../src-main/engine/kernels/wasm/Tile';
-import { compareKernel, randomTensor, seeded } from './compare';
+import { tf } from '../../../src-main/engine/tf';
+import { setFastPathsEnabled } from '../../../src-main/engine/kernels/switch';
+import { compareKernel, cpuResult, randomTensor, seeded } from './compare';
 
 function randomShape(r: () => number, rank: number): number[] {
   return Array.from({ length: rank }, () => 1 + Math.floor(r() * 5));
@@ -62,5 +65,33 @@ describe('wasm fast paths match the cpu backend', () => {
         x.dispose();
       });
     }
+  }
+
+  const resizeCases: Array<[number[], [number, number], boolean]> = [
+    [[2, 8, 8, 64], [32, 32], false], // the decoder's ×4
+    [[2, 5, 7, 3], [10, 14], false],
+    [[3, 4, 6, 5], [13, 9], true],
+    [[1, 9, 7, 4], [4, 3], false], // downsampling
+    [[2, 6, 5, 2], [11, 11], true],
+    [[1, 1, 1, 4], [3, 3], true],
+  ];
+  for (const [shape, size, alignCorners] of resizeCases) {
+    it(`ResizeBilinearGrad [${shape}] from [${size}] alignCorners ${alignCorners}`, async () => {
+      const images = randomTensor(shape, seeded(shape[1]! * 13 + size[0]));
+      const dy = randomTensor([shape[0]!, size[0], size[1], shape[3]!], seeded(size[1] * 7));
+      const attrs = { alignCorners, halfPixelCenters: false };
+      // The cpu kernel lays values out as [b, h, w, c] but reports the shape as [b, w, h, c]:
+      // compare values only. And against the shipped wasm kernel (fast paths off).
+      const cpu = await cpuResult('ResizeBilinearGrad', { images, dy }, attrs);
+      setFastPathsEnabled(false);
+      const shipped = await compareKernel('ResizeBilinearGrad', { images, dy }, attrs, cpu);
+      setFastPathsEnabled(true);
+      const cmp = await compareKernel('ResizeBilinearGrad', { images, dy }, attrs, cpu);
+      expect(cmp.shape).toEqual(shape);
+      expect(cmp.maxDiff).toBeLessThanOrEqual(1e-5 * Math.max(1, cmp.scale));
+      expect(shipped.maxDiff).toBeLessThanOrEqual(1e-5 * Math.max(1, shipped.scale));
+      expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
+      tf.dispose([images, dy]);
+    });
   }
 });

@@ -13,6 +13,7 @@ import { registerFusedBatchNormGrad } from './FusedBatchNormGrad';
 import { identityConfig } from './Identity';
 import { meanConfig } from './Mean';
 import { registerRelu6Grad, relu6GradConfig } from './Relu6Grad';
+import { resizeBilinearGradConfig } from './ResizeBilinearGrad';
 import { segLossGradConfig, segLossSumsConfig } from './SegLoss';
 import { sumConfig } from './Sum';
 import { tileConfig } from './Tile';
@@ -33,7 +34,7 @@ export const addedKernels: readonly KernelConfig[] = [
 const replacedKernels: readonly KernelConfig[] = [conv2DBackpropInputConfig];
 
 /** Shipped kernels given a fast path that falls back to them. */
-const fastPaths: ReadonlyArray<() => KernelConfig> = [tileConfig, meanConfig, sumConfig, identityConfig];
+const fastPaths: ReadonlyArray<() => KernelConfig> = [tileConfig, meanConfig, sumConfig, identityConfig, resizeBilinearGradConfig];
 
 const registered = new Set<KernelConfig>();
 
