@@ -13,7 +13,7 @@ export const BINARY_MODULE = path.join(KERNEL_DIR, 'binary.ts');
 
 /** PIC side module: memory, and a stack pointer if the code needs one, are imported. */
 export const CLANG_FLAGS = [
-  '--target=wasm32', '-O3', '-msimd128', '-fPIC', '-fvisibility=hidden', '-nostdlib', '-ffreestanding', '-std=c11', '-Wall', '-Werror',
+  '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-fPIC', '-fvisibility=hidden', '-nostdlib', '-ffreestanding', '-std=c11', '-Wall', '-Werror',
   '-Wl,--import-memory', '-Wl,--no-entry', '-Wl,--experimental-pic', '-Wl,-shared', '-Wl,--strip-debug',
 ];
 

@@ -1,4 +1,4 @@
-// The wasm fast paths for shipped kernels (Tile, Mean, Sum, ResizeBilinearGrad) against the cpu
+// The wasm fast paths for shipped kernels (Tile, Mean, Sum, ResizeBilinearGrad, Concat, SplitV) against the cpu
 // backend, on the shapes training produces and on seeded random ones, including the cases that
 // fall back.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,51 @@ describe('wasm fast paths match the cpu backend', () => {
       expect(shipped.maxDiff).toBeLessThanOrEqual(1e-5 * Math.max(1, shipped.scale));
       expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
       tf.dispose([images, dy]);
+    });
+  }
+
+  const concatCases: Array<[number[][], number, 'float32' | 'int32']> = [
+    [[[2, 4, 4, 3], [2, 4, 4, 5]], 3, 'float32'], // the decoder's channel concat
+    [[[2, 3, 3, 2], [2, 3, 3, 2], [2, 3, 3, 1], [2, 3, 3, 4], [2, 3, 3, 2]], -1, 'float32'],
+    [[[2, 3, 5], [1, 3, 5]], 0, 'float32'],
+    [[[2, 3, 5], [2, 1, 5], [2, 0, 5]], 1, 'int32'], // an empty part
+    [[[3, 7], [3, 2]], 1, 'int32'],
+  ];
+  for (const [shapes, axis, dtype] of concatCases) {
+    it(`Concat ${shapes.map((sh) => `[${sh}]`).join(' ')} on axis ${axis} (${dtype})`, async () => {
+      const xs = shapes.map((sh, i) => tf.cast(tf.mul(randomTensor(sh, seeded(i + 3)), 100), dtype));
+      const cmp = await compareKernel('Concat', xs as unknown as Record<string, tf.Tensor>, { axis });
+      expect(cmp.maxDiff).toBe(0);
+      expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
+      tf.dispose(xs);
+    });
+  }
+
+  const splitCases: Array<[number[], number[] | number, number]> = [
+    [[2, 4, 4, 8], [3, 5], 3], // the gradient of the decoder's concat
+    [[2, 3, 3, 7], [2, 0, 4, 1], -1],
+    [[4, 3, 5], 2, 0],
+    [[2, 6, 5], [1, 3, 2], 1],
+  ];
+  for (const [shape, sizes, axis] of splitCases) {
+    it(`SplitV [${shape}] into ${JSON.stringify(sizes)} on axis ${axis}`, async () => {
+      const x = randomTensor(shape, seeded(shape.length + 11));
+      const split = async (backend: string) => {
+        await tf.setBackend(backend);
+        const parts = tf.split(x, sizes, axis);
+        const out = await Promise.all(parts.map(async (p) => ({ shape: p.shape, values: Array.from(await p.data()) })));
+        tf.dispose(parts);
+        return out;
+      };
+      const expected = await split('cpu');
+      await tf.setBackend('wasm');
+      // x moved to the cpu backend above: move it back before counting buffers.
+      tf.add(x, 0).dispose();
+      const buffers = tf.engine().backend.numDataIds();
+      const tensors = tf.memory().numTensors;
+      expect(await split('wasm')).toEqual(expected);
+      expect([tf.memory().numTensors - tensors, tf.engine().backend.numDataIds() - buffers]).toEqual([0, 0]);
+      x.dispose();
     });
   }
 });

@@ -35,6 +35,7 @@ export interface SimdKernels {
   resize_bilinear_grad(
     dy: number, dx: number, batch: number, xH: number, xW: number, yH: number, yW: number, channels: number, hScale: number, wScale: number,
   ): void;
+  copy_rows(src: number, dst: number, rows: number, widthBytes: number, srcStrideBytes: number, dstStrideBytes: number): void;
   seg_loss_forward(probs: number, labels: number, pixels: number, classes: number, sums: number): void;
   seg_loss_backward(
     probs: number, labels: number, pixels: number, classes: number, alpha: number, beta: number, gamma: number, grad: number,

@@ -5,7 +5,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { tf } from '../../tf';
 
-export type FastPath = (args: Parameters<KernelFunc>[0]) => TensorInfo | null;
+export type FastPath = (args: Parameters<KernelFunc>[0]) => TensorInfo | TensorInfo[] | null;
 
 const originals = new Map<string, KernelConfig>();
 

@@ -5,6 +5,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { registerRelu6Activation } from '../../models/layers/relu6';
 import { tf } from '../../tf';
 import { bnTrainConfig, bnTrainGradConfig } from './BatchNormTrain';
+import { concatConfig } from './Concat';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
@@ -15,6 +16,7 @@ import { meanConfig } from './Mean';
 import { registerRelu6Grad, relu6GradConfig } from './Relu6Grad';
 import { resizeBilinearGradConfig } from './ResizeBilinearGrad';
 import { segLossGradConfig, segLossSumsConfig } from './SegLoss';
+import { splitVConfig } from './SplitV';
 import { sumConfig } from './Sum';
 import { tileConfig } from './Tile';
 
@@ -34,7 +36,15 @@ export const addedKernels: readonly KernelConfig[] = [
 const replacedKernels: readonly KernelConfig[] = [conv2DBackpropInputConfig];
 
 /** Shipped kernels given a fast path that falls back to them. */
-const fastPaths: ReadonlyArray<() => KernelConfig> = [tileConfig, meanConfig, sumConfig, identityConfig, resizeBilinearGradConfig];
+const fastPaths: ReadonlyArray<() => KernelConfig> = [
+  tileConfig,
+  meanConfig,
+  sumConfig,
+  identityConfig,
+  resizeBilinearGradConfig,
+  concatConfig,
+  splitVConfig,
+];
 
 const registered = new Set<KernelConfig>();
 
