@@ -7,6 +7,7 @@
 // XNNPACK's convolutions — runs on all cores.
 import type { LossWeights } from '../../losses/index';
 import { makeLoss } from '../../losses/index';
+import { fusedGraphOf } from '../../infer/graph-cache';
 import { countMacs } from '../../models/flops';
 import { buildModel } from '../../models/registry';
 import { tf } from '../../tf';
@@ -159,7 +160,8 @@ export const predictJob = defineJob<Shard, { probabilities: Float32Array; ms: nu
     const { x } = shardArrays(r, shard);
     const t0 = performance.now();
     const input = tf.tensor4d(x, [shard.count, r.spec.size, r.spec.size, 3]);
-    const out = tf.tidy(() => r.model.predict(input) as tf.Tensor);
+    const graph = fusedGraphOf(r.model);
+    const out = tf.tidy(() => graph.predict(input));
     input.dispose();
     const probabilities = (await out.data()) as Float32Array;
     out.dispose();
