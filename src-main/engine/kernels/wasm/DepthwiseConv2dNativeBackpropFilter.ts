@@ -1,7 +1,7 @@
 // DepthwiseConv2dNativeBackpropFilter for the wasm backend (it has none). Where the SIMD module
 // runs, a direct kernel (c/depthwise_filter_grad.c) reads NHWC x and dy in place: measured
-// (1 thread, the 8 shapes of DeepLabV3+ MobileNetV2 at batch 4, 256 px, min of 5) 274 → 41 ms;
-// 113 → 12 ms for the stride-2 4×128×128×96. Otherwise, with the input split
+// (1 thread, the 8 shapes of DeepLabV3+ MobileNetV2 at batch 4, 256 px, min of 5) 274 → 17 ms;
+// 117 → 5 ms for the stride-2 4×128×128×96. Otherwise, with the input split
 // into stride phases, channel-major (phase-grid.ts), filter tap (i, j) is one dot product per
 // channel, done as a batched matMul over channels:
 //   dW[i, j, c, m] = shift(dyᵀ, off)[c, m, :] · xPhase[c, :]
