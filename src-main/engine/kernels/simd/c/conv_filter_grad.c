@@ -2,11 +2,8 @@
 //   dW[i, j, ci, co] = Σ_{b, oy, ox} x[b, oy·sh + i·dh − top, ox·sw + j·dw − left, ci] · dy[b, oy, ox, co]
 // Per filter tap and output row, the x pixels form a strided list and the dy pixels a contiguous
 // one, so each is a small "Aᵀ·B" product accumulated into that tap's [inC, outC] block, in
-// registers 4 input channels × 8 output channels at a time. Runs of rows that are contiguous in
-// both (stride 1, full rows) are merged into one list of up to CHUNK pixels.
+// registers 4 input channels × 8 output channels at a time.
 #include "kernels.h"
-
-#define CHUNK 256u
 
 /** C[m, n] += Σ_k A[k·sa + m]·B[k·sb + n] for m < M, n < N (C row-major, N wide). */
 static void gemm_tn(const f32* A, u32 sa, const f32* B, u32 sb, u32 K, u32 M, u32 N, f32* C) {
@@ -74,38 +71,25 @@ void conv_filter_grad(const f32* x, const f32* dy, f32* dw, u32 batch, u32 inH, 
                       u32 outW, u32 outC, u32 kh, u32 kw, u32 sh, u32 sw, u32 dh, u32 dwl, u32 top, u32 left) {
   const size_t block = (size_t)inC * outC;
   for (size_t i = 0; i < kh * kw * block; i++) dw[i] = 0.f;
-  for (u32 i = 0; i < kh; i++) {
-    for (u32 j = 0; j < kw; j++) {
-      f32* C = dw + (i * kw + j) * block;
-      // Output columns whose input column is inside the image: ix = ox·sw + j·dwl − left.
-      const int32_t off = (int32_t)(j * dwl) - (int32_t)left;
-      const u32 lo = ceil_div(-off, (int32_t)sw);
-      u32 hi = ceil_div((int32_t)inW - off, (int32_t)sw);
-      if (hi > outW) hi = outW;
-      if (lo >= hi) continue;
-      const int full = lo == 0 && hi == outW && sw == 1 && sh == 1 && inW == outW;
-      const f32* runA = 0;
-      const f32* runB = 0;
-      u32 runK = 0;
-      for (u32 b = 0; b < batch; b++) {
-        for (u32 oy = 0; oy < outH; oy++) {
-          const int32_t iy = (int32_t)(oy * sh + i * dh) - (int32_t)top;
-          if (iy < 0 || iy >= (int32_t)inH) continue;
+  // Rows outer, taps inner, so the kh rows of x an output row meets stay in cache across taps
+  // (taps outer swept x and dy once per tap: 4×64×64×128 3×3, 69 → 63 ms; a 1×1 as one list
+  // of all pixels in chunks measured no better than row by row).
+  for (u32 b = 0; b < batch; b++) {
+    for (u32 oy = 0; oy < outH; oy++) {
+      for (u32 i = 0; i < kh; i++) {
+        const int32_t iy = (int32_t)(oy * sh + i * dh) - (int32_t)top;
+        if (iy < 0 || iy >= (int32_t)inH) continue;
+        for (u32 j = 0; j < kw; j++) {
+          const int32_t off = (int32_t)(j * dwl) - (int32_t)left;
+          const u32 lo = ceil_div(-off, (int32_t)sw);
+          u32 hi = ceil_div((int32_t)inW - off, (int32_t)sw);
+          if (hi > outW) hi = outW;
+          if (lo >= hi) continue;
           const f32* a = x + (((size_t)b * inH + (u32)iy) * inW + (u32)((int32_t)lo * (int32_t)sw + off)) * inC;
           const f32* bb = dy + (((size_t)b * outH + oy) * outW + lo) * outC;
-          const u32 k = hi - lo;
-          // Extend the run when this row follows it in both x and dy.
-          if (full && runK > 0 && runK + k <= CHUNK && a == runA + (size_t)runK * inC && bb == runB + (size_t)runK * outC) {
-            runK += k;
-            continue;
-          }
-          if (runK > 0) gemm_tn(runA, sw * inC, runB, outC, runK, inC, outC, C);
-          runA = a;
-          runB = bb;
-          runK = k;
+          gemm_tn(a, sw * inC, bb, outC, hi - lo, inC, outC, dw + (i * kw + j) * block);
         }
       }
-      if (runK > 0) gemm_tn(runA, sw * inC, runB, outC, runK, inC, outC, C);
     }
   }
 }
