@@ -1,11 +1,13 @@
 // The fused inference path: a functional tf.LayersModel compiled into a function that gives what
-// `model.predict` gives (to float rounding), about twice as fast on wasm. Each conv runs as one
-// fused kernel with the BatchNormalization after it folded into its kernel and bias and the
-// activation after that (relu, relu6, sigmoid) applied in the same kernel; the Facet atrous conv
-// runs as a native dilated conv instead of space-to-batch (only its gradient needs that); relu6
-// elsewhere is one kernel, not minimum(6, relu(x)). Every other layer is applied as tfjs-layers
-// would apply it. The folded weights are a snapshot: compile again after the weights change
-// (infer/graph-cache.ts does that for models used again and again). `model.predict` stays the reference.
+// `model.predict` gives (to float rounding) with far fewer passes over the feature maps. Each conv
+// runs as one fused kernel with the BatchNormalization after it folded into its kernel and bias
+// and the activation after that (relu, relu6, sigmoid) applied in the same kernel; the Facet
+// atrous conv runs as tf.fused.conv2d with dilations (its space-to-batch form exists for the
+// gradient); relu6 elsewhere is tf.relu6, not minimum(6, relu(x)); a conv that alone reads an
+// upsampled map mixes channels before upsampling (fuse/upsample-conv.ts). Every other layer is
+// applied as tfjs-layers would apply it. The folded weights are a snapshot: compile again after the
+// weights change (graph-cache.ts does that for models used again and again). `model.predict`
+// stays the reference.
 import { tf } from '../tf';
 import { foldWeights } from './fuse/fold-bn';
 import { planModel, type ConvStep, type Plan, type PlanStep } from './fuse/plan';
