@@ -35,7 +35,7 @@ export type BatchScorer = (x: Float32Array, y: Int32Array, n: number, size: numb
 /**
  * The scorer of a model in this thread. It predicts through the model's fused graph, which is
  * compiled again once the weights have changed (each epoch during training; tens of ms, against
- * a validation pass it makes about twice as fast).
+ * a validation pass it speeds up).
  */
 export function modelScorer(model: tf.LayersModel, loss?: SegLoss): BatchScorer {
   return async (xData, yData, n, size) => {
