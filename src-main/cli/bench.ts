@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { parseBackendChoice } from '../engine/backend/index';
 import { modelNames } from '../engine/models/registry';
+import { defaultTrainWorkers } from '../engine/train/open-steps';
 import { EngineHost } from '../engine/worker/host';
 import type { ModelBench } from '../engine/worker/jobs/bench';
 import { benchDataParallel } from '../engine/worker/bench-dp';
@@ -22,7 +23,7 @@ interface BenchCliOptions {
   steps: number;
   cpu: boolean;
   cpuBatch: number;
-  workers: number;
+  workers?: number;
 }
 
 export interface BenchRow {
@@ -48,9 +49,9 @@ export function formatBench(rows: BenchRow[], engine: string): string {
   for (const { ours, peer, trainRatio, inferRatio } of rows) {
     out.push(
       `${ours.model} (${f2(ours.gflopsPerImage)} GFLOPs/img, ${ours.size}x${ours.size}, batch ${ours.batch}, ${ours.classes} classes)`,
-      `  train  ${f2(ours.trainImagesPerSec).padStart(6)} img/s  (step ${ours.trainStepMs.toFixed(0)} ms, cores busy ${f2(ours.trainCoresBusy)})` +
+      `  train  ${f2(ours.trainImagesPerSec).padStart(6)} img/s  (step ${ours.trainStepMs.toFixed(0)} ms, cores busy ${f2(ours.trainCoresBusy)}; ${ours.trainPath})` +
         (peer ? `   PyTorch ${f2(peer.trainImagesPerSec)} img/s → ${f2(trainRatio!)}x` : ''),
-      `  infer  ${f2(ours.inferImagesPerSec).padStart(6)} img/s  (batch ${ours.inferBatchMs.toFixed(0)} ms, cores busy ${f2(ours.inferCoresBusy)})` +
+      `  infer  ${f2(ours.inferImagesPerSec).padStart(6)} img/s  (batch ${ours.inferBatchMs.toFixed(0)} ms, cores busy ${f2(ours.inferCoresBusy)}; ${ours.inferPath})` +
         (peer ? `   PyTorch ${f2(peer.inferImagesPerSec)} img/s → ${f2(inferRatio!)}x` : ''),
       `  peak RSS ${ours.peakRssMb.toFixed(0)} MB` + (peer ? ` (PyTorch ${peer.peakRssMb.toFixed(0)} MB)` : '') +
         `; load average ${ours.loadAverage.map(f1).join(' ')}`,
@@ -79,7 +80,7 @@ export function registerBench(program: Command): void {
     .option('--steps <n>', 'timed training steps and inference batches (after one warm-up)', parsePositiveInt, 3)
     .option('--no-cpu', 'skip the one training step on the cpu backend (slow)')
     .option('--cpu-batch <n>', 'batch of the cpu-backend step (the speed-up is per image)', parsePositiveInt, 1)
-    .option('--workers <n>', 'data-parallel engine workers, each single-threaded (1: one worker with --threads)', parsePositiveInt, 2)
+    .option('--workers <n>', 'training: data-parallel engine workers, each single-threaded (default: as facet train, one per core on wasm; 1: one engine with --threads)', parsePositiveInt)
     .action(async (opts: BenchCliOptions) => {
       const models = opts.model ?? [...modelNames];
       const say = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
@@ -87,23 +88,32 @@ export function registerBench(program: Command): void {
         ...(opts.backend === undefined ? {} : { backend: opts.backend }),
         ...(opts.threads === undefined ? {} : { threads: opts.threads }),
       };
-      const host = await EngineHost.start(opts.workers > 1 ? { ...engineOptions, threads: 1 } : engineOptions);
+      // Measured as the product runs: training as `facet train` takes its steps (data-parallel
+      // workers on wasm), inference as `facet segment` and the editor run it (one engine, its threads).
+      const host = await EngineHost.start(engineOptions);
+      const workers = opts.workers ?? defaultTrainWorkers(host.info.backend, opts.batch);
+      const dataParallel = workers > 1 && host.info.backend === 'wasm';
       const engine =
-        `${host.info.backend} ${host.info.version}, simd ${host.info.simd ?? 'n/a'}, ` +
-        (opts.workers > 1 ? `${opts.workers} data-parallel workers × 1 thread` : `${host.info.threads} thread(s)`);
+        `${host.info.backend} ${host.info.version}, simd ${host.info.simd ?? 'n/a'}; ` +
+        (dataParallel ? `training: ${workers} data-parallel workers × 1 thread` : `training: one engine, ${host.info.threads} thread(s)`) +
+        `; inference: one engine, ${host.info.threads} thread(s)`;
       say(`engine: ${engine}`);
       const ours: ModelBench[] = [];
       try {
         for (const model of models) {
           const common = { model, size: opts.size, batch: opts.batch, classes: 8 };
-          const result =
-            opts.workers > 1
-              ? await benchDataParallel({ ...common, steps: opts.steps, warmup: 1, workers: opts.workers, engine: { ...engineOptions, threads: 1 } }, say)
-              : await host.run(
-                  benchJob,
-                  { ...common, trainSteps: opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: false, cpuBatch: opts.cpuBatch },
-                  { onEvent: (e) => say(e.message) },
-                );
+          const single = await host.run(
+            benchJob,
+            { ...common, trainSteps: dataParallel ? 0 : opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: false, cpuBatch: opts.cpuBatch },
+            { onEvent: (e) => say(e.message) },
+          );
+          single.inferPath = single.trainPath = `one engine, ${host.info.threads} thread(s)`;
+          let result = single;
+          if (dataParallel) {
+            const dp = await benchDataParallel({ ...common, steps: opts.steps, warmup: 1, workers, engine: { ...engineOptions, threads: 1 } }, say);
+            say(`${model}: data-parallel inference ${dp.inferImagesPerSec.toFixed(2)} img/s (one engine: ${single.inferImagesPerSec.toFixed(2)})`);
+            result = { ...dp, inferImagesPerSec: single.inferImagesPerSec, inferBatchMs: single.inferBatchMs, inferCoresBusy: single.inferCoresBusy, inferPath: single.inferPath, peakRssMb: Math.max(dp.peakRssMb, single.peakRssMb) };
+          }
           if (opts.cpu) {
             say(`${model}: one training step on the cpu backend at batch ${opts.cpuBatch} (slow)`);
             const cpuHost = await EngineHost.start({ backend: 'cpu' });

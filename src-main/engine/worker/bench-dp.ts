@@ -38,8 +38,8 @@ export async function benchDataParallel(o: DataParallelBenchOptions, progress: (
   try {
     const counts = dp.split(o.batch);
     progress(`${o.model}: ${dp.replica.gflopsPerImage.toFixed(2)} GFLOPs/img, training data-parallel on ${counts.length} workers (${counts.join('+')} images, micro-batches of at most ${dp.replica.microBatch})`);
-    let seed = 10;
-    const shards = () => counts.map((count) => ({ random: seed++, count }));
+    // One fixed random batch, as the single-engine benchmark uses (each worker its own shard of it).
+    const shards = () => counts.map((count, i) => ({ random: 10 + i, count }));
     const train = await timed(o.warmup, o.steps, () => dp.step(shards(), 0.1));
     progress(`${o.model}: training step ${train.ms.toFixed(0)} ms; inference`);
     const infer = await timed(o.warmup, o.steps, () => dp.predict(shards()));
@@ -59,6 +59,8 @@ export async function benchDataParallel(o: DataParallelBenchOptions, progress: (
       inferCoresBusy: infer.coresBusy,
       loadAverage: os.loadavg(),
       cpu: null,
+      trainPath: `${counts.length} data-parallel engine workers`,
+      inferPath: `${counts.length} data-parallel engine workers`,
     };
   } finally {
     await dp.close();

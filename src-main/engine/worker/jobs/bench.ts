@@ -8,6 +8,8 @@ import { countMacs } from '../../models/flops';
 import { buildModel } from '../../models/registry';
 import { fusedGraphOf } from '../../infer/graph-cache';
 import { tf } from '../../tf';
+import { chooseMicroBatch } from '../../train/heap-budget';
+import { LocalSteps } from '../../train/step-engine';
 import { median, timeCalls, type Timing } from '../timing';
 
 export interface BenchOptions {
@@ -15,7 +17,7 @@ export interface BenchOptions {
   size: number;
   batch: number;
   classes: number;
-  /** Timed training steps (after `warmup` untimed ones). */
+  /** Timed training steps (after `warmup` untimed ones); 0 skips training. */
   trainSteps: number;
   inferSteps: number;
   warmup: number;
@@ -42,30 +44,30 @@ export interface ModelBench {
   inferCoresBusy: number;
   loadAverage: number[];
   cpu: { batch: number; stepMs: number; imagesPerSec: number; speedup: number } | null;
+  /** Where training and inference ran (e.g. "2 data-parallel workers", "one engine, 2 threads"). */
+  trainPath: string;
+  inferPath: string;
 }
 
 export type BenchProgress = (message: string) => void;
 
-function randomBatch(batch: number, size: number, classes: number): { x: tf.Tensor4D; y: tf.Tensor3D } {
+function randomBatch(batch: number, size: number, classes: number): { x: Float32Array; y: Int32Array } {
   return tf.tidy(() => ({
-    x: tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D,
-    y: tf.randomUniform([batch, size, size], 0, classes, 'int32', 2) as tf.Tensor3D,
+    x: tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1).dataSync() as Float32Array,
+    y: tf.randomUniform([batch, size, size], 0, classes, 'int32', 2).dataSync() as Int32Array,
   }));
 }
 
-/** Times `steps` SGD steps (Dice + CE + Jaccard) after `warmup`. */
+/** Times `steps` SGD steps (Dice + CE + Jaccard) after `warmup`, as `facet train` takes them in one engine. */
 async function timeTraining(model: tf.LayersModel, batch: number, size: number, classes: number, warmup: number, steps: number): Promise<Timing> {
   const loss = makeLoss(ORIGINAL_LOSS, classes);
   const optimizer = tf.train.sgd(0.1);
   const { x, y } = randomBatch(batch, size, classes);
   try {
-    return await timeCalls(warmup, steps, async () => {
-      const value = optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor, y), true);
-      await value!.data();
-      value!.dispose();
-    });
+    const { microBatch } = await chooseMicroBatch(model, loss, size, batch, classes);
+    const local = new LocalSteps(model, optimizer, loss, microBatch);
+    return await timeCalls(warmup, steps, () => local.step(x, y, batch, size, 0.1));
   } finally {
-    tf.dispose([x, y]);
     optimizer.dispose();
   }
 }
@@ -101,10 +103,13 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
   const model = buildModel(o.model, { inputSize: o.size, numClasses: o.classes, seed: 1 });
   try {
     const gflops = (2 * countMacs(model)) / 1e9;
-    progress(`${o.model}: ${gflops.toFixed(2)} GFLOPs/img, training on ${backend}`);
-    const train = await timeTraining(model, o.batch, o.size, o.classes, o.warmup, o.trainSteps);
+    let train: Timing = { ms: [Number.NaN], coresBusy: 0 };
+    if (o.trainSteps > 0) {
+      progress(`${o.model}: ${gflops.toFixed(2)} GFLOPs/img, training on ${backend}`);
+      train = await timeTraining(model, o.batch, o.size, o.classes, o.warmup, o.trainSteps);
+      progress(`${o.model}: training step ${median(train.ms).toFixed(0)} ms (median of ${train.ms.length}); inference`);
+    }
     const trainStepMs = median(train.ms);
-    progress(`${o.model}: training step ${trainStepMs.toFixed(0)} ms (median of ${train.ms.length}); inference`);
     const infer = await timeInference(model, o.batch, o.size, o.warmup, o.inferSteps);
     const inferBatchMs = median(infer.ms);
     let cpu: ModelBench['cpu'] = null;
@@ -135,6 +140,8 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
       inferCoresBusy: infer.coresBusy,
       loadAverage: os.loadavg(),
       cpu,
+      trainPath: 'one engine',
+      inferPath: 'one engine',
     };
   } finally {
     model.dispose();

@@ -1,0 +1,37 @@
+// `facet bench` measures what the product runs: training steps as `facet train` takes them
+// (data-parallel engine workers on wasm) and inference as segmentation runs it (one engine).
+// Behaviour only: the figures are whatever this machine gives, never a threshold.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
+
+interface Row {
+  ours: { model: string; trainImagesPerSec: number; inferImagesPerSec: number; peakRssMb: number; trainPath: string; inferPath: string; batch: number; size: number };
+  peer: unknown;
+}
+
+describe('facet bench', () => {
+  it('reports training through data-parallel workers and inference through one engine, as JSON', async () => {
+    const { stdout } = await run(process.execPath, [bin, 'bench', '--model', 'unet', '--size', '64', '--batch', '4', '--steps', '1', '--no-cpu', '--workers', '2', '--json'], { timeout: 300_000 });
+    const report = JSON.parse(stdout) as { engine: { backend: string }; rows: Row[] };
+    expect(report.engine.backend).toBe('wasm');
+    const [row] = report.rows;
+    expect(row!.ours).toMatchObject({ model: 'unet', batch: 4, size: 64, trainPath: '2 data-parallel engine workers' });
+    expect(row!.ours.inferPath).toMatch(/^one engine, \d+ thread\(s\)$/);
+    expect(row!.ours.trainImagesPerSec).toBeGreaterThan(0);
+    expect(row!.ours.inferImagesPerSec).toBeGreaterThan(0);
+    expect(row!.ours.peakRssMb).toBeGreaterThan(0);
+    expect(row!.peer).toBeNull();
+  }, 300_000);
+
+  it('with --workers 1 trains in one engine, in micro-batches that fit its heap', async () => {
+    const { stdout } = await run(process.execPath, [bin, 'bench', '--model', 'unet', '--size', '64', '--batch', '4', '--steps', '1', '--no-cpu', '--workers', '1', '--threads', '1', '--json'], { timeout: 300_000 });
+    const [row] = (JSON.parse(stdout) as { rows: Row[] }).rows;
+    expect(row!.ours.trainPath).toBe('one engine, 1 thread(s)');
+    expect(row!.ours.trainImagesPerSec).toBeGreaterThan(0);
+  }, 300_000);
+});
