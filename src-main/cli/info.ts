@@ -2,6 +2,7 @@
 // and for every faster backend why it is not in use.
 import type { Command } from 'commander';
 import { initEngine, parseBackendChoice, type EngineInfo } from '../engine/backend/index';
+import { defaultTrainWorkers } from '../engine/train/open-steps';
 import { parsePositiveInt } from './options';
 
 export function formatEngineInfo(info: EngineInfo): string {
@@ -9,8 +10,14 @@ export function formatEngineInfo(info: EngineInfo): string {
     `backend:  ${info.backend} (${info.step} ${info.version})${info.forced ? ' — forced' : ''}`,
     `tfjs:     ${info.tfjsVersion}`,
     `simd:     ${info.simd === null ? 'n/a' : info.simd ? 'yes' : 'no'}`,
-    `threads:  ${info.threads}`,
+    `threads:  ${info.threads} (inference, evaluation)`,
   ];
+  const workers = defaultTrainWorkers(info.backend, Number.MAX_SAFE_INTEGER);
+  lines.push(
+    workers > 1
+      ? `training: ${workers} data-parallel engine workers, one single-threaded heap each (FACET_TRAIN_WORKERS, facet train --workers)`
+      : 'training: this engine',
+  );
   if (info.addedKernels.length > 0) lines.push(`kernels:  Facet's wasm kernels: ${info.addedKernels.join(', ')}`);
   if (info.skipped.length > 0) {
     lines.push('faster backends not in use:');
