@@ -53,7 +53,7 @@ export const RECIPE = {
   seed: 42,
   /** Cosine planned over `epochs`, stopped after `stopAfter` (the later epochs are worth more at 256 px). */
   stage1: { size: 128, epochs: 12, stopAfter: 10 },
-  stage2: { size: 256, epochs: 18 },
+  stage2: { size: 256, epochs: 50 },
 } as const;
 
 type Recipe = { model: string; batch: number; recipe: string; steps: number; seed: number; limit?: number; stage1: { size: number; epochs: number; stopAfter: number }; stage2: { size: number; epochs: number } };

@@ -18,6 +18,17 @@ import { launchChromium } from '../helpers/browser';
 import { saveModel, tinyModel } from '../segment/model-fixture';
 
 
+/** Fills the training form for a tiny U-Net (64 px, batch 2) and starts it. */
+async function startTinyRun(page: Page, o: { epochs: number; steps: number }): Promise<void> {
+  await page.getByTestId('run-model').selectOption('unet');
+  await page.getByTestId('run-widths').fill('4,8');
+  await page.getByTestId('run-size').fill('64');
+  await page.getByTestId('run-epochs').fill(String(o.epochs));
+  await page.getByTestId('run-batch').fill('2');
+  await page.getByTestId('run-steps').fill(String(o.steps));
+  await page.getByTestId('run-start').click();
+}
+
 describeWith([needsChromium(), needsData()], 'training, evaluation and batch rooms in Chromium', () => {
   let serve: ServeProcess;
   let browser: Browser;
@@ -85,13 +96,7 @@ describeWith([needsChromium(), needsData()], 'training, evaluation and batch roo
     await page.getByTestId('nav-training').click();
     await page.getByTestId('room-training').waitFor();
     await page.getByTestId('run-form').waitFor();
-    await page.getByTestId('run-model').selectOption('unet');
-    await page.getByTestId('run-widths').fill('4,8');
-    await page.getByTestId('run-size').fill('64');
-    await page.getByTestId('run-epochs').fill('40');
-    await page.getByTestId('run-batch').fill('2');
-    await page.getByTestId('run-steps').fill('2');
-    await page.getByTestId('run-start').click();
+    await startTinyRun(page, { epochs: 40, steps: 2 });
     // Epochs arrive as events: the charts' point counts grow without a reload.
     await expect.poll(async () => Number(await page.getByTestId('run-charts').getAttribute('data-epochs')), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(2);
     expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
@@ -157,14 +162,8 @@ describeWith([needsChromium(), needsData()], 'training, evaluation and batch roo
   it('makes a finished run the current model with one click, and Predict then uses it', async () => {
     await page.getByTestId('nav-training').click();
     await page.getByTestId('run-form').waitFor();
-    await page.getByTestId('run-model').selectOption('unet');
-    await page.getByTestId('run-widths').fill('4,8');
-    await page.getByTestId('run-size').fill('64');
-    await page.getByTestId('run-epochs').fill('1');
-    await page.getByTestId('run-batch').fill('2');
-    await page.getByTestId('run-steps').fill('1');
     const before = new Set((await api.call('runs.list', {})).map((r: RunSummary) => r.id));
-    await page.getByTestId('run-start').click();
+    await startTinyRun(page, { epochs: 1, steps: 1 });
     let id = '';
     await expect.poll(async () => {
       const fresh = (await api.call('runs.list', {})).find((r: RunSummary) => !before.has(r.id));

@@ -6,7 +6,7 @@ import { initEngine } from '../../../src-main/engine/backend';
 import { batchNormTrain } from '../../../src-main/engine/kernels/batchnorm-train';
 import { BatchNormalization } from '../../../src-main/engine/models/layers/batch-norm';
 import { tf } from '../../../src-main/engine/tf';
-import { randomTensor, seeded } from './compare';
+import { randomTensor, relDiff, seeded } from './compare';
 
 interface Outcome {
   y: Float32Array;
@@ -30,15 +30,6 @@ async function train(layer: tf.layers.Layer, x: tf.Tensor, w: tf.Tensor): Promis
   return out;
 }
 
-function relDiff(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / Math.max(s, 1e-6);
-}
 
 describe('fused BatchNorm training', () => {
   beforeAll(async () => {

@@ -20,6 +20,17 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** Largest absolute difference relative to the largest magnitude of `b` (the reference). */
+export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(b[i]!));
+  }
+  return d / Math.max(s, 1e-6);
+}
+
 export function randomTensor(shape: number[], rand: () => number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return tf.tensor(Float32Array.from({ length: n }, () => rand() * 2 - 1), shape);

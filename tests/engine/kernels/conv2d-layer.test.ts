@@ -5,17 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../src-main/engine/backend';
 import { Conv2D } from '../../../src-main/engine/models/layers/conv2d';
 import { tf } from '../../../src-main/engine/tf';
-import { randomTensor, seeded } from './compare';
+import { randomTensor, relDiff, seeded } from './compare';
 
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / Math.max(s, 1e-6);
-}
 
 describe('Conv2D layer through tf.conv2d', () => {
   beforeAll(async () => {
