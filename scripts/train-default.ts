@@ -303,7 +303,7 @@ export function modelCard({ config, resized, summary, history, report, bytes, no
     `- Best checkpoint: epoch ${best?.epoch ?? '-'} (by val mean IoU over all classes, as \`facet train\` picks it).`,
     `- Training time: ${minutes(trainSeconds)} wall clock (training + per-epoch validation` +
       `${resized ? `; ${minutes(history.filter((r) => r.epoch <= resized.afterEpoch).reduce((a, r) => a + r.seconds, 0))} at ${resized.fromSize} px, ${minutes(history.filter((r) => r.epoch > resized.afterEpoch).reduce((a, r) => a + r.seconds, 0))} at ${resized.toSize} px` : ''}), backend \`${summary.backend}\`` +
-      ' (TensorFlow.js wasm + XNNPACK with the studio\'s own training kernels) on a 2-core CPU shared with other jobs.',
+      ' (TensorFlow.js wasm + XNNPACK with the studio\'s own training kernels) on a 2-core CPU.',
     '',
     '## Validation metrics',
     '',
