@@ -87,8 +87,8 @@ export class ParallelSteps implements StepEngine {
     const perImage = m.bytesPerImage === null ? '' : ` (${(m.bytesPerImage / 2 ** 20).toFixed(0)} MB of heap per image)`;
     this.description = `${dp.workers} engine workers, data-parallel, micro-batches of at most ${m.microBatch}${perImage}`;
     this.scorer = async (x, y, n, size): Promise<BatchScore> => {
-      const scores = await this.dp.score(shardsOf(x, y, size, splitCounts(n, this.dp.workers)));
       const counts = splitCounts(n, this.dp.workers);
+      const scores = await this.dp.score(shardsOf(x, y, size, counts));
       return {
         predicted: concat(scores.map((s) => s.predicted), (k) => new Int32Array(k)),
         entropy: concat(scores.map((s) => s.entropy), (k) => new Float32Array(k)),
