@@ -7,6 +7,7 @@
 import type { SegLoss } from '../losses/index';
 import { tf } from '../tf';
 import { batchGradients } from './gradients';
+import { randomBatch } from './random-batch';
 
 const MB = 2 ** 20;
 /** Room for the heap of one engine: 4 GB less a margin for fragmentation and the model. */
@@ -55,8 +56,7 @@ export async function chooseMicroBatch(
   const before = wasmHeapBytes();
   if (before === null || batch <= 1) return { microBatch: batch, bytesPerImage: null };
   const saved = model.nonTrainableWeights.map((w) => w.read().clone());
-  const x = tf.tidy(() => tf.randomUniform([1, size, size, 3], 0, 1, 'float32', 1).dataSync() as Float32Array);
-  const y = tf.tidy(() => tf.randomUniform([1, size, size], 0, classes, 'int32', 2).dataSync() as Int32Array);
+  const { x, y } = randomBatch(1, size, classes, 1);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   try {
     const { gradients } = await batchGradients(model, loss, variables, x, y, 1, size, 1);

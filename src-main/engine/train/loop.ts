@@ -14,7 +14,7 @@ import { tf } from '../tf';
 import { evaluate } from './evaluate';
 import { evaluateSaved } from './eval-run';
 import { loadLast, saveBest, saveLast } from './checkpoint';
-import { makeOptimizer, setLearningRate } from './optimizer';
+import { makeOptimizer } from './optimizer';
 import { RunFolder } from './run-folder';
 import { afterEpoch, initialSchedule, lrForEpoch } from './schedule';
 import { defaultTrainWorkers, openSteps } from './open-steps';
@@ -108,7 +108,6 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     const batchSeconds: number[] = [];
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const lr = lrForEpoch(config, schedule, epoch);
-      setLearningRate(optimizer, lr);
       const batches = await trainLoader.batchCount(epoch);
       const trainConfusion = new ConfusionMatrix(NUM_CLASSES);
       const started = performance.now();

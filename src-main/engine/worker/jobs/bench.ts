@@ -9,6 +9,7 @@ import { buildModel } from '../../models/registry';
 import { fusedGraphOf } from '../../infer/graph-cache';
 import { tf } from '../../tf';
 import { chooseMicroBatch } from '../../train/heap-budget';
+import { randomBatch } from '../../train/random-batch';
 import { LocalSteps } from '../../train/step-engine';
 import { median, timeCalls, type Timing } from '../timing';
 
@@ -51,18 +52,11 @@ export interface ModelBench {
 
 export type BenchProgress = (message: string) => void;
 
-function randomBatch(batch: number, size: number, classes: number): { x: Float32Array; y: Int32Array } {
-  return tf.tidy(() => ({
-    x: tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1).dataSync() as Float32Array,
-    y: tf.randomUniform([batch, size, size], 0, classes, 'int32', 2).dataSync() as Int32Array,
-  }));
-}
-
 /** Times `steps` SGD steps (Dice + CE + Jaccard) after `warmup`, as `facet train` takes them in one engine. */
 async function timeTraining(model: tf.LayersModel, batch: number, size: number, classes: number, warmup: number, steps: number): Promise<Timing> {
   const loss = makeLoss(ORIGINAL_LOSS, classes);
   const optimizer = tf.train.sgd(0.1);
-  const { x, y } = randomBatch(batch, size, classes);
+  const { x, y } = randomBatch(batch, size, classes, 1);
   try {
     const { microBatch } = await chooseMicroBatch(model, loss, size, batch, classes);
     const local = new LocalSteps(model, optimizer, loss, microBatch);

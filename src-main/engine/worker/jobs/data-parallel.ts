@@ -14,6 +14,7 @@ import { tf } from '../../tf';
 import { modelScorer, type BatchScore } from '../../train/evaluate';
 import { batchGradients } from '../../train/gradients';
 import { chooseMicroBatch } from '../../train/heap-budget';
+import { randomBatch, type RandomBatch } from '../../train/random-batch';
 import { makeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type OptimizerState } from '../../train/optimizer';
 import { defineJob } from '../protocol';
 
@@ -92,21 +93,17 @@ export const setupJob = defineJob<ReplicaSpec, ReplicaInfo>({
 /** A share of a batch: given pixels/labels (NHWC, [n, size, size]), or `random` (seeded) ones. */
 export type Shard = { x: Float32Array; y: Int32Array; count: number } | { random: number; count: number };
 
-// Seeded random shards are made once: tfjs's seeded randomUniform takes ~0.5 s for a 4×256² batch
-// (a JS generator), which the benchmark would otherwise count as engine time.
-const randomShards = new Map<string, { x: Float32Array; y: Int32Array }>();
+// Seeded random shards (benchmarks) are made once per seed: see random-batch.ts.
+const randomShards = new Map<string, RandomBatch>();
 
-function shardArrays(r: Replica, shard: Shard): { x: Float32Array; y: Int32Array } {
+function shardArrays(r: Replica, shard: Shard): RandomBatch {
   if (!('random' in shard)) return shard;
   const { size, classes } = r.spec;
   const key = `${shard.random}:${shard.count}:${size}:${classes}`;
   let arrays = randomShards.get(key);
   if (!arrays) {
     if (randomShards.size >= 4) randomShards.clear();
-    arrays = tf.tidy(() => ({
-      x: tf.randomUniform([shard.count, size, size, 3], 0, 1, 'float32', shard.random).dataSync() as Float32Array,
-      y: tf.randomUniform([shard.count, size, size], 0, classes, 'int32', shard.random + 1).dataSync() as Int32Array,
-    }));
+    arrays = randomBatch(shard.count, size, classes, shard.random);
     randomShards.set(key, arrays);
   }
   return arrays;

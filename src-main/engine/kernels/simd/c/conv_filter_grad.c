@@ -63,7 +63,6 @@ static void gemm_tn(const f32* A, u32 sa, const f32* B, u32 sb, u32 K, u32 M, u3
   }
 }
 
-static u32 ceil_div(int32_t a, int32_t b) { return a <= 0 ? 0 : (u32)((a + b - 1) / b); }
 
 /** dw: [kh, kw, inC, outC], overwritten. Geometry as tfjs's Conv2DInfo (pads top/left). */
 EXPORT(conv_filter_grad)
@@ -80,11 +79,9 @@ void conv_filter_grad(const f32* x, const f32* dy, f32* dw, u32 batch, u32 inH, 
         const int32_t iy = (int32_t)(oy * sh + i * dh) - (int32_t)top;
         if (iy < 0 || iy >= (int32_t)inH) continue;
         for (u32 j = 0; j < kw; j++) {
-          const int32_t off = (int32_t)(j * dwl) - (int32_t)left;
-          const u32 lo = ceil_div(-off, (int32_t)sw);
-          u32 hi = ceil_div((int32_t)inW - off, (int32_t)sw);
-          if (hi > outW) hi = outW;
-          if (lo >= hi) continue;
+          int32_t off;
+          u32 lo, hi;
+          if (!tap_columns(j, dwl, left, sw, inW, outW, &lo, &hi, &off)) continue;
           const f32* a = x + (((size_t)b * inH + (u32)iy) * inW + (u32)((int32_t)lo * (int32_t)sw + off)) * inC;
           const f32* bb = dy + (((size_t)b * outH + oy) * outW + lo) * outC;
           gemm_tn(a, sw * inC, bb, outC, hi - lo, inC, outC, dw + (i * kw + j) * block);

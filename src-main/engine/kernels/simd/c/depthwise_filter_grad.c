@@ -4,7 +4,6 @@
 // channel multiplier M > 1 (dy channel c·M + m), a plain loop.
 #include "kernels.h"
 
-static u32 ceil_div(int32_t a, int32_t b) { return a <= 0 ? 0 : (u32)((a + b - 1) / b); }
 
 /** acc[c] += Σ_k a[k·sa + c]·b[k·sb + c] for c < C. */
 static void row_dot(const f32* a, u32 sa, const f32* b, u32 sb, u32 K, u32 C, f32* acc) {
@@ -54,11 +53,9 @@ void depthwise_filter_grad(const f32* x, const f32* dy, f32* dw, u32 batch, u32 
         if (iy < 0 || iy >= (int32_t)inH) continue;
         for (u32 j = 0; j < kw; j++) {
           f32* acc = dw + (i * kw + j) * block;
-          const int32_t off = (int32_t)(j * dwl) - (int32_t)left;
-          const u32 lo = ceil_div(-off, (int32_t)sw);
-          u32 hi = ceil_div((int32_t)inW - off, (int32_t)sw);
-          if (hi > outW) hi = outW;
-          if (lo >= hi) continue;
+          int32_t off;
+          u32 lo, hi;
+          if (!tap_columns(j, dwl, left, sw, inW, outW, &lo, &hi, &off)) continue;
           const f32* a = x + (((size_t)b * inH + (u32)iy) * inW + (u32)((int32_t)lo * (int32_t)sw + off)) * C;
           const f32* gr = g + (size_t)lo * block;
           if (M == 1) {

@@ -4,7 +4,6 @@
 // registers (multiplier 1; a plain loop for M > 1).
 #include "kernels.h"
 
-static u32 ceil_div(int32_t a, int32_t b) { return a <= 0 ? 0 : (u32)((a + b - 1) / b); }
 
 /** d[k·sd + c] += w[c]·g[k·sg + c] for k < K, c < C. */
 static void row_axpy(f32* d, u32 sd, const f32* g, u32 sg, const f32* w, u32 K, u32 C) {
@@ -44,11 +43,9 @@ void depthwise_input_grad(const f32* dy, const f32* w, f32* dx, u32 batch, u32 i
         const int32_t iy = (int32_t)(oy * sh + i * dh) - (int32_t)top;
         if (iy < 0 || iy >= (int32_t)inH) continue;
         for (u32 j = 0; j < kw; j++) {
-          const int32_t off = (int32_t)(j * dwl) - (int32_t)left;
-          const u32 lo = ceil_div(-off, (int32_t)sw);
-          u32 hi = ceil_div((int32_t)inW - off, (int32_t)sw);
-          if (hi > outW) hi = outW;
-          if (lo >= hi) continue;
+          int32_t off;
+          u32 lo, hi;
+          if (!tap_columns(j, dwl, left, sw, inW, outW, &lo, &hi, &off)) continue;
           f32* d = dx + (((size_t)b * inH + (u32)iy) * inW + (u32)((int32_t)lo * (int32_t)sw + off)) * C;
           const f32* g = dy + (((size_t)b * outH + oy) * outW + lo) * block;
           const f32* wt = w + (i * kw + j) * block;
