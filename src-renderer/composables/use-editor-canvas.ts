@@ -9,9 +9,9 @@ import { useEditorStore } from '../stores/editor';
 import type { EditorDocument } from '../editor/document';
 import { OverlayRenderer } from '../editor/render/overlay';
 import type { LabelRaster } from '../editor/raster';
-import { fitView, panBy, screenToRaster, wheelFactor, zoomAt, type View } from './view-transform';
-import { perfHandler, perfInput, perfLayer } from './canvas-perf';
-import { RasterImage } from './raster-image';
+import { fitView, panBy, screenToRaster, wheelFactor, zoomAt, type View } from '../editor/view-transform';
+import { perfHandler, perfInput, perfLayer } from '../editor/canvas-perf';
+import { RasterImage } from '../editor/render/raster-image';
 
 const PROPOSAL_OPACITY = 0.8;
 

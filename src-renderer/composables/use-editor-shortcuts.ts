@@ -1,7 +1,7 @@
 // Window-level key handling for the editor room, driven by the SHORTCUTS table.
 import { onBeforeUnmount, onMounted } from 'vue';
 import { useEditorStore } from '../stores/editor';
-import { matchShortcut, type ShortcutAction } from './shortcuts';
+import { matchShortcut, type ShortcutAction } from '../editor/shortcuts';
 
 export interface CanvasControls {
   fit(): void;

@@ -5,12 +5,12 @@ import { rasterFrom, type LabelRaster } from './raster';
 import { isEmpty, type Rect } from './rect';
 import { History, DEFAULT_HISTORY_STEPS } from './history/history';
 import { rule as makeRule, lockMask, ANY_CLASS } from './paint-rule';
-import { BrushStroke, type Point } from './tools/brush';
-import { eraserRule } from './tools/eraser';
-import { fillPolygon } from './tools/polygon';
-import { floodFill } from './tools/flood-fill';
-import { fillHoles } from './tools/fill-holes';
-import { removeSpecks } from './tools/remove-specks';
+import { BrushStroke, type Point } from './ops/brush';
+import { eraserRule } from './ops/eraser';
+import { fillPolygon } from './ops/polygon';
+import { floodFill } from './ops/flood-fill';
+import { fillHoles } from './ops/fill-holes';
+import { removeSpecks } from './ops/remove-specks';
 import { acceptAll, acceptClass } from './proposal';
 
 export type ChangeListener = (rect: Rect) => void;

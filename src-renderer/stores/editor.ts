@@ -10,9 +10,10 @@ import { useApi } from '../api/use-api';
 import { EditorDocument } from '../editor/document';
 import { rasterFrom, type LabelRaster } from '../editor/raster';
 import { summarize, type ProposalSummary } from '../editor/proposal';
-import { MAX_BRUSH, MIN_BRUSH, type Point } from '../editor/tools/brush';
+import { MAX_BRUSH, MIN_BRUSH, type Point } from '../editor/ops/brush';
 import { useGalleryStore } from './gallery';
-import { blobUrl, toBytes } from '../composables/blob-url';
+import { blobUrl, toBytes } from '../lib/blob-url';
+import { errorMessage } from '../lib/error-message';
 
 export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill';
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
@@ -41,10 +42,6 @@ function loadSettings(): Settings {
   } catch {
     return { ...defaults };
   }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export const useEditorStore = defineStore('editor', () => {
@@ -160,7 +157,7 @@ export const useEditorStore = defineStore('editor', () => {
       version.value++;
       localStorage.setItem(LAST_IMAGE_KEY, String(id));
     } catch (e) {
-      error.value = `cannot open image ${id}: ${message(e)}`;
+      error.value = `cannot open image ${id}: ${errorMessage(e)}`;
     } finally {
       if (seq === openSeq) loading.value = false;
     }
@@ -206,7 +203,7 @@ export const useEditorStore = defineStore('editor', () => {
     } catch (e) {
       if (doc.value === d) {
         conflict.value = e instanceof ApiError && e.code === 'conflict';
-        saveError.value = conflict.value ? 'The mask was saved elsewhere since you opened it.' : `Not saved: ${message(e)}`;
+        saveError.value = conflict.value ? 'The mask was saved elsewhere since you opened it.' : `Not saved: ${errorMessage(e)}`;
       }
       return false;
     } finally {
@@ -250,7 +247,7 @@ export const useEditorStore = defineStore('editor', () => {
       if (item.value?.id === updated.id) item.value = updated;
       useGalleryStore().updateItem(updated);
     } catch (e) {
-      notice.value = `Status not changed: ${message(e)}`;
+      notice.value = `Status not changed: ${errorMessage(e)}`;
     }
   }
 
@@ -262,7 +259,7 @@ export const useEditorStore = defineStore('editor', () => {
       if (item.value?.id === updated.id) item.value = updated;
       useGalleryStore().updateItem(updated);
     } catch (e) {
-      notice.value = `Training set not changed: ${message(e)}`;
+      notice.value = `Training set not changed: ${errorMessage(e)}`;
     }
   }
 
@@ -351,7 +348,7 @@ export const useEditorStore = defineStore('editor', () => {
       proposalSummary.value = summarize(d.raster, p);
       proposal.value = markRaw(p);
     } catch (e) {
-      predictError.value = e instanceof ApiError && e.code === 'not_found' ? e.message : `Prediction failed: ${message(e)}`;
+      predictError.value = e instanceof ApiError && e.code === 'not_found' ? e.message : `Prediction failed: ${errorMessage(e)}`;
     } finally {
       predicting.value = false;
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { EditorDocument } from '../../src-renderer/editor/document';
-import { screenToRaster, type View } from '../../src-renderer/composables/view-transform';
+import { screenToRaster, type View } from '../../src-renderer/editor/view-transform';
 import { apiClient, type TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
 import { importRealSubset } from '../helpers/real-project';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchShortcut, SHORTCUTS, keyLabel } from '../../../src-renderer/composables/shortcuts';
+import { matchShortcut, SHORTCUTS, keyLabel } from '../../../src-renderer/editor/shortcuts';
 
 const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) => ({
   key: k,
