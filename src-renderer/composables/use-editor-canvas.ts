@@ -7,17 +7,13 @@ import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import { CLASS_COLORS } from '@contract/contract/classes';
 import { useEditorStore } from '../stores/editor';
 import type { EditorDocument } from '../editor/document';
-import { OverlayRenderer } from '../editor/render/overlay';
-import type { LabelRaster } from '../editor/raster';
+import { ImageScene } from '../editor/render/image-scene';
 import type { Point } from '../editor/ops/brush';
 import type { EditorTool } from '../editor/tools/tool';
 import { ToolFeedback } from '../editor/render/tool-feedback';
-import { buildPhotoLevels, photoAt } from '../editor/render/photo-levels';
+import { buildPhotoLevels } from '../editor/render/photo-levels';
 import { fitView, panBy, screenToRaster, wheelFactor, zoomAt, type View } from '../editor/view-transform';
 import { perfHandler, perfInput, perfLayer } from '../editor/canvas-perf';
-import { RasterImage } from '../editor/render/raster-image';
-
-const PROPOSAL_OPACITY = 0.8;
 
 export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   const store = useEditorStore();
@@ -26,45 +22,13 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   const spaceHeld = ref(false);
 
   let stage: Konva.Stage | null = null;
-  // Photo, mask and proposal share one layer (one canvas to composite per frame, which is what
-  // panning a 2048² image costs); tool feedback has its own, redrawn alone while painting.
-  const imageLayer = new Konva.Layer({ listening: false });
+  // Photo, mask and proposal share one layer; tool feedback has its own, redrawn alone while painting.
+  const scene = new ImageScene(() => ({ scale: view.value.scale, overlayOn: store.overlayOn, opacity: store.opacity }));
   const feedback = new ToolFeedback();
-  let photo: HTMLImageElement | null = null;
-  /** Halved copies of the photo (1/2, 1/4, …): zoomed out, the canvas samples a small one. */
-  let photoLevels: ImageBitmap[] = [];
-  const imageShape = new Konva.Shape({
-    listening: false,
-    sceneFunc: (context) => {
-      const d = store.doc;
-      if (!d) return;
-      const ctx = context._context;
-      if (photo) {
-        // Crisp photo pixels once they are big enough to see; smooth when zoomed out.
-        ctx.imageSmoothingEnabled = view.value.scale < 2;
-        ctx.drawImage(photoAt(photo, photoLevels, view.value.scale), 0, 0, d.width, d.height);
-      }
-      // Labels are never smoothed: each screen pixel shows exactly one class.
-      ctx.imageSmoothingEnabled = false;
-      if (overlay && store.overlayOn && store.opacity > 0) {
-        ctx.globalAlpha = store.opacity;
-        ctx.drawImage(overlay.source(view.value.scale), 0, 0, d.width, d.height);
-      }
-      if (proposal) {
-        ctx.globalAlpha = PROPOSAL_OPACITY;
-        ctx.drawImage(proposal.source(view.value.scale), 0, 0, d.width, d.height);
-      }
-      ctx.globalAlpha = 1;
-    },
-  });
-  imageLayer.add(imageShape);
-
-  let overlay: RasterImage | null = null;
-  let proposal: RasterImage | null = null;
   let unsubscribe: (() => void) | null = null;
   let fittedFor: EditorDocument | null = null;
   let bounds: DOMRect | null = null;
-  perfLayer(imageLayer, true);
+  perfLayer(scene.layer, true);
   perfLayer(feedback.layer, false);
 
   function redraw(): void {
@@ -108,14 +72,11 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   function attachDocument(d: EditorDocument | null): void {
     unsubscribe?.();
     unsubscribe = null;
-    overlay = null;
+    scene.showMask(d?.raster ?? null, { visible: store.visible, outline: store.outline });
     if (!d) return redraw();
-    overlay = new RasterImage(new OverlayRenderer(d.raster, { visible: store.visible, outline: store.outline }));
     unsubscribe = d.onChange((rect) => {
       changedByEvent = true;
-      overlay?.update(rect);
-      proposal?.update(rect);
-      imageLayer.batchDraw();
+      scene.maskChanged(rect);
       // Undo, fill and the like change the class under a resting cursor: refresh the readout.
       if (!d.stroking && hoverPx) updateHover(hoverPx);
     });
@@ -126,19 +87,9 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     redraw();
   }
 
-  function attachProposal(p: LabelRaster | null): void {
-    proposal = null;
-    const d = store.doc;
-    if (p && d) {
-      // Only where the proposal differs from the mask, so agreement stays quiet.
-      proposal = new RasterImage(new OverlayRenderer(p, { visible: 0xff, outline: false, hideEqualTo: d.raster }));
-    }
-    imageLayer.batchDraw();
-  }
-
   async function loadPhoto(url: string | null): Promise<void> {
     if (!url) {
-      photo = null;
+      scene.setPhoto(null);
       return redraw();
     }
     const img = new Image();
@@ -150,12 +101,10 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       return;
     }
     if (store.photoUrl !== url) return;
-    photo = img;
-    for (const b of photoLevels) b.close();
-    photoLevels = [];
+    scene.setPhoto(img);
     void buildPhotoLevels(img).then((levels) => {
       if (store.photoUrl !== url) return levels.forEach((b) => b.close());
-      photoLevels = levels;
+      scene.setPhotoLevels(levels);
       redraw();
     });
     // The mask is the size reference; a photo of another size is stretched to it (and said).
@@ -335,7 +284,7 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   onMounted(() => {
     const el = container.value!;
     stage = new Konva.Stage({ container: el, width: el.clientWidth || 800, height: el.clientHeight || 600 });
-    stage.add(imageLayer, feedback.layer);
+    stage.add(scene.layer, feedback.layer);
     el.addEventListener('pointerdown', onPointerDown);
     el.addEventListener('pointermove', onPointerMove);
     el.addEventListener('pointerup', onPointerUp);
@@ -359,7 +308,7 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     resize.observe(el);
     applyView(view.value);
     attachDocument(store.doc);
-    attachProposal(store.proposal);
+    scene.showProposal(store.proposal);
     void loadPhoto(store.photoUrl);
   });
 
@@ -377,23 +326,18 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     () => store.doc,
     (d) => {
       attachDocument(d);
-      attachProposal(store.proposal);
+      scene.showProposal(store.proposal);
     },
   );
   watch(() => store.photoUrl, (url) => void loadPhoto(url));
-  watch(() => store.proposal, (p) => attachProposal(p));
+  watch(() => store.proposal, (p) => scene.showProposal(p));
   watch(
     () => [store.opacity, store.overlayOn],
-    () => imageLayer.batchDraw(),
+    () => scene.layer.batchDraw(),
   );
   watch(
     () => [store.visible, store.outline] as const,
-    ([visible, outline]) => {
-      if (!overlay) return;
-      overlay.renderer.options = { visible, outline };
-      overlay.update(null);
-      imageLayer.batchDraw();
-    },
+    ([visible, outline]) => scene.setMaskOptions({ visible, outline }),
   );
   watch(() => [store.size, store.tool, store.cls], updateCursor);
   watch(() => [store.draft, store.cls], updateDraft);

@@ -287,4 +287,19 @@ describeWith([needsChromium(), needsData()], 'mask editor in Chromium', () => {
     expect(await page.getByTestId('accept-all').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+
+  it('draws the tool and class-lock icons as SVG, whatever fonts the machine has', async () => {
+    for (const tool of ['brush', 'eraser', 'polygon', 'fill']) {
+      const icon = page.getByTestId(`tool-${tool}`).locator('svg');
+      expect(await icon.locator('path').count(), tool).toBeGreaterThan(0);
+      expect((await icon.boundingBox())?.width, tool).toBeGreaterThan(0);
+    }
+    await page.getByTestId('class-lock').selectOption('1');
+    const lock = page.getByTestId('class-locked').locator('svg');
+    await lock.waitFor();
+    expect((await lock.boundingBox())?.width).toBeGreaterThan(0);
+    expect(((await page.getByTestId('class-locked').textContent()) ?? '').trim()).toBe('');
+    await page.getByTestId('class-lock').selectOption('');
+    expect(pageErrors).toEqual([]);
+  });
 });
