@@ -1,5 +1,5 @@
 // Every editor tool, in toolbar order. The toolbar, the shortcut table and the canvas read this
-// list: a new tool is its own file plus one line here.
+// list: a new tool is its own file plus its entry here (the import and the list item).
 import type { EditorTool } from './tool';
 import { brushTool } from './brush';
 import { eraserTool } from './eraser';
