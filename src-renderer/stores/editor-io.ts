@@ -33,7 +33,6 @@ export function useEditorIo(hooks: { opened(): void }) {
   const dirty = computed(() => (version.value, doc.value?.dirty ?? false));
   const canUndo = computed(() => (version.value, doc.value?.history.canUndo ?? false));
   const canRedo = computed(() => (version.value, doc.value?.history.canRedo ?? false));
-  const undoCount = computed(() => (version.value, doc.value?.history.undoCount ?? 0));
   const saveState = computed<SaveState>(() => {
     if (saving.value) return 'saving';
     if (saveError.value) return 'error';
@@ -157,7 +156,7 @@ export function useEditorIo(hooks: { opened(): void }) {
 
   return {
     item, photoUrl, doc, loading, error,
-    version, dirty, canUndo, canRedo, undoCount, saveState, saveError, conflict, lastSavedAt,
+    version, dirty, canUndo, canRedo, saveState, saveError, conflict, lastSavedAt,
     open, restore, save, flush, changed, noteInteraction,
   };
 }
