@@ -121,7 +121,13 @@ export class RunManager {
 
   async stop(projectDir: string, id: string): Promise<RunSummary> {
     const entry = this.active.get(id);
-    if (!entry) return this.summary(this.runDir(projectDir, id));
+    if (!entry) {
+      const run = this.runDir(projectDir, id);
+      // Another process trains it: only that process can stop it.
+      const holder = await liveLockHolder(run.dir);
+      if (holder) throw new RunBusyError(`run ${id} is being trained by process ${holder.pid} on ${holder.host}, not here; stop it there`);
+      return this.summary(run);
+    }
     entry.controller.abort();
     entry.summary = { ...entry.summary, status: 'stopping' };
     return { ...entry.summary };

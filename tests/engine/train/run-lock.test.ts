@@ -138,6 +138,7 @@ describe('run manager and locks held by other processes', () => {
     const refused = manager.resume(project, run.id, quiet);
     await expect(refused).rejects.toBeInstanceOf(RunBusyError);
     await expect(refused).rejects.toThrow(`process ${child.pid}`);
+    await expect(manager.stop(project, run.id)).rejects.toThrow(`being trained by process ${child.pid}`);
     expect(calls).toEqual([]);
 
     await endChild(child);
