@@ -1,6 +1,7 @@
 // The `facet` command line: one file per subcommand, registered here.
 import { Command } from 'commander';
 import pkg from '../../package.json';
+import { describeFsError } from '../dataset/io/fs-errors';
 import { registerServe } from './serve';
 import { registerImport } from './import';
 import { registerExport } from './export';
@@ -28,7 +29,8 @@ registerBench(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
+  // File-system errors in words naming the file; everything else as its message.
+  const message = describeFsError(error) ?? (error instanceof Error ? error.message : String(error));
   process.stderr.write(`facet: ${message}\n`);
   process.exitCode = 1;
 }

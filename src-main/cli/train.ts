@@ -10,6 +10,8 @@ import { openDataSource } from '../dataset/loader';
 import { checkModel, DEFAULT_MODEL, describeModels } from '../engine/models/registry';
 import { runTraining } from '../engine/train/loop';
 import { RunFolder } from '../engine/train/run-folder';
+import { checkTrainingBudget } from '../engine/train/config-limits';
+import { lockRun, type RunLock } from '../engine/train/run-lock';
 import { defaultProjectDir } from '../project-location';
 import { parsePositiveInt, parsePositiveNumber } from './options';
 import { formatEpoch, trainProgress } from './train-progress';
@@ -133,16 +135,21 @@ export function registerTrain(program: Command): void {
     .action(async (opts: TrainCliOptions) => {
       const engine = await initEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
       let run: RunFolder;
+      // One process trains a run folder at a time: held from here until training ends.
+      let lock: RunLock;
       if (opts.resume) {
         run = new RunFolder(resolve(opts.resume));
         if (!RunFolder.isRun(run.dir)) throw new Error(`${run.dir}: not a run folder (no config.json)`);
+        lock = await lockRun(run.dir);
       } else {
         const config = configFromOptions(opts);
         // A bad model name or size fails here, before a run folder exists.
         checkModel(config.model, config.inputSize, config.modelOptions);
+        checkTrainingBudget(config);
         const splits = await openDataSource(config.data);
         if (splits.train.length === 0) throw new Error(`no labelled training images in ${splits.describe}`);
         run = await RunFolder.create(resolve(opts.project), config);
+        lock = await lockRun(run.dir);
       }
       const config = await run.readConfig();
       process.stdout.write(`run ${run.dir}\nmodel ${config.model} at ${config.inputSize}px, backend ${engine.backend}\n`);
@@ -175,6 +182,7 @@ export function registerTrain(program: Command): void {
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        await lock.release();
       }
     });
 }

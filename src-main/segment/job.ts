@@ -102,7 +102,8 @@ export function startSegmentJob(options: JobOptions, listener: JobListener): Run
       sawDone = true;
       const r = line.report;
       Object.assign(job, { total: r.total, segmented: r.segmented, skipped: r.skipped, failed: r.failed, done: r.segmented + r.skipped + r.failed.length });
-      job.state = r.cancelled ? 'cancelled' : 'finished';
+      job.state = r.cancelled ? 'cancelled' : r.stopped ? 'failed' : 'finished';
+      if (r.stopped) job.error = `stopped: ${r.stopped} (what was done is kept; start it again to continue)`;
     }
   });
 

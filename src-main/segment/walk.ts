@@ -2,6 +2,7 @@
 // `a/b.jpg` → `a/b.png`. Deterministic (sorted) so progress and summaries are stable.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { isInsidePath, realPathOf } from './containment';
 
 export const PHOTO_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
 
@@ -24,11 +25,6 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
-}
-
 /**
  * Walks `inDir` recursively. Folders inside `excludeDir` (the output folder, when it lies within
  * the input) are skipped so a re-run never segments its own masks. Symlinked folders are not
@@ -36,7 +32,10 @@ function isInside(child: string, parent: string): boolean {
  */
 export async function walkPhotos(inDir: string, excludeDir?: string): Promise<WalkResult> {
   const root = resolve(inDir);
-  const exclude = excludeDir ? resolve(excludeDir) : null;
+  // Compared on real paths: symlinked folders are not followed, so a folder's real path is the
+  // root's real path plus its path below the root.
+  const realRoot = await realPathOf(root);
+  const exclude = excludeDir ? await realPathOf(excludeDir) : null;
   const photos: PhotoEntry[] = [];
   const ignored: string[] = [];
 
@@ -46,7 +45,7 @@ export async function walkPhotos(inDir: string, excludeDir?: string): Promise<Wa
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (exclude && isInside(path, exclude)) continue;
+        if (exclude && isInsidePath(join(realRoot, relative(root, path)), exclude)) continue;
         await visit(path);
         continue;
       }

@@ -5,6 +5,7 @@ import { runConfigSchema, TRAINING_PRESETS } from '../contract/training';
 import { DEFAULT_MODEL, modelNames } from '../../engine/models/registry';
 import { RunBusyError, RunDataError, RunManager, RunNotFoundError, type RunListener } from '../../engine/train/manager';
 import { RUNS_DIR } from '../../engine/train/run-folder';
+import { TrainingBudgetError } from '../../engine/train/config-limits';
 import { engineHost, runTrainInWorker } from '../../engine/train/worker-runner';
 import { evalJob } from '../../engine/worker/jobs/train';
 import type { HandlerContext } from '../context';
@@ -37,6 +38,7 @@ async function api<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof ApiError) throw error;
     if (error instanceof RunBusyError) throw new ApiError({ code: 'busy', message: error.message });
     if (error instanceof RunNotFoundError) throw new ApiError({ code: 'not_found', message: error.message });
+    if (error instanceof TrainingBudgetError) throw new ApiError({ code: 'invalid_input', field: 'config.modelOptions', message: error.message });
     if (error instanceof RunDataError) throw new ApiError({ code: 'invalid_input', field: 'config.data', message: error.message });
     const message = error instanceof Error ? error.message : String(error);
     if (/unknown model|input size|model option/.test(message)) throw new ApiError({ code: 'invalid_input', field: 'config', message });
