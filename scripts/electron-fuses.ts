@@ -2,29 +2,18 @@
 // Run after packaging, on the executable inside the package:
 //   npx tsx scripts/electron-fuses.ts <path/to/Facet Studio(.exe|.app)> [--asar]
 // As an electron-builder afterPack hook: call flipAppFuses(join(context.appOutDir, <executable>), true).
-// Needs the dev dependency @electron/fuses (not installed by default: `npm install -D @electron/fuses`).
+import { FuseV1Options, FuseVersion, flipFuses, type FuseV1Config } from '@electron/fuses';
 import { fuseSettings } from '../src-main/electron/fuses';
 
-interface FusesModule {
-  flipFuses(binary: string, config: Record<string | number, unknown>): Promise<unknown>;
-  FuseVersion: { V1: string | number };
-  FuseV1Options: Record<string, string | number>;
-}
-
 export async function flipAppFuses(binary: string, packagedAsAsar: boolean): Promise<void> {
-  let fuses: FusesModule;
-  try {
-    fuses = (await import('@electron/fuses' as string)) as FusesModule;
-  } catch {
-    throw new Error('@electron/fuses is not installed: npm install -D @electron/fuses');
-  }
-  const config: Record<string | number, unknown> = { version: fuses.FuseVersion.V1, resetAdHocDarwinSignature: process.platform === 'darwin' };
+  const config: FuseV1Config = { version: FuseVersion.V1, resetAdHocDarwinSignature: process.platform === 'darwin' };
   for (const [name, enabled] of Object.entries(fuseSettings(packagedAsAsar))) {
-    const option = fuses.FuseV1Options[name];
+    const option = FuseV1Options[name as keyof typeof FuseV1Options];
+    // A fuse named here that this @electron/fuses does not know would be silently left as shipped.
     if (option === undefined) throw new Error(`@electron/fuses has no fuse ${name}: update it or src-main/electron/fuses.ts`);
     config[option] = enabled;
   }
-  await fuses.flipFuses(binary, config);
+  await flipFuses(binary, config);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,3 +11,9 @@ it('switches off NODE_OPTIONS, --inspect and file:// privileges; asar checks onl
   // Kept on: segment batches run as a Node child of the app binary.
   expect(loose.RunAsNode).toBe(true);
 });
+
+it('names every fuse that @electron/fuses knows, and only those', async () => {
+  const { FuseV1Options } = await import('@electron/fuses');
+  const known = Object.keys(FuseV1Options).filter((key) => Number.isNaN(Number(key)));
+  expect(Object.keys(fuseSettings(true)).sort()).toEqual(known.sort());
+});
