@@ -12,7 +12,6 @@ import { makeFolder } from './io/folders';
 import { sharpWithinLimit } from './io/image';
 import { encodePng8, type Rgb } from './io/png8';
 import type { Preset } from './presets/load';
-import { unsafeNameReason } from './store/paths';
 import { readMask, revisionRow } from './store/revisions';
 import type { ImageRow, ProjectStore } from './store/store';
 
@@ -44,8 +43,7 @@ const OVERLAY_ALPHA = 0.5;
 /** The row's photo and mask files, checked before anything is opened; why not, when they fail. */
 function checkedFiles(store: ProjectStore, row: ImageRow): { image: string } | { problem: string } {
   try {
-    const nameProblem = unsafeNameReason(row.name);
-    if (nameProblem) return { problem: `name "${row.name}" ${nameProblem}` };
+    // Checks the name too: it becomes the exported files' names.
     const image = store.imagePath(row);
     const rev = revisionRow(store, row.id, row.mask_revision);
     if (rev) store.maskPath(rev);
