@@ -1,5 +1,6 @@
 // Lists a source folder through a preset without copying anything: which images there are, which
-// mask belongs to each, and what cannot be imported (non-images, duplicate names, orphan masks).
+// mask belongs to each, and every other entry with why it cannot be imported (non-images, hidden
+// names, subfolders, special files, bad symlinks, duplicate names, orphan masks).
 // Import and training (`--data DIR --preset NAME`) both read folders through here.
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';

@@ -1,7 +1,8 @@
 // Train/val/test assignment: seeded (same names + seed → same splits, whatever the file order)
 // and stratified by class presence so that rare classes (eyeglasses, ears) reach every split.
 // Greedy iterative stratification: images with the rarest classes are placed first, each into
-// the split that most lacks its rarest class, then the split that most lacks images.
+// the split that most lacks its rarest class, then the split that most lacks images. Imports use
+// the one-at-a-time form (IncrementalSplits) so that each image takes its split in its insert.
 import { createHash } from 'node:crypto';
 import type { Split } from '../api/contract/project';
 
