@@ -175,6 +175,7 @@ async function importNew(store: ProjectStore, p: Prepared, options: ImportOption
       store,
       // Called inside the insert's transaction: the image is never visible without its split.
       () => {
+        if (fixed) plan.planner?.place(fixed, classes);
         const split = fixed ?? plan.planner?.assign(classes) ?? 'unassigned';
         if (plan.setting) store.setMeta('split', JSON.stringify(plan.setting));
         return split;
@@ -197,7 +198,10 @@ async function importNew(store: ProjectStore, p: Prepared, options: ImportOption
     );
     turn.release();
     // The thumbnail is a cache: failing to write it does not undo the import.
-    await writeThumbnailFromPixels(thumbnailPath(store, row.id, DEFAULT_THUMB_SIZE), image, DEFAULT_THUMB_SIZE).catch(() => undefined);
+    // (Committed by now: nothing below may reach the catch that removes the written files.)
+    await Promise.resolve()
+      .then(() => writeThumbnailFromPixels(thumbnailPath(store, row.id, DEFAULT_THUMB_SIZE), image, DEFAULT_THUMB_SIZE))
+      .catch(() => undefined);
     return { file: item.imagePath, outcome: 'imported' };
   } catch (error) {
     await Promise.all(written.map((f) => rm(f, { force: true })));

@@ -136,6 +136,13 @@ export class IncrementalSplits {
     }
   }
 
+  /** Counts an image whose split was chosen elsewhere (fixed by the user). */
+  place(split: AssignableSplit, classes: number): void {
+    this.tally.countClasses(classes);
+    this.tally.add(split, classes);
+    this.imageCount++;
+  }
+
   /** The split for a new image with these classes; counted as placed from now on. */
   assign(classes: number): AssignableSplit {
     this.tally.countClasses(classes);

@@ -134,7 +134,7 @@ export interface StagedMask {
 
 /** Folder for files written before their image has an id. */
 export function stagingDir(store: ProjectStore): string {
-  return join(store.dir, 'masks', '.staging');
+  return store.path('masks/.staging');
 }
 
 /**
