@@ -56,12 +56,17 @@ export interface MaskData {
 
 export interface ImportFileReport {
   file: string;
-  outcome: 'imported' | 'skipped' | 'updated';
+  /** `kept`: the source mask differs but a person edited (or reviewed) the image's mask since, so theirs stays. */
+  outcome: 'imported' | 'updated' | 'unchanged' | 'kept' | 'skipped';
   reason?: string;
 }
 
+/** Every file the import saw is in `files`; the counts add up to its length. */
 export interface ImportReport {
   imported: number;
+  updated: number;
+  unchanged: number;
+  kept: number;
   skipped: number;
   files: ImportFileReport[];
   seconds: number;
@@ -79,6 +84,10 @@ export const projectMethods = {
         source: z.string().min(1),
         preset: z.string().min(1),
         mode: z.enum(['copy', 'link']).default('copy'),
+        /** Replace masks a person edited since the last import (they stay in the revision history); never reviewed ones unless overwriteReviewed. */
+        overwriteEdits: z.boolean().default(false),
+        /** With overwriteEdits: also replace the masks of reviewed images. */
+        overwriteReviewed: z.boolean().default(false),
         /** For the `color` preset: hex colour (`#rrggbb`) to class index. */
         colorMap: z.record(z.string().regex(/^#[0-9a-fA-F]{6}$/), z.number().int().min(0).max(7)).optional(),
         /** Splits of new images: `none` leaves them unassigned; by default the project's seed and ratios (else 80/10/10, seed 0). */

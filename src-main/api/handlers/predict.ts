@@ -21,7 +21,7 @@ export const predictHandlers: Pick<Handlers, 'masks.predict' | 'project.setModel
     const s = store(ctx);
     const row = s.row(input.id);
     const model = await cachedModel(await resolveProjectModel(s.dir, s.currentModel));
-    const photo = await decodePhoto(s.path(row.file));
+    const photo = await decodePhoto(s.imagePath(row));
     const { labels, width, height } = await segmentWhole(photo, model);
     return { imageId: row.id, width, height, labels, revision: 0 };
   },

@@ -68,6 +68,8 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
       source: input.source,
       preset,
       mode: input.mode,
+      overwriteEdits: input.overwriteEdits,
+      overwriteReviewed: input.overwriteReviewed,
       split: splitSetting(input.split),
       onProgress: (p) => ctx.emit('import.progress', p),
     });
