@@ -3,7 +3,7 @@
 // problem skips it with a reason that names the file. Every file seen ends in the report as
 // imported, updated, unchanged, kept (a person edited the mask since) or skipped with its reason.
 import { createHash, randomBytes } from 'node:crypto';
-import { link, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { ApiError } from '../api/errors';
@@ -12,6 +12,7 @@ import { sweepStaleTemps, writeFileAtomic } from './io/atomic';
 import { decodeImage, type DecodedImage } from './io/image';
 import { encodeIndexedPng, readMaskWithPreset, type MaskLabels } from './io/mask';
 import { listSourceFolder, type SourceItem } from './folder';
+import { LockHeldError, takeLock, type HeldLock } from './io/process-lock';
 import type { Preset } from './presets/load';
 import { assignSplits, DEFAULT_RATIOS, IncrementalSplits, seededOrder, type AssignableSplit, type SplitRatios } from './splits';
 import { classBits, commitNewImage, readMask, revisionRow, saveMask, stagingDir } from './store/revisions';
@@ -255,49 +256,25 @@ export function assignPendingSplits(store: ProjectStore, setting: { ratios: Spli
   return result.size;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * One import per project across processes (the GUI and a `facet import` could otherwise race on
- * the same names): a lock file holding the importer's pid; a dead importer's lock is taken over.
+ * the same names); a dead importer's lock is taken over.
  */
-async function lockImports(store: ProjectStore): Promise<() => Promise<void>> {
-  const path = join(store.dir, 'import.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    // Written whole under a temp name, then hard-linked into place: the lock never exists
-    // without its pid, and link() fails atomically when another importer holds it.
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, String(process.pid));
-      await link(temp, path);
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
-        throw new ApiError({ code: 'busy', message: `${store.dir}: another import is running (process ${holder})` });
-      }
-      await rm(path, { force: true });
-    } finally {
-      await rm(temp, { force: true });
-    }
+async function lockImports(store: ProjectStore): Promise<HeldLock> {
+  try {
+    return await takeLock(join(store.dir, 'import.lock'));
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new ApiError({ code: 'busy', message: `${store.dir}: another import is running (process ${error.holder.pid})` });
   }
-  throw new ApiError({ code: 'busy', message: `${store.dir}: could not take the import lock` });
 }
 
 export async function importFolder(store: ProjectStore, options: ImportOptions): Promise<ImportReport> {
-  const unlock = await lockImports(store);
+  const lock = await lockImports(store);
   try {
     return await importUnlocked(store, options);
   } finally {
-    await unlock();
+    await lock.release();
   }
 }
 
