@@ -37,7 +37,7 @@ function fromBase64(text: string): Uint8Array | null {
     const buf = nodeBuffer.from(text, 'base64');
     // Small Buffers are slices of a shared pool: copy those, so `.buffer` is the bytes alone.
     const whole = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
-    return whole ? new Uint8Array(buf.buffer, 0, buf.byteLength) : Uint8Array.prototype.slice.call(buf);
+    return whole ? new Uint8Array(buf.buffer, 0, buf.byteLength) : new Uint8Array(buf);
   }
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
@@ -60,14 +60,27 @@ export class WireBytesError extends Error {
   }
 }
 
+const tagged = (bytes: Uint8Array): { [BYTES_TAG]: string } => ({ [BYTES_TAG]: toBase64(bytes) });
+
+/**
+ * An object or array with its byte-array members already tagged. Done one level up, because
+ * JSON.stringify calls Buffer#toJSON before the replacer sees a member: on a 64 MB Buffer that
+ * builds an array of 64 million numbers first.
+ */
+function withTaggedMembers(v: object): object {
+  if (Array.isArray(v)) return v.some((x) => x instanceof Uint8Array) ? v.map((x: unknown) => (x instanceof Uint8Array ? tagged(x) : x)) : v;
+  const record = v as Record<string, unknown>;
+  let copy: Record<string, unknown> | null = null;
+  for (const key of Object.keys(record)) {
+    const member = record[key];
+    if (member instanceof Uint8Array) (copy ??= { ...record })[key] = tagged(member);
+  }
+  return copy ?? v;
+}
+
 export function encodeWire(value: unknown): string {
-  // Read the raw property (`this[key]`), not the replacer's value: JSON.stringify has already
-  // applied Buffer#toJSON to the latter, and a Node Buffer is a Uint8Array we must send as bytes.
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
-    const raw = this[key];
-    if (raw instanceof Uint8Array) return { [BYTES_TAG]: toBase64(raw) };
-    return v;
-  });
+  const root = value instanceof Uint8Array ? tagged(value) : value;
+  return JSON.stringify(root, (_key: string, v: unknown) => (typeof v === 'object' && v !== null && !(v instanceof Uint8Array) ? withTaggedMembers(v) : v));
 }
 
 /** Parses a message; throws SyntaxError for bad JSON and WireBytesError for bad base64. */
