@@ -12,6 +12,7 @@ import { rasterFrom, type LabelRaster } from '../editor/raster';
 import { summarize, type ProposalSummary } from '../editor/proposal';
 import { MAX_BRUSH, MIN_BRUSH, type Point } from '../editor/tools/brush';
 import { useGalleryStore } from './gallery';
+import { useProjectStore } from './project';
 import { blobUrl, toBytes } from '../composables/blob-url';
 
 export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill';
@@ -184,8 +185,12 @@ export const useEditorStore = defineStore('editor', () => {
     if (d.stroking) d.endStroke();
     const snap = d.snapshot();
     saving.value = true;
+    // Image ids are per project: naming the project makes the host refuse the save if this
+    // client's session has another project open, instead of writing another photo's mask.
+    const project = useProjectStore().summary?.dir;
     try {
       const res = await useApi().call('masks.save', {
+        ...(project === undefined ? {} : { project }),
         id: it.id,
         width: d.width,
         height: d.height,
