@@ -67,13 +67,13 @@ const tagged = (bytes: Uint8Array): { [BYTES_TAG]: string } => ({ [BYTES_TAG]: t
  * JSON.stringify calls Buffer#toJSON before the replacer sees a member: on a 64 MB Buffer that
  * builds an array of 64 million numbers first.
  */
-function withTaggedMembers(v: object): object {
-  if (Array.isArray(v)) return v.some((x) => x instanceof Uint8Array) ? v.map((x: unknown) => (x instanceof Uint8Array ? tagged(x) : x)) : v;
+function withTaggedMembers(v: object, tag: (bytes: Uint8Array) => object = tagged): object {
+  if (Array.isArray(v)) return v.some((x) => x instanceof Uint8Array) ? v.map((x: unknown) => (x instanceof Uint8Array ? tag(x) : x)) : v;
   const record = v as Record<string, unknown>;
   let copy: Record<string, unknown> | null = null;
   for (const key of Object.keys(record)) {
     const member = record[key];
-    if (member instanceof Uint8Array) (copy ??= { ...record })[key] = tagged(member);
+    if (member instanceof Uint8Array) (copy ??= { ...record })[key] = tag(member);
   }
   return copy ?? v;
 }
@@ -81,6 +81,59 @@ function withTaggedMembers(v: object): object {
 export function encodeWire(value: unknown): string {
   const root = value instanceof Uint8Array ? tagged(value) : value;
   return JSON.stringify(root, (_key: string, v: unknown) => (typeof v === 'object' && v !== null && !(v instanceof Uint8Array) ? withTaggedMembers(v) : v));
+}
+
+/** Byte arrays from this size up are spliced into encodeWireBytes' output, not built as JSON. */
+const SPLICE_FROM = 64 * 1024;
+
+/**
+ * The message as UTF-8 bytes, the same text as encodeWire. Large byte arrays are base64-encoded
+ * into chunks of their own and spliced in, so a 64 MB mask never becomes an 85 MB JSON string
+ * that is then re-encoded as UTF-8 for the socket (together about half a second of the event
+ * loop). In the browser (no Buffer) it is encodeWire's text, encoded.
+ */
+export function encodeWireBytes(value: unknown): Uint8Array {
+  if (!nodeBuffer) return new TextEncoder().encode(encodeWire(value));
+  const spliced: Uint8Array[] = [];
+  // A fresh marker per message: a string in the message cannot guess it.
+  const marker = `$wire-splice-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}:`;
+  const tag = (bytes: Uint8Array): { [BYTES_TAG]: string } => {
+    if (bytes.byteLength < SPLICE_FROM) return tagged(bytes);
+    spliced.push(bytes);
+    return { [BYTES_TAG]: `${marker}${spliced.length - 1}` };
+  };
+  const text = JSON.stringify(value instanceof Uint8Array ? tag(value) : value, (_key: string, v: unknown) =>
+    typeof v === 'object' && v !== null && !(v instanceof Uint8Array) ? withTaggedMembers(v, tag) : v,
+  );
+  const encoder = new TextEncoder();
+  if (spliced.length === 0) return encoder.encode(text);
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  // Placeholders appear in text order, which need not be the order they were made in.
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, from)) {
+    let end = at + marker.length;
+    while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+    parts.push(encoder.encode(text.slice(from, at)), latin1(toBase64(spliced[Number(text.slice(at + marker.length, end))]!)));
+    from = end;
+  }
+  parts.push(encoder.encode(text.slice(from)));
+  return concat(parts);
+}
+
+/** A base64 string's bytes (one byte per character: a copy, no UTF-8 encoding). */
+function latin1(ascii: string): Uint8Array {
+  const buf = (nodeBuffer as unknown as { from(text: string, encoding: 'latin1'): Uint8Array }).from(ascii, 'latin1');
+  return buf;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** Parses a message; throws SyntaxError for bad JSON and WireBytesError for bad base64. */

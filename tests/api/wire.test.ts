@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWire, encodeWire, WireBytesError } from '../../src-main/api/wire';
+import { decodeWire, encodeWire, encodeWireBytes, WireBytesError } from '../../src-main/api/wire';
 
 describe('wire codec', () => {
   it('round-trips nested byte arrays exactly', () => {
@@ -49,5 +49,13 @@ describe('wire codec', () => {
       expect((error as WireBytesError).field).toBe('labels');
       expect((error as WireBytesError).decoded).toMatchObject({ type: 'call', id: 7 });
     }
+  });
+
+  it('encodeWireBytes gives the same text as encodeWire, large byte arrays spliced in wherever they sit', () => {
+    const big = (n: number, k: number) => new Uint8Array(n).map((_, i) => (i * k) % 256);
+    const value = { a: big(70_000, 3), b: { c: big(100_000, 5), tiny: new Uint8Array([1]) }, d: Buffer.from(big(65_536, 7)), list: [big(80_000, 11), 'é ☃'], s: '$wire-splice-0:' };
+    const bytes = encodeWireBytes(value);
+    expect(new TextDecoder().decode(bytes)).toBe(encodeWire(value));
+    expect(new TextDecoder().decode(encodeWireBytes({ n: 1, s: 'ü' }))).toBe(encodeWire({ n: 1, s: 'ü' }));
   });
 });

@@ -14,7 +14,7 @@ import { maxMessageBytes } from '../contract/limits';
 import { createContext, forkSession, type Session } from '../context';
 import { ApiError } from '../errors';
 import type { Router } from '../router';
-import { decodeWire, encodeWire, WireBytesError, type ClientMessage, type ServerMessage } from '../wire';
+import { decodeWire, encodeWireBytes, WireBytesError, type ClientMessage, type ServerMessage } from '../wire';
 
 export interface LoopbackServerOptions {
   router: Router;
@@ -207,7 +207,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   });
 
   function send(ws: WebSocket, message: ServerMessage): void {
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire(message));
+    // Already UTF-8 (large masks spliced in as base64), sent as a text frame.
+    if (ws.readyState === ws.OPEN) ws.send(encodeWireBytes(message), { binary: false });
   }
 
   function broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void {
