@@ -102,6 +102,10 @@ describe('message size', () => {
     expect(() => validateInput('project.open', { dir: 'x'.repeat(5000) })).toThrow(/project\.open: dir/);
     const colorMap = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`#${i.toString(16).padStart(6, '0')}`, 1]));
     expect(() => validateInput('project.import', { source: '/s', preset: 'color', colorMap })).toThrow(/project\.import: colorMap: at most 256/);
+    expect(() => validateInput('segment.start', { inDir: '/a', outDir: 'y'.repeat(5000) })).toThrow(/segment\.start: outDir/);
+    expect(() => validateInput('runs.start', { config: { modelOptions: { widths: Array.from({ length: 1000 }, () => 8) } } })).toThrow(/runs\.start: config\.modelOptions\.widths/);
+    const manyOptions = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`o${i}`, 1]));
+    expect(() => validateInput('runs.start', { config: { modelOptions: manyOptions } })).toThrow(/runs\.start: config\.modelOptions: at most 256/);
   });
 });
 
