@@ -2,13 +2,14 @@
 // it uses. Prediction reuses the segment pipeline (whole-photo mode: model → probabilities →
 // bilinear resize to the photo's size → argmax) on the stored, already oriented photo. Nothing is
 // saved: the editor merges the proposal and saves it as a human revision if the annotator wants.
+// The work (decode, model, resize + argmax: seconds on a large photo) runs in the prediction
+// worker, so other clients' calls keep being answered meanwhile.
 import type { Handlers } from '../router';
 import type { HandlerContext } from '../context';
 import { ApiError } from '../errors';
 import { openStore, type ProjectStore } from '../../dataset/store/store';
-import { decodePhoto } from '../../segment/decode';
-import { segmentWhole } from '../../segment/segment-photo';
-import { cachedModel, checkedModelDir, resolveProjectModel } from '../../segment/project-model';
+import { checkedModelDir, resolveProjectModel } from '../../segment/project-model';
+import { segmentPhotoOffThread } from '../../engine/worker/prediction-host';
 
 function store(ctx: HandlerContext): ProjectStore {
   const dir = ctx.session.projectDir;
@@ -20,10 +21,10 @@ export const predictHandlers: Pick<Handlers, 'masks.predict' | 'project.setModel
   async 'masks.predict'(input, ctx) {
     const s = store(ctx);
     const row = s.row(input.id);
-    const model = await cachedModel(await resolveProjectModel(s.dir, s.currentModel));
-    const photo = await decodePhoto(s.imagePath(row));
-    const { labels, width, height } = await segmentWhole(photo, model);
-    return { imageId: row.id, width, height, labels, revision: 0 };
+    const modelDir = await resolveProjectModel(s.dir, s.currentModel);
+    const out = await segmentPhotoOffThread(s.imagePath(row), modelDir);
+    if (!out.ok) throw new ApiError(out.error);
+    return { imageId: row.id, width: out.width, height: out.height, labels: out.labels, revision: 0 };
   },
   async 'project.setModel'(input, ctx) {
     const s = store(ctx);

@@ -3,8 +3,9 @@
 // refused above the limit before anything is inflated. FACET_MAX_MEGAPIXELS raises (or lowers) it.
 import sharp from 'sharp';
 import { ApiError } from '../../api/errors';
+import { DEFAULT_MAX_PIXELS } from '../../api/contract/limits';
 
-export const DEFAULT_MAX_MEGAPIXELS = 50;
+export const DEFAULT_MAX_MEGAPIXELS = DEFAULT_MAX_PIXELS / 1e6;
 export const MAX_MEGAPIXELS_ENV = 'FACET_MAX_MEGAPIXELS';
 
 /** The pixel limit in force: FACET_MAX_MEGAPIXELS (a positive number) or the default. */

@@ -4,6 +4,7 @@ import type { JobDefinition } from '../protocol';
 import { benchJob, computeJob, infoJob, trainStepJob } from './builtin';
 import { applyJob, gradientsJob, predictJob, scoreJob, setupJob, stateJob } from './data-parallel';
 import { evalJob, trainJob } from './train';
+import { segmentPhotoJob } from './segment-photo';
 
 export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [
   infoJob,
@@ -18,4 +19,5 @@ export const jobs: ReadonlyArray<JobDefinition<never, unknown, never>> = [
   stateJob,
   trainJob,
   evalJob,
+  segmentPhotoJob,
 ];
