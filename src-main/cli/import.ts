@@ -19,6 +19,7 @@ interface ImportCliOptions {
   seed?: number;
   splitFile?: string;
   colorMap?: string;
+  labelMap?: string;
   progress: boolean;
 }
 
@@ -51,6 +52,14 @@ function readColorMap(value: string): Record<string, number> {
   return JSON.parse(text) as Record<string, number>;
 }
 
+/** `{"source label": "class name" or 0..7}`, inline or in a file. */
+function readLabelMap(value: string): Record<string, unknown> {
+  const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`--label-map: expected a JSON object {"label": "class"}, got ${text.slice(0, 60)}`);
+  return parsed as Record<string, unknown>;
+}
+
 function presetNames(): string {
   // Help must work even when the presets folder is missing (the import then says what is wrong).
   try {
@@ -73,11 +82,15 @@ export function registerImport(program: Command): void {
     .option('--seed <n>', 'seed of the split assignment (default: the project\'s, else 0)', parseSeed)
     .option('--split-file <file>', 'fixed splits by name ("name split" lines, CSV or JSON); they survive re-import')
     .option('--color-map <json|file>', 'for --preset color: {"#rrggbb": class 0..7, ...}')
+    .option('--label-map <json|file>', 'for --preset coco or cvat-mask: {"source label": "class name" or 0..7, ...} for labels that are not the 8 classes')
     .option('--no-progress', 'no progress bar')
     .addHelpText('after', '\nExit status: 0 all files imported or already there, 2 some files skipped (listed on stderr), 1 error.')
     .action(async (src: string, opts: ImportCliOptions) => {
       if (opts.copy && opts.link) throw new Error('choose one of --copy and --link');
-      const preset = loadPreset(opts.preset, { colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined });
+      const preset = loadPreset(opts.preset, {
+        colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined,
+        labelMap: opts.labelMap ? readLabelMap(opts.labelMap) : undefined,
+      });
       const split: SplitSetting =
         opts.split === 'none' ? { kind: 'none' } : { kind: 'auto', ratios: opts.split ? parseSplitRatios(opts.split) : undefined, seed: opts.seed };
       const fixedSplits = opts.splitFile ? readSplitFile(opts.splitFile) : undefined;

@@ -9,13 +9,17 @@ import { CLASS_COLORS } from '../api/contract/classes';
 import type { ImageStatus, Split } from '../api/contract/project';
 import { writeFileAtomic } from './io/atomic';
 import { encodePng8, type Rgb } from './io/png8';
+import type { ExportFormat, FormatWriter } from './formats/types';
 import type { Preset } from './presets/load';
 import { readMask } from './store/revisions';
 import type { ImageRow, ProjectStore } from './store/store';
 
 export interface ExportOptions {
   out: string;
-  preset: Preset;
+  /** A preset's PNG scheme (masks/<name>.png), or else `format`. */
+  preset?: Preset | undefined;
+  /** A format with its own layout (COCO, CVAT, Label Studio): see formats/. */
+  format?: ExportFormat | undefined;
   split?: Split | undefined;
   status?: ImageStatus | undefined;
   overlay?: boolean | undefined;
@@ -35,14 +39,35 @@ export interface ExportReport {
 const COPYABLE = new Set(['jpeg', 'png', 'webp']);
 const OVERLAY_ALPHA = 0.5;
 
+/** The photo's exported file name: upright JPEG/PNG/WebP keep their bytes and extension, others become PNG. */
+function exportedImageName(row: ImageRow): string {
+  return row.orientation <= 1 && COPYABLE.has(row.format) ? `${row.name}${extname(row.file).toLowerCase()}` : `${row.name}.png`;
+}
+
 async function exportImage(store: ProjectStore, row: ImageRow, dir: string): Promise<void> {
   const source = store.path(row.file);
   if (row.orientation <= 1 && COPYABLE.has(row.format)) {
-    await copyFile(source, join(dir, `${row.name}${extname(row.file).toLowerCase()}`));
+    await copyFile(source, join(dir, exportedImageName(row)));
     return;
   }
   const png = await sharp(source).rotate().png().toBuffer();
-  await writeFileAtomic(join(dir, `${row.name}.png`), png);
+  await writeFileAtomic(join(dir, exportedImageName(row)), png);
+}
+
+/** The presets' own writer: masks/<name>.png with the scheme's raw value per class. */
+async function presetWriter(preset: Preset | undefined, dir: string): Promise<FormatWriter> {
+  const scheme = preset?.export;
+  if (!scheme) throw new ApiError({ code: 'invalid_input', field: 'format', message: `preset ${preset?.name ?? '(none)'} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
+  await mkdir(dir, { recursive: true });
+  const palette: Rgb[] | null = scheme.palette?.map((c) => [c[0], c[1], c[2]] as const) ?? null;
+  return {
+    async add({ row, labels, width, height }) {
+      const raw = new Uint8Array(labels.length);
+      for (let i = 0; i < raw.length; i++) raw[i] = scheme.values[labels[i]!]!;
+      await writeFileAtomic(join(dir, `${row.name}.png`), encodePng8(raw, width, height, palette));
+    },
+    finish: async () => undefined,
+  };
 }
 
 async function exportOverlay(store: ProjectStore, row: ImageRow, labels: Uint8Array, dir: string): Promise<void> {
@@ -60,27 +85,23 @@ async function exportOverlay(store: ProjectStore, row: ImageRow, labels: Uint8Ar
 
 export async function exportProject(store: ProjectStore, options: ExportOptions): Promise<ExportReport> {
   const started = Date.now();
-  const scheme = options.preset.export;
-  if (!scheme) throw new ApiError({ code: 'invalid_input', field: 'format', message: `preset ${options.preset.name} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
   const out = resolve(options.out);
-  const dirs = { images: join(out, 'images'), masks: join(out, 'masks'), overlays: join(out, 'overlays') };
+  const dirs = { images: join(out, options.format?.imagesDir ?? 'images'), masks: join(out, 'masks'), overlays: join(out, 'overlays') };
+  const writer = options.format ? await options.format.open(out) : await presetWriter(options.preset, dirs.masks);
   const rows = store.allRows().filter((r) => (!options.split || r.split === options.split) && (!options.status || r.status === options.status));
   const labelled = rows.filter((r) => r.mask_revision > 0);
   const withImages = options.images !== false;
   if (withImages) await mkdir(dirs.images, { recursive: true });
-  await mkdir(dirs.masks, { recursive: true });
   if (options.overlay) await mkdir(dirs.overlays, { recursive: true });
 
-  const palette: Rgb[] | null = scheme.palette?.map((c) => [c[0], c[1], c[2]] as const) ?? null;
   let done = 0;
   for (const row of labelled) {
     const mask = await readMask(store, row.id);
-    const raw = new Uint8Array(mask.labels.length);
-    for (let i = 0; i < raw.length; i++) raw[i] = scheme.values[mask.labels[i]!]!;
-    await writeFileAtomic(join(dirs.masks, `${row.name}.png`), encodePng8(raw, mask.width, mask.height, palette));
+    await writer.add({ row, imageFile: exportedImageName(row), width: mask.width, height: mask.height, labels: mask.labels });
     if (withImages) await exportImage(store, row, dirs.images);
     if (options.overlay) await exportOverlay(store, row, mask.labels, dirs.overlays);
     options.onProgress?.({ done: ++done, total: labelled.length, file: row.name });
   }
+  await writer.finish();
   return { exported: labelled.length, withoutMask: rows.length - labelled.length, out, seconds: (Date.now() - started) / 1000 };
 }

@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { ApiError } from '../api/errors';
 import { isImageName } from './io/image';
+import type { MaskLabels } from './io/mask';
 import type { Preset } from './presets/load';
 
 export interface SourceItem {
@@ -13,6 +14,8 @@ export interface SourceItem {
   imagePath: string;
   /** Null when the preset has no masks or this image has none. */
   maskPath: string | null;
+  /** How a format (dataset/formats/) reads this item's mask; absent: maskPath through the preset. */
+  readMask?: (() => Promise<MaskLabels>) | undefined;
 }
 
 export interface SourceRejection {

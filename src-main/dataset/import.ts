@@ -10,7 +10,8 @@ import type { ImportFileReport, ImportReport } from '../api/contract/project';
 import { sweepStaleTemps, writeFileAtomic } from './io/atomic';
 import { decodeImage, type DecodedImage } from './io/image';
 import { encodeIndexedPng, readMaskWithPreset, type MaskLabels } from './io/mask';
-import { listSourceFolder, type SourceItem } from './folder';
+import type { SourceItem } from './folder';
+import { listSource } from './formats/index';
 import type { Preset } from './presets/load';
 import { assignSplits, DEFAULT_RATIOS, type AssignableSplit, type SplitRatios } from './splits';
 import { classBits, commitNewImage, readMask, saveMask, stagingDir } from './store/revisions';
@@ -74,7 +75,7 @@ async function readSource(item: SourceItem): Promise<{ bytes: Buffer; sha256: st
 
 async function readMaskFor(item: SourceItem, preset: Preset, image: { width: number; height: number; orientation: number }): Promise<MaskLabels | null> {
   if (!item.maskPath) return null;
-  const mask = await readMaskWithPreset(item.maskPath, preset);
+  const mask = item.readMask ? await item.readMask() : await readMaskWithPreset(item.maskPath, preset);
   if (mask.width !== image.width || mask.height !== image.height) throw sizeMismatch(item, mask, image);
   return mask;
 }
@@ -237,7 +238,7 @@ export async function importFolder(store: ProjectStore, options: ImportOptions):
 async function importUnlocked(store: ProjectStore, options: ImportOptions): Promise<ImportReport> {
   const started = Date.now();
   const startedAt = now();
-  const listing = await listSourceFolder(options.source, options.preset);
+  const listing = await listSource(options.source, options.preset);
   // Leftovers of an import or save that was killed mid-write (never referenced by the database).
   await sweepStaleTemps(store.dir);
   const files: ImportFileReport[] = listing.rejected.map((r) => ({ file: r.file, outcome: 'skipped', reason: `${r.file}: ${r.reason}` }));
