@@ -27,15 +27,15 @@ describe('COCO RLE (pycocotools maskApi.c)', () => {
   });
 
   it('compresses counts as rleToString does: 5-bit groups, continuation bit, deltas from i > 2', () => {
-    // counts [0, 40, 3, 100, 2], worked by hand from rleToString:
-    //   0   → c=0                                   → '0'
+    // counts [5, 40, 3, 100, 2], worked by hand from rleToString:
+    //   5   → c=5                                   → '5'
     //   40  → c=40&31=8, x=1, more → c|=32 = 40 → 'X'; then c=1 → '1'
-    //   3   → (i=2: no delta) c=3                   → '3'
+    //   3   → (i=2: no delta, not 3-5) c=3          → '3'
     //   100 → delta 100-40=60: c=60&31=28 (bit 0x10 set), x=1 ≠ -1 → c|=32 = 60 → 'l'; then '1'
     //   2   → delta 2-3=-1: c=31, x=-1>>5=-1, bit 0x10 set and x == -1 → stop → 79 'O'
-    expect(rleToString([0, 40, 3, 100, 2])).toBe('0X13l1O');
-    expect(specRleFrString('0X13l1O')).toEqual([0, 40, 3, 100, 2]);
-    expect(rleFromString('0X13l1O')).toEqual([0, 40, 3, 100, 2]);
+    expect(rleToString([5, 40, 3, 100, 2])).toBe('5X13l1O');
+    expect(specRleFrString('5X13l1O')).toEqual([5, 40, 3, 100, 2]);
+    expect(rleFromString('5X13l1O')).toEqual([5, 40, 3, 100, 2]);
   });
 
   it('matches the spec decoder on many masks, including large counts and negative deltas', () => {
