@@ -124,3 +124,71 @@ export function runsAreaAndBox(counts: readonly number[], height: number): { are
   if (area === 0) return { area, bbox: [0, 0, 0, 0] };
   return { area, bbox: [x0, y0, x1 - x0 + 1, y1 - y0 + 1] };
 }
+
+/**
+ * maskApi.c rleFrPoly: the counts of one polygon [x1, y1, x2, y2, ...] rasterized as pycocotools
+ * does (boundary walked at 5x resolution, then the points where it crosses pixel columns turn
+ * into run boundaries), so that an imported polygon covers exactly the pixels it covers there.
+ */
+export function polygonRuns(xy: readonly number[], height: number, width: number): number[] {
+  const scale = 5;
+  const k = xy.length >> 1;
+  // C's (int) casts truncate toward zero.
+  const x = Array.from({ length: k + 1 }, (_, j) => Math.trunc(scale * xy[(j % k) * 2]! + 0.5));
+  const y = Array.from({ length: k + 1 }, (_, j) => Math.trunc(scale * xy[(j % k) * 2 + 1]! + 0.5));
+  const u: number[] = [];
+  const v: number[] = [];
+  for (let j = 0; j < k; j++) {
+    let xs = x[j]!;
+    let xe = x[j + 1]!;
+    let ys = y[j]!;
+    let ye = y[j + 1]!;
+    const dx = Math.abs(xe - xs);
+    const dy = Math.abs(ys - ye);
+    const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+    if (flip) [xs, xe, ys, ye] = [xe, xs, ye, ys];
+    const s = dx >= dy ? (ye - ys) / dx : (xe - xs) / dy;
+    if (dx >= dy) {
+      for (let d = 0; d <= dx; d++) {
+        const t = flip ? dx - d : d;
+        u.push(t + xs);
+        v.push(Math.trunc(ys + s * t + 0.5));
+      }
+    } else {
+      for (let d = 0; d <= dy; d++) {
+        const t = flip ? dy - d : d;
+        v.push(t + ys);
+        u.push(Math.trunc(xs + s * t + 0.5));
+      }
+    }
+  }
+  const a: number[] = [];
+  for (let j = 1; j < u.length; j++) {
+    if (u[j] === u[j - 1]) continue;
+    let xd = u[j]! < u[j - 1]! ? u[j]! : u[j]! - 1;
+    xd = (xd + 0.5) / scale - 0.5;
+    if (Math.floor(xd) !== xd || xd < 0 || xd > width - 1) continue;
+    let yd = v[j]! < v[j - 1]! ? v[j]! : v[j - 1]!;
+    yd = (yd + 0.5) / scale - 0.5;
+    yd = Math.ceil(yd < 0 ? 0 : yd > height ? height : yd);
+    a.push(xd * height + yd);
+  }
+  a.push(height * width);
+  a.sort((p, q) => p - q);
+  let previous = 0;
+  for (let j = 0; j < a.length; j++) {
+    const t = a[j]!;
+    a[j] = t - previous;
+    previous = t;
+  }
+  // A zero-length run (a boundary point met twice) cancels: fold the next run into the last one.
+  const b = [a[0]!];
+  for (let j = 1; j < a.length; ) {
+    if (a[j]! > 0) b.push(a[j++]!);
+    else {
+      j++;
+      if (j < a.length) b[b.length - 1] = b[b.length - 1]! + a[j++]!;
+    }
+  }
+  return b;
+}

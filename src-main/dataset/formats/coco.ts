@@ -1,7 +1,7 @@
 // COCO instances JSON: `images` (id, file_name, width, height), `categories` (id, name) and
 // `annotations` (image_id, category_id, segmentation). Export writes one annotation per class
 // present in an image, its segmentation a compressed RLE; import also takes uncompressed
-// (integer) counts. An image listed in the JSON is labelled: pixels no annotation covers are
+// (integer) counts and polygons (filled as pycocotools fills them). An image listed in the JSON is labelled: pixels no annotation covers are
 // background, and where annotations overlap the later one in the file wins.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
@@ -13,7 +13,7 @@ import type { MaskLabels } from '../io/mask';
 import type { SourceItem, SourceListing, SourceRejection } from '../folder';
 import type { Preset } from '../presets/load';
 import { classOfLabel } from './label-names';
-import { classRuns, paintRuns, rleFromString, RleFormatError, rleToString, runsAreaAndBox } from './coco-rle';
+import { classRuns, paintRuns, polygonRuns, rleFromString, RleFormatError, rleToString, runsAreaAndBox } from './coco-rle';
 import type { ExportFormat } from './types';
 
 export const ANNOTATIONS_DIR = 'annotations';
@@ -86,7 +86,14 @@ function imageCandidates(root: string, preset: Preset, json: string, fileName: s
 export function paintAnnotation(ann: CocoAnnotation, cls: number, width: number, height: number, labels: Uint8Array, where: string): void {
   const seg = ann.segmentation;
   if (Array.isArray(seg)) {
-    throw new RleFormatError(`${where}: polygon segmentation is not supported (only RLE masks: {"size": [h, w], "counts": ...})`);
+    // Polygons (one object may have several parts) are filled as pycocotools fills them.
+    seg.forEach((polygon, i) => {
+      if (polygon.length < 6 || polygon.length % 2 !== 0 || !polygon.every(Number.isFinite)) {
+        throw new RleFormatError(`${where}: polygon ${i} has ${polygon.length} numbers, expected x, y pairs of at least 3 points`);
+      }
+      paintRuns(polygonRuns(polygon, height, width), width, height, labels, cls, `${where}: polygon ${i}`);
+    });
+    return;
   }
   if (seg.size[0] !== height || seg.size[1] !== width) {
     throw new RleFormatError(`${where}: RLE size [${seg.size.join(', ')}] is not the image's [height, width] [${height}, ${width}]`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classRuns, paintRuns, rleFromString, rleToString, runsAreaAndBox } from '../../../src-main/dataset/formats/coco-rle';
+import { classRuns, paintRuns, polygonRuns, rleFromString, rleToString, runsAreaAndBox } from '../../../src-main/dataset/formats/coco-rle';
 import { specRleDecode, specRleFrString } from './spec-decoders';
 
 /** A deterministic pseudo-random label map with blobs and single pixels. */
@@ -70,6 +70,14 @@ describe('COCO RLE (pycocotools maskApi.c)', () => {
     expect(() => paintRuns([2, 5, 6], 4, 3, new Uint8Array(12), 1, 'ann 7')).toThrow(/more than the 4x3/);
     expect(() => rleFromString('0 1')).toThrow(/outside the RLE alphabet/);
     expect(() => rleFromString('X')).toThrow(/ends inside a number/);
+  });
+
+  it('rasterizes an integer box polygon to exactly its w x h pixels, as pycocotools frBbox does', () => {
+    // Box x 1..4, y 1..3 on a 5-high, 6-wide image: pixels x 1..3, y 1..2. Column-major: column 0
+    // (5) and y0 of column 1 are off (6), y1..y2 on (2), y3, y4, y0 of the next column off (3) ...
+    expect(polygonRuns([1, 1, 1, 3, 4, 3, 4, 1], 5, 6)).toEqual([6, 2, 3, 2, 3, 2, 12]);
+    // The same box with its corners in the other order (the walk flips its direction).
+    expect(polygonRuns([4, 1, 4, 3, 1, 3, 1, 1], 5, 6)).toEqual([6, 2, 3, 2, 3, 2, 12]);
   });
 
   it('computes area and [x, y, w, h] box', () => {

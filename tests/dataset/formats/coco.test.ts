@@ -112,6 +112,35 @@ describe('COCO export and import', () => {
     expect([...mask.labels]).toEqual([0, 7, 3, 0, 0, 7, 0, 0, 3, 7, 0, 0]);
   });
 
+  it('fills polygons as pycocotools rleFrPoly does, several parts of one object together', async () => {
+    const src = join(root, 'polygons');
+    await makePhoto(join(src, 'images', 'r.jpg'), 6, 5);
+    const json = {
+      images: [{ id: 1, file_name: 'r.jpg', width: 6, height: 5 }],
+      categories: [{ id: 1, name: 'mouth' }, { id: 2, name: 'ears' }],
+      annotations: [
+        // pycocotools' frBbox is rleFrPoly of the box's corners and covers exactly the w x h pixels
+        // of an integer box: the box x 1..4, y 1..3 is the pixels x 1..3, y 1..2 (area 6).
+        { id: 1, image_id: 1, category_id: 1, segmentation: [[1, 1, 1, 3, 4, 3, 4, 1]] },
+        // Two parts of one object: the pixels (5, 0) and (0, 4) as unit boxes.
+        { id: 2, image_id: 1, category_id: 2, segmentation: [[5, 0, 5, 1, 6, 1, 6, 0], [0, 4, 0, 5, 1, 5, 1, 4]] },
+      ],
+    };
+    await writeFile(join(src, 'instances.json'), JSON.stringify(json));
+    const project = openStore(join(root, 'polygons-project'), { create: true });
+    const report = await importFolder(project, { source: src, preset: loadPreset('coco'), mode: 'copy' });
+    expect(report.imported, JSON.stringify(report.files)).toBe(1);
+    const mask = await readMask(project, project.rowByName('r')!.id);
+    // prettier-ignore
+    expect([...mask.labels]).toEqual([
+      0, 0, 0, 0, 0, 6,
+      0, 5, 5, 5, 0, 0,
+      0, 5, 5, 5, 0, 0,
+      0, 0, 0, 0, 0, 0,
+      6, 0, 0, 0, 0, 0,
+    ]);
+  });
+
   it('names the file and the label for an unknown category, and maps it with a label map', async () => {
     const src = join(root, 'unknown-label');
     await makePhoto(join(src, 'q.jpg'), 2, 2);
@@ -130,7 +159,7 @@ describe('COCO export and import', () => {
     expect([...(await readMask(project, project.rowByName('q')!.id)).labels]).toEqual([0, 1, 1, 1]);
   });
 
-  it('skips an image with a polygon, a wrong-sized RLE or a missing photo, saying which and why', async () => {
+  it('skips an image with a broken polygon, a wrong-sized RLE or a missing photo, saying which and why', async () => {
     const src = join(root, 'bad');
     for (const n of ['poly', 'size', 'ok']) await makePhoto(join(src, 'images', `${n}.jpg`), 3, 2);
     const json = {
@@ -143,7 +172,7 @@ describe('COCO export and import', () => {
       ],
       categories: [{ id: 1, name: 'nose' }],
       annotations: [
-        { id: 10, image_id: 1, category_id: 1, segmentation: [[0, 0, 2, 0, 2, 1]] },
+        { id: 10, image_id: 1, category_id: 1, segmentation: [[0, 0, 2, 0, 2, 1], [0, 0, 1, 1]] },
         { id: 11, image_id: 2, category_id: 1, segmentation: { size: [3, 2], counts: [6] } },
         { id: 12, image_id: 3, category_id: 1, segmentation: { size: [2, 3], counts: [0, 6] } },
         { id: 13, image_id: 99, category_id: 1, segmentation: { size: [2, 3], counts: [6] } },
@@ -158,7 +187,7 @@ describe('COCO export and import', () => {
     const reasons = report.files.filter((f) => f.outcome === 'skipped').map((f) => f.reason ?? '');
     expect(reasons).toEqual(
       expect.arrayContaining([
-        expect.stringContaining(`${file}: annotation 10 of image 1 "poly.jpg": polygon segmentation is not supported`),
+        expect.stringContaining(`${file}: annotation 10 of image 1 "poly.jpg": polygon 1 has 4 numbers, expected x, y pairs of at least 3 points`),
         expect.stringContaining(`${file}: annotation 11 of image 2 "size.jpg": RLE size [3, 2] is not the image's [height, width] [2, 3]`),
         expect.stringContaining(`image 4 "gone.jpg" not found`),
         expect.stringContaining(`image 5 "../../etc/passwd" not found`),
