@@ -4,7 +4,8 @@
 import type { DataSource } from '../../api/contract/training';
 import type { Split } from '../../api/contract/project';
 import { ApiError } from '../../api/errors';
-import { listLabelledFolder } from '../folder';
+import { listLabelledFolder, type SourceItem } from '../folder';
+import { listSource } from '../formats/index';
 import { decodeImage } from '../io/image';
 import { readMaskWithPreset } from '../io/mask';
 import { loadPreset } from '../presets/load';
@@ -42,14 +43,17 @@ function checkGeometry(name: string, img: { width: number; height: number }, mas
 
 async function fromFolder(source: Extract<DataSource, { kind: 'folder' }>): Promise<DataSplits> {
   const preset = loadPreset(source.preset);
-  let pairs = await listLabelledFolder(source.dir, preset);
+  // A format preset (coco, cvat-mask) lists its own items and reads their masks.
+  let pairs: (SourceItem & { maskPath: string })[] = preset.format
+    ? (await listSource(source.dir, preset)).items.filter((i): i is SourceItem & { maskPath: string } => i.maskPath !== null)
+    : await listLabelledFolder(source.dir, preset);
   if (source.limit > 0) pairs = pairs.slice(0, source.limit);
   const items = pairs.map(
     (p): DataItem => ({
       name: p.name,
       imageId: null,
       async load() {
-        const [img, mask] = await Promise.all([decodeImage(p.imagePath), readMaskWithPreset(p.maskPath, preset)]);
+        const [img, mask] = await Promise.all([decodeImage(p.imagePath), p.readMask ? p.readMask() : readMaskWithPreset(p.maskPath, preset)]);
         checkGeometry(p.name, img, mask, p.maskPath);
         return { rgb: img.data, labels: mask.labels, width: img.width, height: img.height };
       },
