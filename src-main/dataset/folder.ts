@@ -14,8 +14,12 @@ export interface SourceItem {
   imagePath: string;
   /** Null when the preset has no masks or this image has none. */
   maskPath: string | null;
-  /** How a format (dataset/formats/) reads this item's mask; absent: maskPath through the preset. */
-  readMask?: (() => Promise<MaskLabels>) | undefined;
+  /**
+   * How a format (dataset/formats/) reads this item's mask; absent: maskPath through the preset.
+   * `photo` is the decoded photo's size, so that a format whose file states the mask's size can
+   * refuse a mismatch before decoding.
+   */
+  readMask?: ((photo: { width: number; height: number }) => Promise<MaskLabels>) | undefined;
 }
 
 export interface SourceRejection {

@@ -75,7 +75,7 @@ async function readSource(item: SourceItem): Promise<{ bytes: Buffer; sha256: st
 
 async function readMaskFor(item: SourceItem, preset: Preset, image: { width: number; height: number; orientation: number }): Promise<MaskLabels | null> {
   if (!item.maskPath) return null;
-  const mask = item.readMask ? await item.readMask() : await readMaskWithPreset(item.maskPath, preset);
+  const mask = item.readMask ? await item.readMask(image) : await readMaskWithPreset(item.maskPath, preset);
   if (mask.width !== image.width || mask.height !== image.height) throw sizeMismatch(item, mask, image);
   return mask;
 }

@@ -53,7 +53,11 @@ async function fromFolder(source: Extract<DataSource, { kind: 'folder' }>): Prom
       name: p.name,
       imageId: null,
       async load() {
-        const [img, mask] = await Promise.all([decodeImage(p.imagePath), p.readMask ? p.readMask() : readMaskWithPreset(p.maskPath, preset)]);
+        const { readMask } = p;
+        // A format's reader checks the photo's size first; a preset's reads in parallel with it.
+        const [img, mask] = readMask
+          ? await decodeImage(p.imagePath).then(async (photo) => [photo, await readMask(photo)] as const)
+          : await Promise.all([decodeImage(p.imagePath), readMaskWithPreset(p.maskPath, preset)]);
         checkGeometry(p.name, img, mask, p.maskPath);
         return { rgb: img.data, labels: mask.labels, width: img.width, height: img.height };
       },

@@ -102,7 +102,11 @@ export function paintAnnotation(ann: CocoAnnotation, cls: number, width: number,
   paintRuns(counts, width, height, labels, cls, where);
 }
 
-function decodeImageMask(file: string, image: CocoFile['images'][number], anns: CocoAnnotation[], classOf: Map<string, number>): MaskLabels {
+function decodeImageMask(file: string, image: CocoFile['images'][number], anns: CocoAnnotation[], classOf: Map<string, number>, photo: { width: number; height: number }): MaskLabels {
+  // Checked before allocating: the JSON's size is the file's word, the photo's is the pixels'.
+  if (image.width !== photo.width || image.height !== photo.height) {
+    throw bad(file, `image ${image.id} "${image.file_name}" is ${image.width}x${image.height} in the JSON but the photo is ${photo.width}x${photo.height}`);
+  }
   const labels = new Uint8Array(image.width * image.height);
   for (const ann of anns) {
     const where = `annotation ${ann.id ?? '(no id)'} of image ${image.id} "${image.file_name}"`;
@@ -149,7 +153,7 @@ export async function listCoco(source: string, preset: Preset): Promise<SourceLi
       }
       const name = basename(image.file_name, extname(image.file_name));
       const imageAnns = anns.get(String(image.id)) ?? [];
-      const item: SourceItem = { name, imagePath, maskPath: file, readMask: async () => decodeImageMask(file, image, imageAnns, classOf) };
+      const item: SourceItem = { name, imagePath, maskPath: file, readMask: async (photo) => decodeImageMask(file, image, imageAnns, classOf, photo) };
       const key = name.toLowerCase();
       byName.set(key, [...(byName.get(key) ?? []), item]);
     }

@@ -159,9 +159,9 @@ describe('COCO export and import', () => {
     expect([...(await readMask(project, project.rowByName('q')!.id)).labels]).toEqual([0, 1, 1, 1]);
   });
 
-  it('skips an image with a broken polygon, a wrong-sized RLE or a missing photo, saying which and why', async () => {
+  it('skips an image with a broken polygon, a wrong-sized RLE, a size its photo has not or a missing photo, saying which and why', async () => {
     const src = join(root, 'bad');
-    for (const n of ['poly', 'size', 'ok']) await makePhoto(join(src, 'images', `${n}.jpg`), 3, 2);
+    for (const n of ['poly', 'size', 'ok', 'huge']) await makePhoto(join(src, 'images', `${n}.jpg`), 3, 2);
     const json = {
       images: [
         { id: 1, file_name: 'poly.jpg', width: 3, height: 2 },
@@ -169,6 +169,8 @@ describe('COCO export and import', () => {
         { id: 3, file_name: 'ok.jpg', width: 3, height: 2 },
         { id: 4, file_name: 'gone.jpg', width: 3, height: 2 },
         { id: 5, file_name: '../../etc/passwd', width: 3, height: 2 },
+        // A size the photo does not have is refused before a mask that large is allocated.
+        { id: 6, file_name: 'huge.jpg', width: 100000, height: 100000 },
       ],
       categories: [{ id: 1, name: 'nose' }],
       annotations: [
@@ -192,9 +194,10 @@ describe('COCO export and import', () => {
         expect.stringContaining(`image 4 "gone.jpg" not found`),
         expect.stringContaining(`image 5 "../../etc/passwd" not found`),
         expect.stringContaining('annotation 13: image_id 99 is not in images'),
+        `${file}: image 6 "huge.jpg" is 100000x100000 in the JSON but the photo is 3x2`,
       ]),
     );
-    expect(reasons).toHaveLength(5);
+    expect(reasons).toHaveLength(6);
     expect(project.rowByName('ok')).toMatchObject({ status: 'done' });
   });
 
