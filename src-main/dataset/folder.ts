@@ -7,6 +7,7 @@ import { extname, join, resolve } from 'node:path';
 import { ApiError } from '../api/errors';
 import { isImageName } from './io/image';
 import { unsafeNameReason } from './store/paths';
+import type { ExpectedSize, MaskLabels } from './io/mask';
 import type { Preset } from './presets/load';
 
 export interface SourceItem {
@@ -15,6 +16,12 @@ export interface SourceItem {
   imagePath: string;
   /** Null when the preset has no masks or this image has none. */
   maskPath: string | null;
+  /**
+   * How a format (dataset/formats/) reads this item's mask; absent: maskPath through the preset.
+   * `photo` is the decoded photo's size, so that a format whose file states the mask's size can
+   * refuse a mismatch before decoding.
+   */
+  readMask?: ((expected: ExpectedSize) => Promise<MaskLabels>) | undefined;
 }
 
 export interface SourceRejection {

@@ -11,7 +11,8 @@ import type { ImportFileReport, ImportReport } from '../api/contract/project';
 import { sweepStaleTemps, writeFileAtomic } from './io/atomic';
 import { decodeImage, type DecodedImage } from './io/image';
 import { encodeIndexedPng, readMaskWithPreset, type MaskLabels } from './io/mask';
-import { listSourceFolder, type SourceItem } from './folder';
+import type { SourceItem } from './folder';
+import { listSource } from './formats/index';
 import { LockHeldError, takeLock, type HeldLock } from './io/process-lock';
 import type { Preset } from './presets/load';
 import { assignSplits, DEFAULT_RATIOS, IncrementalSplits, seededOrder, type AssignableSplit, type SplitRatios } from './splits';
@@ -81,7 +82,8 @@ async function readSource(item: SourceItem): Promise<{ bytes: Buffer; sha256: st
 async function readMaskFor(item: SourceItem, preset: Preset, image: { width: number; height: number; orientation: number }): Promise<MaskLabels | null> {
   if (!item.maskPath) return null;
   // The size is compared from the mask's header, before it is inflated (a small file can hold a bomb).
-  const mask = await readMaskWithPreset(item.maskPath, preset, { width: image.width, height: image.height, mismatch: (found) => sizeMismatch(item, found, image) });
+  const expected = { width: image.width, height: image.height, mismatch: (found: { width: number; height: number }) => sizeMismatch(item, found, image) };
+  const mask = item.readMask ? await item.readMask(expected) : await readMaskWithPreset(item.maskPath, preset, expected);
   if (mask.width !== image.width || mask.height !== image.height) throw sizeMismatch(item, mask, image);
   return mask;
 }
@@ -283,7 +285,7 @@ async function importUnlocked(store: ProjectStore, options: ImportOptions): Prom
     throw new ApiError({ code: 'invalid_input', field: 'overwriteReviewed', message: 'overwriting reviewed masks needs overwriting edits too (--overwrite-edits --overwrite-reviewed)' });
   }
   const started = Date.now();
-  const listing = await listSourceFolder(options.source, options.preset);
+  const listing = await listSource(options.source, options.preset);
   // Leftovers of an import or save that was killed mid-write (never referenced by the database).
   await sweepStaleTemps(store.dir);
   // Recorded first: linked photos are only read from folders an import recorded (see store/paths.ts),

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../../api/errors';
 import { presetFileSchema, type PresetFile } from './schema';
+import { compileLabelMap, type LabelNameMap } from '../formats/label-names';
 
 export type MaskRead = 'index' | 'rgb' | 'none';
 
@@ -25,11 +26,17 @@ export interface Preset {
   /** Human names of raw values (index presets), for error messages. */
   labels: Record<string, string>;
   export: PresetFile['export'];
+  /** A format read by dataset/formats/ (its labels come from the source's files), else null. */
+  format: NonNullable<PresetFile['format']> | null;
+  /** For `format` presets: the user's source label name → class. */
+  labelNames: LabelNameMap;
 }
 
 export interface PresetOptions {
   /** For `rgb` presets: `#rrggbb` → class, replacing the preset's default colours. */
   colorMap?: Record<string, number> | undefined;
+  /** For coco and cvat-mask: source label name → class (name or 0..7), for names that are not the studio's. */
+  labelMap?: Record<string, unknown> | undefined;
 }
 
 /** The folder of preset files: `FACET_PRESETS_DIR`, else the nearest `resources/presets` above this module. */
@@ -76,7 +83,10 @@ export function compilePreset(file: PresetFile, options: PresetOptions = {}): Pr
       colorToClass.set(parseHex(hex), cls);
     }
   }
-  if (options.colorMap && masks?.read !== 'rgb') {
+  if (options.labelMap && !file.format) {
+    throw new ApiError({ code: 'invalid_input', field: 'labelMap', message: `preset ${file.name} has no label names: a label map applies only to the coco and cvat-mask presets` });
+  }
+  if (options.colorMap && (masks?.read !== 'rgb' || file.format)) {
     throw new ApiError({ code: 'invalid_input', field: 'colorMap', message: `preset ${file.name} reads ${masks ? 'value' : 'no'} masks: a colour map applies only to the color preset` });
   }
   return {
@@ -91,6 +101,8 @@ export function compilePreset(file: PresetFile, options: PresetOptions = {}): Pr
     colorToClass,
     labels,
     export: file.export,
+    format: file.format ?? null,
+    labelNames: compileLabelMap(options.labelMap),
   };
 }
 
