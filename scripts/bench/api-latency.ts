@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import WebSocket from 'ws';
-import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/api/wire';
+import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/contract/wire';
 import { startServe } from '../../tests/helpers/server';
 
 const { values } = parseArgs({

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { CLASS_NAMES } from '../../src-main/api/contract/classes';
+import { CLASS_NAMES } from '../../src-main/contract/classes';
 import { initEngine } from '../../src-main/engine/backend/index';
 import { saveModelDir } from '../../src-main/engine/infer/predict';
 import { buildModel } from '../../src-main/engine/models/registry';

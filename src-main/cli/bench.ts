@@ -6,9 +6,9 @@ import { parseBackendChoice } from '../engine/backend/index';
 import { modelNames } from '../engine/models/registry';
 import { defaultTrainWorkers } from '../engine/train/open-steps';
 import { EngineHost } from '../engine/worker/host';
-import type { ModelBench } from '../engine/worker/jobs/bench';
-import { benchDataParallel } from '../engine/worker/bench-dp';
-import { benchJob, trainStepJob } from '../engine/worker/jobs/builtin';
+import type { ModelBench } from '../engine/bench/model-bench';
+import { benchDataParallel } from '../engine/bench/parallel-bench';
+import { benchJob, trainStepJob } from '../engine/jobs/builtin';
 import { parsePositiveInt } from './options';
 import { peerModelNames, runPeer, type PeerResult } from './peer';
 

@@ -2,7 +2,7 @@
 // upright photos) named like the images, optionally colour overlays; re-imports unchanged.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../api/contract/project';
+import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../contract/project';
 import { exportProject } from '../dataset/export';
 import { loadPreset } from '../dataset/presets/load';
 import { openStore } from '../dataset/store/store';

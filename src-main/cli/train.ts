@@ -4,13 +4,13 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { runConfigSchema, TRAINING_PRESETS, type RunConfig, type RunConfigInput } from '../api/contract/training';
+import { runConfigSchema, TRAINING_PRESETS, type RunConfig, type RunConfigInput } from '../contract/training';
 import { initEngine, parseBackendChoice } from '../engine/backend/index';
 import { openDataSource } from '../dataset/loader';
 import { checkModel, DEFAULT_MODEL, describeModels } from '../engine/models/registry';
 import { runTraining } from '../engine/train/loop';
 import { RunFolder } from '../engine/train/run-folder';
-import { defaultProjectDir } from '../project-location';
+import { defaultProjectDir } from '../host/project-location';
 import { parsePositiveInt, parsePositiveNumber } from './options';
 import { formatEpoch, trainProgress } from './train-progress';
 

@@ -4,9 +4,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
-import { CLASS_COLORS } from '../api/contract/classes';
-import type { ImageStatus, Split } from '../api/contract/project';
+import { ApiError } from '../contract/errors';
+import { CLASS_COLORS } from '../contract/classes';
+import type { ImageStatus, Split } from '../contract/project';
 import { writeFileAtomic } from './io/atomic';
 import { encodePng8, type Rgb } from './io/png8';
 import type { Preset } from './presets/load';

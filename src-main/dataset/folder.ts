@@ -3,7 +3,7 @@
 // Import and training (`--data DIR --preset NAME`) both read folders through here.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../contract/errors';
 import { isImageName } from './io/image';
 import type { Preset } from './presets/load';
 

@@ -3,7 +3,7 @@
 // Greedy iterative stratification: images with the rarest classes are placed first, each into
 // the split that most lacks its rarest class, then the split that most lacks images.
 import { createHash } from 'node:crypto';
-import type { Split } from '../api/contract/project';
+import type { Split } from '../contract/project';
 
 export const ASSIGNABLE_SPLITS = ['train', 'val', 'test'] as const;
 export type AssignableSplit = (typeof ASSIGNABLE_SPLITS)[number];

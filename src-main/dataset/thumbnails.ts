@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../contract/errors';
 import { writeFileReplace } from './io/atomic';
 import type { DecodedImage } from './io/image';
 import type { ImageRow, ProjectStore } from './store/store';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { SegmentJob, SegmentProgressEvent } from '../api/contract/segment';
+import type { SegmentJob, SegmentProgressEvent } from '../contract/segment';
 import type { SegmentJsonLine } from '../cli/segment';
 import { SUMMARY_FILE } from './batch';
 

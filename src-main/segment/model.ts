@@ -4,7 +4,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NUM_CLASSES } from '../api/contract/classes';
+import { NUM_CLASSES } from '../contract/classes';
 import { initEngine } from '../engine/backend/index';
 import { loadModelDir, predict, type LoadedModel } from '../engine/infer/predict';
 import type { ProbabilityModel } from './types';

@@ -1,6 +1,6 @@
 // Masks as indexed PNGs whose palette is the class palette: pixel value = class index, and any
 // image viewer shows the colours. Encoding and the atomic write are the dataset store's own.
-import { CLASS_COLORS } from '../api/contract/classes';
+import { CLASS_COLORS } from '../contract/classes';
 import { writeFileAtomic } from '../dataset/io/atomic';
 import { encodePng8, type Rgb } from '../dataset/io/png8';
 

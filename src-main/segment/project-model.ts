@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../contract/errors';
 import { MODEL_JSON } from '../engine/infer/model-dir';
 import { DEFAULT_MODEL_DIR, loadSegmentModel } from './model';
 import type { ProbabilityModel } from './types';

@@ -3,8 +3,8 @@
 // Pixel work happens in ../editor; this store only orchestrates and talks to the API.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import { NUM_CLASSES } from '@contract/contract/classes';
-import type { ImageItem, ImageStatus } from '@contract/contract/project';
+import { NUM_CLASSES } from '@contract/classes';
+import type { ImageItem, ImageStatus } from '@contract/project';
 import { ApiError } from '@contract/errors';
 import { useApi } from '../api/use-api';
 import { EditorDocument } from '../editor/document';

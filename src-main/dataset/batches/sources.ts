@@ -1,9 +1,9 @@
 // Where training and evaluation samples come from: a project (its store: split, status, current
 // mask revision) or a labelled folder read in place through an import preset. Every item knows
 // how to load its photo (EXIF applied) and its 8-class labels at full resolution.
-import type { DataSource } from '../../api/contract/training';
-import type { Split } from '../../api/contract/project';
-import { ApiError } from '../../api/errors';
+import type { DataSource } from '../../contract/training';
+import type { Split } from '../../contract/project';
+import { ApiError } from '../../contract/errors';
 import { listLabelledFolder } from '../folder';
 import { decodeImage } from '../io/image';
 import { readMaskWithPreset } from '../io/mask';

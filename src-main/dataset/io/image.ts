@@ -2,7 +2,7 @@
 // caught here, not in training), EXIF orientation applied, always 3-channel sRGB.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../../api/errors';
+import { ApiError } from '../../contract/errors';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff']);

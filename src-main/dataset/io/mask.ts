@@ -1,12 +1,12 @@
 // Reads a source mask through a preset into class labels 0..7, or our own stored masks.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../../api/errors';
+import { ApiError } from '../../contract/errors';
 import { mapIndexValues, mapRgbValues } from '../presets/map';
 import type { Preset } from '../presets/load';
 import { decodePng8, encodePng8, PngFormatError, type Rgb } from './png8';
 import { writeFileAtomic } from './atomic';
-import { CLASS_COLORS, NUM_CLASSES } from '../../api/contract/classes';
+import { CLASS_COLORS, NUM_CLASSES } from '../../contract/classes';
 
 export interface MaskLabels {
   width: number;

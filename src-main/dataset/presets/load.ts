@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../../api/errors';
+import { ApiError } from '../../contract/errors';
 import { presetFileSchema, type PresetFile } from './schema';
 
 export type MaskRead = 'index' | 'rgb' | 'none';

@@ -1,7 +1,7 @@
 // Maps a decoded mask's raw values to the 8 classes through a preset, rejecting any value
 // (or colour) the preset does not name: silently folding unknown ids into background is how
 // the seed project lost its ears and glasses.
-import { ApiError } from '../../api/errors';
+import { ApiError } from '../../contract/errors';
 import type { Preset } from './load';
 
 function hex(rgb: number): string {

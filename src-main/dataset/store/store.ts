@@ -4,8 +4,8 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { ApiError } from '../../api/errors';
-import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../api/contract/project';
+import { ApiError } from '../../contract/errors';
+import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../contract/project';
 import { migrate } from './schema';
 
 export const DB_FILE = 'facet.db';

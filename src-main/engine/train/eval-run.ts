@@ -1,7 +1,7 @@
 // Evaluation of a saved model (a model folder, or a run → its best checkpoint) on a split of a
 // data source: what `facet eval`, `eval.run` and a finished run's eval.json all use.
-import { CLASS_NAMES } from '../../api/contract/classes';
-import type { DataSource, EvalReport } from '../../api/contract/training';
+import { CLASS_NAMES } from '../../contract/classes';
+import type { DataSource, EvalReport } from '../../contract/training';
 import { BatchLoader, openDataSource } from '../../dataset/loader';
 import { loadModelDir } from '../infer/model-dir';
 import { RunFolder } from './run-folder';

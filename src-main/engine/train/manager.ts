@@ -2,8 +2,8 @@
 // and stopped by id, with their events forwarded to whoever listens. Runs on disk that say
 // `running` but have no live job here were interrupted (the host died): they read as `stopped`
 // and can be resumed.
-import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../api/contract/training';
-import { runTrainJob, type TrainJobMessage } from '../worker/jobs/train';
+import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../contract/training';
+import { runTrainJob, type TrainJobMessage } from '../jobs/train';
 import { checkModel } from '../models/registry';
 import { openDataSource } from '../../dataset/loader';
 import { listRunFolders, RunFolder, RUNS_DIR } from './run-folder';

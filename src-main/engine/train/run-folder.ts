@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { runConfigSchema, type EpochRecord, type EvalReport, type RunConfig, type RunSummary } from '../../api/contract/training';
+import { runConfigSchema, type EpochRecord, type EvalReport, type RunConfig, type RunSummary } from '../../contract/training';
 import { writeFileAtomic } from '../../dataset/io/atomic';
 import { historyCsv } from './history';
 

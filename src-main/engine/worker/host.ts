@@ -37,7 +37,7 @@ function defaultEntry(): WorkerEntry {
   }
   const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
   const api = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./entry.ts', here).href;
+  const entry = new URL('../jobs/entry.ts', here).href;
   return { bootstrap: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });` };
 }
 

@@ -1,11 +1,11 @@
 // The engine worker: jobs run off the main thread, events arrive, errors come back as errors,
 // and the API keeps answering while the worker computes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../../src-main/api/context';
-import { handlers } from '../../../src-main/api/handlers/index';
-import { createRouter } from '../../../src-main/api/router';
+import { createContext } from '../../../src-main/host/context';
+import { handlers } from '../../../src-main/host/handlers/index';
+import { createRouter } from '../../../src-main/host/router';
 import { EngineHost } from '../../../src-main/engine/worker/host';
-import { computeJob, infoJob } from '../../../src-main/engine/worker/jobs/builtin';
+import { computeJob, infoJob } from '../../../src-main/engine/jobs/builtin';
 
 describe('engine worker', () => {
   let host: EngineHost;

@@ -1,0 +1,41 @@
+// The Electron transport: one `ipcMain.handle` per contract method. Calls are accepted only from
+// the app's own window and top frame; results and errors are plain clonable data.
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { methodNames, type EventName, type EventPayload } from '../contract/index';
+import { createContext, type Session } from '../host/context';
+import { ApiError } from '../contract/errors';
+import type { Router } from '../host/router';
+
+export type { IpcResult } from '../contract/preload-api';
+import type { IpcResult } from '../contract/preload-api';
+
+export const EVENT_CHANNEL = 'facet:event';
+
+function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow, rendererUrl: string): boolean {
+  const frame = event.senderFrame;
+  if (!frame || event.sender.id !== window.webContents.id) return false;
+  if (frame !== window.webContents.mainFrame) return false;
+  return frame.url.startsWith(rendererUrl);
+}
+
+export function bindIpc(router: Router, session: Session, window: BrowserWindow, rendererUrl: string): () => void {
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event, payload);
+  };
+  const ctx = createContext(session, emit);
+  for (const name of methodNames) {
+    ipcMain.handle(name, async (event, input: unknown): Promise<IpcResult> => {
+      if (!trustedSender(event, window, rendererUrl)) {
+        return { ok: false, error: { code: 'forbidden', message: `${name}: call from an untrusted frame` } };
+      }
+      try {
+        return { ok: true, result: await router.dispatch(name, input, ctx) };
+      } catch (error) {
+        return { ok: false, error: ApiError.from(error).toJSON() };
+      }
+    });
+  }
+  return () => {
+    for (const name of methodNames) ipcMain.removeHandler(name);
+  };
+}

@@ -1,0 +1,14 @@
+import type { Handlers } from '../router';
+import type { EngineInfoOutput } from '../../contract/engine';
+import { infoJob } from '../../engine/jobs/builtin';
+import { engineHost } from '../../engine/worker/service';
+
+export const engineHandlers: Pick<Handlers, 'engine.info'> = {
+  /** Starts the engine worker on first use (the backend ladder runs there, off the main thread). */
+  async 'engine.info'() {
+    const host = await engineHost();
+    const { info, memory } = await host.run(infoJob, {});
+    const out: EngineInfoOutput = { ...info, memory };
+    return out;
+  },
+};
