@@ -15,8 +15,10 @@ import { buildModel } from '../../src-main/engine/models/registry';
 import { RGB_MEAN, RGB_STD } from '../../src-main/dataset/loader';
 import { segmentFolder } from '../../src-main/segment/batch';
 import { createFaceDetector } from '../../src-main/engine/infer/faces';
-import { DEFAULT_MODEL_DIR, loadSegmentModel } from '../../src-main/segment/model';
-import type { FaceDetector, ProbabilityModel } from '../../src-main/segment/types';
+import { loadSegmentModel } from '../../src-main/segment/model';
+import { BUNDLED_MODEL_DIR as DEFAULT_MODEL_DIR } from '../../src-main/engine/infer/model-folder';
+import type { FaceDetector } from '../../src-main/engine/infer/faces';
+import type { ProbabilityModel } from '../../src-main/segment/types';
 import { existsSync } from 'node:fs';
 
 const { values } = parseArgs({

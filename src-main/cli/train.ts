@@ -4,12 +4,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { runConfigSchema, TRAINING_PRESETS, type RunConfig, type RunConfigInput } from '../contract/training';
-import { initEngine, parseBackendChoice } from '../engine/backend/index';
-import { openDataSource } from '../dataset/loader';
-import { checkModel, DEFAULT_MODEL, describeModels } from '../engine/models/registry';
-import { runTraining } from '../engine/train/loop';
-import { RunFolder } from '../engine/train/run-folder';
+import { DEFAULT_MODEL, runConfigSchema, TRAINING_RECIPES, type RunConfig, type RunConfigInput } from '../contract/training';
+import { createRun, describeModels, parseBackendChoice, RunFolder, runTraining, startEngine } from '../engine/index';
 import { defaultProjectDir } from '../host/project-location';
 import { parsePositiveInt, parsePositiveNumber } from './options';
 import { formatEpoch, trainProgress } from './train-progress';
@@ -62,8 +58,8 @@ function choice<T extends string>(values: readonly T[]) {
 
 /** Schema defaults ← the recipe ← the flags actually given. */
 export function configFromOptions(o: TrainCliOptions): RunConfig {
-  const recipe = TRAINING_PRESETS[o.recipe as keyof typeof TRAINING_PRESETS];
-  if (!recipe) throw new Error(`unknown recipe "${o.recipe}"; valid: ${Object.keys(TRAINING_PRESETS).join(', ')}`);
+  const recipe = TRAINING_RECIPES[o.recipe as keyof typeof TRAINING_RECIPES];
+  if (!recipe) throw new Error(`unknown recipe "${o.recipe}"; valid: ${Object.keys(TRAINING_RECIPES).join(', ')}`);
   if ((o.data === undefined) !== (o.preset === undefined)) throw new Error('--data and --preset go together');
   const input: RunConfigInput = {
     ...recipe,
@@ -109,7 +105,7 @@ export function registerTrain(program: Command): void {
     .option('--project <dir>', 'project folder: its train/val splits are the data, and the run goes under it', defaultProjectDir())
     .option('--data <dir>', 'train on a labelled folder read in place (with --preset); every 5th image (sorted) is val')
     .option('--preset <name>', 'import preset that reads the --data masks (e.g. celebamask-hq)')
-    .option('--recipe <name>', `training recipe: ${Object.keys(TRAINING_PRESETS).join(', ')}`, 'original')
+    .option('--recipe <name>', `training recipe: ${Object.keys(TRAINING_RECIPES).join(', ')}`, 'original')
     .option('--epochs <n>', 'epochs (default 100)', parsePositiveInt)
     .option('--batch <n>', 'batch size (default 8)', parsePositiveInt)
     .option('--size <px>', 'input side in pixels (default 256)', parsePositiveInt)
@@ -131,20 +127,18 @@ export function registerTrain(program: Command): void {
     .option('--no-progress', 'no progress bar (one line per epoch)')
     .addHelpText('after', `\nModels:\n${models}\n`)
     .action(async (opts: TrainCliOptions) => {
-      const engine = await initEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
+      const engine = await startEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
       let run: RunFolder;
+      let config: RunConfig;
       if (opts.resume) {
         run = new RunFolder(resolve(opts.resume));
         if (!RunFolder.isRun(run.dir)) throw new Error(`${run.dir}: not a run folder (no config.json)`);
+        config = await run.readConfig();
       } else {
-        const config = configFromOptions(opts);
-        // A bad model name or size fails here, before a run folder exists.
-        checkModel(config.model, config.inputSize, config.modelOptions);
-        const splits = await openDataSource(config.data);
-        if (splits.train.length === 0) throw new Error(`no labelled training images in ${splits.describe}`);
-        run = await RunFolder.create(resolve(opts.project), config);
+        // Parsed once here; a bad model name, size or empty data fails before a run folder exists.
+        config = configFromOptions(opts);
+        run = await createRun(resolve(opts.project), config);
       }
-      const config = await run.readConfig();
       process.stdout.write(`run ${run.dir}\nmodel ${config.model} at ${config.inputSize}px, backend ${engine.backend}\n`);
       const controller = new AbortController();
       const onSigint = (): void => {

@@ -1,7 +1,6 @@
 // The 8 face-part classes and their display palette: shared by the store (indexed PNG palette),
 // the editor (overlay colours, keys 1-8) and every export.
 export const CLASS_NAMES = ['background', 'skin', 'eyebrows', 'eyes', 'nose', 'mouth', 'ears', 'eyeglasses'] as const;
-export type ClassName = (typeof CLASS_NAMES)[number];
 export const NUM_CLASSES = CLASS_NAMES.length;
 
 /** RGB per class, chosen to be distinct on photos and for colour-blind viewers where possible. */

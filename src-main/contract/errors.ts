@@ -1,5 +1,6 @@
-// The one error shape that crosses every transport. Handlers throw ApiError (or anything else,
-// which becomes `internal`); transports serialise `toJSON()` and clients rebuild an ApiError.
+// The one error shape that crosses every transport. The host builds it from what handlers throw
+// (host/errors.ts: a DomainError keeps its code, anything else is `internal`); transports
+// serialise `toJSON()` and clients rebuild an ApiError.
 
 export type ApiErrorCode =
   | 'unknown_method'

@@ -6,15 +6,25 @@ import { event, method } from './define';
 export const SEGMENT_JOB_STATES = ['running', 'finished', 'cancelled', 'failed'] as const;
 export type SegmentJobState = (typeof SEGMENT_JOB_STATES)[number];
 
-export interface SegmentJob {
+/** What a batch is asked to do: `segment.start`, `facet segment` and the batch job all read it. */
+export const segmentOptionsSchema = z
+  .object({
+    inDir: z.string().min(1),
+    outDir: z.string().min(1),
+    /** A model folder, or a run id of the open project (its best checkpoint); default: the bundled model. */
+    model: z.string().min(1).optional(),
+    overlay: z.boolean().default(false),
+    faces: z.boolean().default(false),
+    force: z.boolean().default(false),
+  })
+  .strict();
+export type SegmentOptions = z.output<typeof segmentOptionsSchema>;
+
+/** The options once checked: absolute folders, and the model folder that will be used. */
+export type ResolvedSegmentOptions = Omit<SegmentOptions, 'model'> & { model: string };
+
+export interface SegmentJob extends ResolvedSegmentOptions {
   id: string;
-  inDir: string;
-  outDir: string;
-  /** The model folder used. */
-  model: string;
-  overlay: boolean;
-  faces: boolean;
-  force: boolean;
   state: SegmentJobState;
   /** Photos found; null until the folder has been walked. */
   total: number | null;
@@ -52,19 +62,7 @@ const jobId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 export const segmentMethods = {
   /** Starts segmenting a folder and returns at once; progress arrives as `segment.progress`. */
-  'segment.start': method<SegmentJob>()(
-    z
-      .object({
-        inDir: z.string().min(1),
-        outDir: z.string().min(1),
-        /** A model folder, or a run id of the open project (its best checkpoint); default: the bundled model. */
-        model: z.string().min(1).optional(),
-        overlay: z.boolean().default(false),
-        faces: z.boolean().default(false),
-        force: z.boolean().default(false),
-      })
-      .strict(),
-  ),
+  'segment.start': method<SegmentJob>()(segmentOptionsSchema),
   /** Stops after the photo in progress; the summary is written and a re-run resumes. */
   'segment.cancel': method<SegmentJob>()(z.object({ id: jobId }).strict()),
   /** The running or most recent job of this host, or null. */

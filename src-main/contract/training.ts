@@ -3,6 +3,7 @@
 // in runs/<id>/config.json, so a run can be resumed or reproduced from its folder alone.
 import { z } from 'zod';
 import { event, method } from './define';
+import { NUM_CLASSES } from './classes';
 import { IMAGE_STATUSES, SPLITS } from './project';
 
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
@@ -20,8 +21,8 @@ const lossSchema = z
     jaccard: z.number().min(0).default(1),
     /** Focal loss exponent; 0 is plain cross-entropy. */
     focalGamma: z.number().min(0).max(10).default(0),
-    /** One weight per class (8) for the cross-entropy and the Dice/Jaccard class mean; null = all 1. */
-    classWeights: z.array(z.number().min(0)).length(8).nullable().default(null),
+    /** One weight per class for the cross-entropy and the Dice/Jaccard class mean; null = all 1. */
+    classWeights: z.array(z.number().min(0)).length(NUM_CLASSES).nullable().default(null),
   })
   .strict();
 
@@ -67,9 +68,12 @@ const folderDataSchema = z
   })
   .strict();
 
+/** The model a run trains when none is named (the one the bundled default model was trained as). */
+export const DEFAULT_MODEL = 'deeplabv3plus-mobilenetv2';
+
 export const runConfigSchema = z
   .object({
-    model: z.string().min(1).default('deeplabv3plus-mobilenetv2'),
+    model: z.string().min(1).default(DEFAULT_MODEL),
     /** Options passed to the model builder, e.g. `{ widths: [8, 16, 32] }` for `unet`. */
     modelOptions: z.record(z.string(), z.union([z.number(), z.array(z.number()), z.string(), z.boolean()])).default({}),
     inputSize: z.number().int().min(32).max(1024).default(256),
@@ -96,12 +100,11 @@ export const runConfigSchema = z
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.output<typeof runConfigSchema>;
-export type LossConfig = RunConfig['loss'];
 export type AugmentConfig = RunConfig['augment'];
 export type DataSource = RunConfig['data'];
 
-/** Named starting points; the GUI shows them, `facet train --preset-train NAME` applies one. */
-export const TRAINING_PRESETS = {
+/** Training recipes, named starting points: the GUI offers them, `facet train --recipe NAME` applies one. */
+export const TRAINING_RECIPES = {
   /** The original Keras project: SGD 0.1, plateau 4 x0.5 on val loss, early stop 10. */
   original: { optimizer: 'sgd', lr: 0.1, momentum: 0, schedule: 'plateau', plateauPatience: 4, plateauFactor: 0.5, earlyStopPatience: 10 },
   /** The PyTorch accuracy peer: Adam 1e-3 with cosine decay over the epochs. */
@@ -109,7 +112,6 @@ export const TRAINING_PRESETS = {
   /** SGD with Nesterov-free momentum 0.9, a common fine-tuning recipe. */
   'sgd-momentum': { optimizer: 'sgd', lr: 0.01, momentum: 0.9, schedule: 'plateau', plateauPatience: 4, plateauFactor: 0.5, earlyStopPatience: 10 },
 } as const satisfies Record<string, Partial<RunConfig>>;
-export type TrainingPresetName = keyof typeof TRAINING_PRESETS;
 
 /** Metrics of one class over a whole dataset (from accumulated TP/FP/FN). */
 export interface ClassMetrics {
@@ -205,14 +207,14 @@ export interface RunDetail {
 export interface TrainingOptions {
   models: string[];
   defaultModel: string;
-  presets: Record<string, Partial<RunConfig>>;
+  recipes: Record<string, Partial<RunConfig>>;
   defaults: Omit<RunConfig, 'data'>;
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
 
 export const trainingMethods = {
-  /** Registered models, presets and defaults: what the "start a run" form offers. */
+  /** Registered models, training recipes and defaults: what the "start a run" form offers. */
   'training.options': method<TrainingOptions>()(z.object({}).strict()),
   /** Starts a run in the engine worker and returns at once; progress arrives as events. */
   'runs.start': method<RunSummary>()(

@@ -3,7 +3,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { methodNames, type EventName, type EventPayload } from '../contract/index';
 import { createContext, type Session } from '../host/context';
-import { ApiError } from '../contract/errors';
+import { toApiError } from '../host/errors';
 import type { Router } from '../host/router';
 
 export type { IpcResult } from '../contract/preload-api';
@@ -31,7 +31,7 @@ export function bindIpc(router: Router, session: Session, window: BrowserWindow,
       try {
         return { ok: true, result: await router.dispatch(name, input, ctx) };
       } catch (error) {
-        return { ok: false, error: ApiError.from(error).toJSON() };
+        return { ok: false, error: toApiError(error).toJSON() };
       }
     });
   }

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { handlers } from '../host/handlers/index';
 import { createRouter } from '../host/router';
 import { bindIpc } from './ipc';
+import { contentSecurityPolicy } from '../host/csp';
 import { defaultProjectDir } from '../host/project-location';
 
 // better-sqlite3 built for Electron's ABI by `npm start` (scripts/electron-native.mjs); the
@@ -14,16 +15,7 @@ import { defaultProjectDir } from '../host/project-location';
 const electronSqlite = join(import.meta.dirname, '../native/better_sqlite3.node');
 if (existsSync(electronSqlite)) process.env['FACET_SQLITE_BINDING'] ??= electronSqlite;
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CSP = contentSecurityPolicy();
 
 async function createWindow(): Promise<void> {
   const window = new BrowserWindow({

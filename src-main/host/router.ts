@@ -1,8 +1,8 @@
 // Dispatches a call by name: validates the input against the contract's schema, runs the
-// handler, and turns every failure into an ApiError. Transports call only `dispatch`.
+// handler, and turns every failure into an ApiError (host/errors.ts). Transports call only `dispatch`.
 import type { z } from 'zod';
 import { isMethodName, methods, type MethodName, type MethodOutput, type ParsedInput } from '../contract/index';
-import { ApiError } from '../contract/errors';
+import { invalidInput, toApiError, unknownMethod } from './errors';
 import type { HandlerContext } from './context';
 
 export type Handler<M extends MethodName> = (input: ParsedInput<M>, ctx: HandlerContext) => Promise<MethodOutput<M>>;
@@ -23,7 +23,7 @@ export function validateInput<M extends MethodName>(name: M, input: unknown): Pa
     const issue = parsed.error.issues[0];
     const field = issue ? fieldOf(issue) : '(input)';
     const detail = issue ? issue.message : 'invalid input';
-    throw new ApiError({ code: 'invalid_input', field, message: `${name}: ${field}: ${detail}` });
+    throw invalidInput(field, `${name}: ${field}: ${detail}`);
   }
   return parsed.data as ParsedInput<M>;
 }
@@ -32,14 +32,14 @@ export function createRouter(handlers: Handlers): Router {
   return {
     async dispatch(method, input, ctx) {
       if (!isMethodName(method)) {
-        throw new ApiError({ code: 'unknown_method', message: `unknown method: ${String(method)}` });
+        throw unknownMethod(method);
       }
       const parsed = validateInput(method, input);
       const handler = handlers[method] as Handler<typeof method>;
       try {
         return await handler(parsed, ctx);
       } catch (error) {
-        const apiError = ApiError.from(error);
+        const apiError = toApiError(error);
         if (apiError.code === 'internal') ctx.log('error', method, apiError.message);
         throw apiError;
       }

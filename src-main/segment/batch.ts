@@ -3,26 +3,26 @@
 // (when asked) and summary row exist is skipped unless `force`. A photo that fails is reported
 // and skipped; the batch goes on. Nothing is ever written inside the input folder.
 import { access, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
+import { DomainError } from '../contract/domain-error';
+import type { SegmentOptions } from '../contract/segment';
+import { writeIndexedPng } from '../dataset/io/mask';
+import { isInside as inside } from '../dataset/io/paths';
+import type { FaceDetector } from '../engine/index';
 import { decodePhoto, type Photo } from './decode';
 import { writeOverlayJpeg } from './overlay';
-import { writeMaskPng } from './png';
 import { segmentPhoto } from './segment-photo';
 import { classFractions, readSummary, writeSummary, type SummaryRow } from './summary';
-import type { FaceDetector, ProbabilityModel } from './types';
+import type { ProbabilityModel } from './types';
 import { walkPhotos, type PhotoEntry } from './walk';
 
 export const SUMMARY_FILE = 'summary.csv';
 export const OVERLAY_DIR = 'overlays';
 
-export interface SegmentFolderOptions {
-  inDir: string;
-  outDir: string;
+export interface SegmentFolderOptions extends Pick<SegmentOptions, 'inDir' | 'outDir'>, Partial<Pick<SegmentOptions, 'overlay' | 'force'>> {
   model: ProbabilityModel;
   /** Face mode when given. */
   detector?: FaceDetector | null;
-  overlay?: boolean;
-  force?: boolean;
   /** Stops after the photo in progress; the summary is written. */
   signal?: AbortSignal;
   /** Called once before the first photo, with the photo count. */
@@ -53,13 +53,6 @@ export interface SegmentReport {
   summaryPath: string;
 }
 
-export class SegmentSetupError extends Error {}
-
-function inside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
-}
-
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -75,11 +68,11 @@ export async function checkFolders(inDir: string, outDir: string): Promise<{ inD
   const input = resolve(inDir);
   const output = resolve(outDir);
   const info = await stat(input).catch(() => null);
-  if (!info) throw new SegmentSetupError(`input folder not found: ${input}`);
-  if (!info.isDirectory()) throw new SegmentSetupError(`input is not a folder: ${input}`);
+  if (!info) throw new DomainError({ code: 'invalid_input', field: 'inDir', file: input, message: `input folder not found: ${input}` });
+  if (!info.isDirectory()) throw new DomainError({ code: 'invalid_input', field: 'inDir', file: input, message: `input is not a folder: ${input}` });
   // The input folder is never modified: refuse an output folder that overlaps it either way.
-  if (inside(output, input)) throw new SegmentSetupError(`the output folder ${output} must not be inside the input folder ${input}`);
-  if (inside(input, output)) throw new SegmentSetupError(`the input folder ${input} must not be inside the output folder ${output}`);
+  if (inside(output, input)) throw new DomainError({ code: 'invalid_input', field: 'outDir', message: `the output folder ${output} must not be inside the input folder ${input}` });
+  if (inside(input, output)) throw new DomainError({ code: 'invalid_input', field: 'outDir', message: `the input folder ${input} must not be inside the output folder ${output}` });
   return { inDir: input, outDir: output };
 }
 
@@ -133,7 +126,7 @@ export async function segmentFolder(options: SegmentFolderOptions): Promise<Segm
     try {
       if (decoded instanceof Error) throw decoded;
       const result = await segmentPhoto(decoded, options.model, options.detector);
-      await writeMaskPng(join(outDir, entry.mask), result.labels, result.width, result.height);
+      await writeIndexedPng(join(outDir, entry.mask), result.labels, result.width, result.height);
       if (overlay) await writeOverlayJpeg(join(outDir, overlayPathOf(entry)), decoded, result.labels);
       row = {
         file: entry.rel,

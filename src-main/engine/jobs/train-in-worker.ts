@@ -1,7 +1,8 @@
 // Runs training jobs in the process's shared engine worker (engine/worker/service.ts), so the
 // API thread stays free while a run computes.
 import { engineHost } from '../worker/service';
-import { trainJob, type TrainJobInput, type TrainJobMessage } from './train';
+import type { TrainJobInput, TrainJobMessage } from '../train/run-job';
+import { trainJob } from './train';
 import type { RunSummary } from '../../contract/training';
 
 export { engineHost };

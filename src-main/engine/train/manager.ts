@@ -3,10 +3,11 @@
 // `running` but have no live job here were interrupted (the host died): they read as `stopped`
 // and can be resumed.
 import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../contract/training';
-import { runTrainJob, type TrainJobMessage } from '../jobs/train';
-import { checkModel } from '../models/registry';
-import { openDataSource } from '../../dataset/loader';
-import { listRunFolders, RunFolder, RUNS_DIR } from './run-folder';
+import { runTrainJob, type TrainJobMessage } from './run-job';
+import { runsDirOf } from '../infer/model-folder';
+import { createRun } from './new-run';
+import { RunBusyError, RunNotFoundError } from './run-errors';
+import { listRunFolders, RunFolder } from './run-folder';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
@@ -23,10 +24,6 @@ interface ActiveRun {
   summary: RunSummary;
 }
 
-export class RunBusyError extends Error {}
-export class RunNotFoundError extends Error {}
-export class RunDataError extends Error {}
-
 /** Runs a job and reports its messages; the default runs in-process (a worker host can replace it). */
 export type JobRunner = typeof runTrainJob;
 
@@ -36,8 +33,8 @@ export class RunManager {
   constructor(private readonly runner: JobRunner = runTrainJob) {}
 
   runDir(projectDir: string, id: string): RunFolder {
-    const dir = join(projectDir, RUNS_DIR, id);
-    if (!RunFolder.isRun(dir)) throw new RunNotFoundError(`no run "${id}" in ${join(projectDir, RUNS_DIR)}`);
+    const dir = join(runsDirOf(projectDir), id);
+    if (!RunFolder.isRun(dir)) throw new RunNotFoundError(`no run "${id}" in ${runsDirOf(projectDir)}`);
     return new RunFolder(dir);
   }
 
@@ -73,10 +70,7 @@ export class RunManager {
 
   async start(projectDir: string, config: RunConfig, listener: RunListener): Promise<RunSummary> {
     this.busy();
-    checkModel(config.model, config.inputSize, config.modelOptions);
-    const splits = await openDataSource(config.data);
-    if (splits.train.length === 0) throw new RunDataError(`no labelled training images in ${splits.describe}`);
-    const run = await RunFolder.create(projectDir, config);
+    const run = await createRun(projectDir, config);
     return this.launch(run, this.placeholder(run, config), false, listener);
   }
 

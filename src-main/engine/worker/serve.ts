@@ -2,6 +2,7 @@
 // at a time in arrival order (a backend is not re-entrant), posting their events and results.
 // An entry file (jobs/entry.ts, segment/worker-entry.ts) calls `serveJobs` with the jobs it offers.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { DomainError } from '../../contract/domain-error';
 import { initEngine } from '../backend/index';
 import type { EngineInfo } from '../backend/types';
 import type { HostToWorker, JobContext, JobDefinition, WorkerConfig, WorkerToHost } from './protocol';
@@ -32,7 +33,7 @@ async function runJob(post: (message: WorkerToHost) => void, byName: Map<string,
     post({ type: 'result', id, output });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: 'error', id, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) });
+    post({ type: 'error', id, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }), ...(e instanceof DomainError ? { domain: e.toData() } : {}) });
   } finally {
     cancels.delete(id);
   }

@@ -1,7 +1,6 @@
 import type { Handlers } from '../router';
 import type { EngineInfoOutput } from '../../contract/engine';
-import { infoJob } from '../../engine/jobs/builtin';
-import { engineHost } from '../../engine/worker/service';
+import { engineHost, infoJob } from '../../engine/index';
 
 export const engineHandlers: Pick<Handlers, 'engine.info'> = {
   /** Starts the engine worker on first use (the backend ladder runs there, off the main thread). */

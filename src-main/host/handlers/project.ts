@@ -2,8 +2,9 @@
 // the project; project.open changes it. Every change emits project.changed.
 import type { Handlers } from '../router';
 import type { HandlerContext } from '../context';
-import { ApiError } from '../../contract/errors';
+import { DomainError } from '../../contract/domain-error';
 import { openStore, type ProjectStore } from '../../dataset/store/store';
+import { projectStoreOf as store } from '../project-of';
 import { listRevisions, readMask, saveMask } from '../../dataset/store/revisions';
 import { importFolder, type SplitSetting } from '../../dataset/import';
 import { parseSplitRatios } from '../../dataset/splits';
@@ -26,13 +27,6 @@ type ProjectMethods =
   | 'masks.save'
   | 'masks.revisions';
 
-function store(ctx: HandlerContext): ProjectStore {
-  const dir = ctx.session.projectDir;
-  if (!dir) throw new ApiError({ code: 'not_found', message: 'no project is open (project.open first)' });
-  // A project folder named on the command line may not exist yet: the first use creates it.
-  return openStore(dir, { create: true });
-}
-
 function changed(ctx: HandlerContext, s: ProjectStore, imageIds: number[] | null): void {
   ctx.emit('project.changed', { dir: s.dir, imageIds });
 }
@@ -44,7 +38,7 @@ function splitSetting(split: ParsedInput<'project.import'>['split']): SplitSetti
   try {
     ratios = split.ratios ? parseSplitRatios(split.ratios.join('/')) : undefined;
   } catch (error) {
-    throw new ApiError({ code: 'invalid_input', field: 'split.ratios', message: (error as Error).message });
+    throw new DomainError({ code: 'invalid_input', field: 'split.ratios', message: (error as Error).message });
   }
   return { kind: 'auto', ratios, seed: split.seed };
 }

@@ -7,11 +7,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isEventName, type EventName, type EventPayload } from '../../contract/index';
 import { createContext, type Session } from '../context';
-import { ApiError } from '../../contract/errors';
+import { isInside } from '../../dataset/io/paths';
+import { contentSecurityPolicy } from '../csp';
+import { toApiError } from '../errors';
 import type { Router } from '../router';
 import { decodeWire, encodeWire, type ClientMessage, type ServerMessage } from '../../contract/wire';
 
@@ -47,16 +49,7 @@ const MIME: Record<string, string> = {
 };
 
 function csp(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
 }
 
 function sameToken(given: string | undefined, token: string): boolean {
@@ -102,7 +95,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     const root = normalize(options.staticDir);
     const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
     let file = normalize(join(root, relative));
-    if (file !== root && !file.startsWith(root + sep)) {
+    if (!isInside(file, root)) {
       res.writeHead(403).end('forbidden');
       return;
     }
@@ -188,7 +181,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       options.router
         .dispatch(message.method, message.input, ctx)
         .then((result) => send(ws, { type: 'result', id: message.id, ok: true, result }))
-        .catch((error: unknown) => send(ws, { type: 'result', id: message.id, ok: false, error: ApiError.from(error).toJSON() }));
+        .catch((error: unknown) => send(ws, { type: 'result', id: message.id, ok: false, error: toApiError(error).toJSON() }));
     });
   });
 
