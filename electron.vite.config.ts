@@ -8,8 +8,9 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    // The engine worker is its own entry: host.ts starts `./entry.js` beside the bundled main.
-    build: { rollupOptions: { input: { main: src('./src-main/electron/main.ts'), entry: src('./src-main/engine/jobs/entry.ts') } } },
+    // Engine workers are entries of their own: worker/host.ts starts `./entry.js` (the engine's
+    // jobs) or `./segment-worker.js` (a batch) beside the bundled main.
+    build: { rollupOptions: { input: { main: src('./src-main/electron/main.ts'), entry: src('./src-main/engine/jobs/entry.ts'), 'segment-worker': src('./src-main/segment/worker-entry.ts') } } },
   },
   preload: {
     plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],

@@ -8,6 +8,7 @@ import { openStore } from '../dataset/store/store';
 import { importFolder, UNCHANGED, type SplitSetting } from '../dataset/import';
 import { listPresets, loadPreset } from '../dataset/presets/load';
 import { ASSIGNABLE_SPLITS, parseSplitRatios, type AssignableSplit } from '../dataset/splits';
+import { EXIT } from './failure';
 import { progressBar } from './progress';
 
 interface ImportCliOptions {
@@ -105,6 +106,6 @@ export function registerImport(program: Command): void {
       process.stdout.write(
         `${report.imported} imported, ${updated} updated, ${unchanged} unchanged, ${problems.length} skipped in ${report.seconds.toFixed(1)} s${rate}\n`,
       );
-      if (problems.length > 0) process.exitCode = 2;
+      if (problems.length > 0) process.exitCode = EXIT.partial;
     });
 }

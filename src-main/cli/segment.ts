@@ -7,6 +7,7 @@ import { segmentOptionsSchema, type SegmentOptions } from '../contract/segment';
 import { loadFaceDetector, resolveModelFolder, type FaceDetector } from '../engine/index';
 import { segmentFolder, type SegmentProgress, type SegmentReport } from '../segment/batch';
 import { loadSegmentModel } from '../segment/model';
+import { EXIT } from './failure';
 
 /** The flags: the segment options (`--out` is outDir), plus how progress is shown. */
 type SegmentCliOptions = Omit<SegmentOptions, 'inDir' | 'outDir'> & { out: string; progress: boolean; jsonProgress: boolean };
@@ -73,8 +74,8 @@ export function registerSegment(program: Command): void {
         bar?.stop();
         if (opts.jsonProgress) json({ type: 'done', report });
         else printReport(report);
-        if (report.failed.length > 0) process.exitCode = 2;
-        if (report.cancelled) process.exitCode = 130;
+        if (report.failed.length > 0) process.exitCode = EXIT.partial;
+        if (report.cancelled) process.exitCode = EXIT.interrupted;
       } finally {
         bar?.stop();
         process.off('SIGINT', stop);

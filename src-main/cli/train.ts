@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_MODEL, runConfigSchema, TRAINING_RECIPES, type RunConfig, type RunConfigInput } from '../contract/training';
 import { createRun, describeModels, parseBackendChoice, RunFolder, runTraining, startEngine } from '../engine/index';
 import { defaultProjectDir } from '../host/project-location';
+import { EXIT } from './failure';
 import { parsePositiveInt, parsePositiveNumber } from './options';
 import { formatEpoch, trainProgress } from './train-progress';
 
@@ -142,7 +143,7 @@ export function registerTrain(program: Command): void {
       process.stdout.write(`run ${run.dir}\nmodel ${config.model} at ${config.inputSize}px, backend ${engine.backend}\n`);
       const controller = new AbortController();
       const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(130);
+        if (controller.signal.aborted) process.exit(EXIT.interrupted);
         process.stderr.write('\nstopping after this batch (Ctrl+C again to quit now)…\n');
         controller.abort();
       };

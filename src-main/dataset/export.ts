@@ -4,7 +4,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../contract/errors';
+import { DomainError } from '../contract/domain-error';
 import { CLASS_COLORS } from '../contract/classes';
 import type { ImageStatus, Split } from '../contract/project';
 import { writeFileAtomic } from './io/atomic';
@@ -61,7 +61,7 @@ async function exportOverlay(store: ProjectStore, row: ImageRow, labels: Uint8Ar
 export async function exportProject(store: ProjectStore, options: ExportOptions): Promise<ExportReport> {
   const started = Date.now();
   const scheme = options.preset.export;
-  if (!scheme) throw new ApiError({ code: 'invalid_input', field: 'format', message: `preset ${options.preset.name} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
+  if (!scheme) throw new DomainError({ code: 'invalid_input', field: 'format', message: `preset ${options.preset.name} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
   const out = resolve(options.out);
   const dirs = { images: join(out, 'images'), masks: join(out, 'masks'), overlays: join(out, 'overlays') };
   const rows = store.allRows().filter((r) => (!options.split || r.split === options.split) && (!options.status || r.status === options.status));

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../contract/errors';
+import { DomainError } from '../contract/domain-error';
 import type { ImportFileReport, ImportReport } from '../contract/project';
 import { sweepStaleTemps, writeFileAtomic } from './io/atomic';
 import { decodeImage, type DecodedImage } from './io/image';
@@ -40,19 +40,19 @@ function sameLabels(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-function sizeMismatch(item: SourceItem, mask: MaskLabels, image: { width: number; height: number; orientation: number }): ApiError {
+function sizeMismatch(item: SourceItem, mask: MaskLabels, image: { width: number; height: number; orientation: number }): DomainError {
   const turned = image.orientation >= 5 && mask.width === image.height && mask.height === image.width;
   const hint = turned ? ` (the image's EXIF orientation ${image.orientation} turns it upright; masks must match the upright photo)` : '';
-  return new ApiError({
+  return new DomainError({
     code: 'bad_file',
     file: item.maskPath ?? item.imagePath,
     message: `${item.maskPath}: size mismatch: mask is ${mask.width}x${mask.height} but image ${item.imagePath} is ${image.width}x${image.height}${hint}`,
   });
 }
 
-function duplicate(item: SourceItem, existing: { name: string; source: string } | null): ApiError {
+function duplicate(item: SourceItem, existing: { name: string; source: string } | null): DomainError {
   const from = existing ? ` (from ${existing.source})` : '';
-  return new ApiError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: duplicate name: the project already has a different image named "${existing?.name ?? item.name}"${from}` });
+  return new DomainError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: duplicate name: the project already has a different image named "${existing?.name ?? item.name}"${from}` });
 }
 
 interface Prepared {
@@ -68,7 +68,7 @@ async function readSource(item: SourceItem): Promise<{ bytes: Buffer; sha256: st
     const bytes = await readFile(item.imagePath);
     return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (error) {
-    throw new ApiError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+    throw new DomainError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
   }
 }
 
@@ -163,7 +163,7 @@ async function importItem(store: ProjectStore, item: SourceItem, options: Import
     const mask = await readMaskFor(item, options.preset, image);
     return await importNew(store, { item, bytes, sha256, image, mask }, options);
   } catch (error) {
-    const reason = error instanceof ApiError && error.code !== 'internal' ? error.message : `${item.imagePath}: ${(error as Error).message}`;
+    const reason = error instanceof DomainError ? error.message : `${item.imagePath}: ${(error as Error).message}`;
     return { file: item.imagePath, outcome: 'skipped', reason };
   }
 }
@@ -215,14 +215,14 @@ async function lockImports(store: ProjectStore): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(await readFile(path, 'utf8').catch(() => ''));
       if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
-        throw new ApiError({ code: 'busy', message: `${store.dir}: another import is running (process ${holder})` });
+        throw new DomainError({ code: 'busy', message: `${store.dir}: another import is running (process ${holder})` });
       }
       await rm(path, { force: true });
     } finally {
       await rm(temp, { force: true });
     }
   }
-  throw new ApiError({ code: 'busy', message: `${store.dir}: could not take the import lock` });
+  throw new DomainError({ code: 'busy', message: `${store.dir}: could not take the import lock` });
 }
 
 export async function importFolder(store: ProjectStore, options: ImportOptions): Promise<ImportReport> {

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../contract/errors';
+import { DomainError } from '../contract/domain-error';
 import { writeFileReplace } from './io/atomic';
 import type { DecodedImage } from './io/image';
 import type { ImageRow, ProjectStore } from './store/store';
@@ -20,7 +20,7 @@ async function readStored(store: ProjectStore, row: ImageRow): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new ApiError({ code: 'not_found', file: path, message: `${path}: image ${row.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})${row.linked ? '; it was linked, not copied: was the source moved?' : ''}` });
+    throw new DomainError({ code: 'not_found', file: path, message: `${path}: image ${row.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})${row.linked ? '; it was linked, not copied: was the source moved?' : ''}` });
   }
 }
 
@@ -45,7 +45,7 @@ export async function thumbnail(store: ProjectStore, row: ImageRow, size: number
     .jpeg({ quality: 80 })
     .toBuffer()
     .catch((error: unknown) => {
-      throw new ApiError({ code: 'bad_file', file: store.path(row.file), message: `${store.path(row.file)}: cannot make a thumbnail (${(error as Error).message})` });
+      throw new DomainError({ code: 'bad_file', file: store.path(row.file), message: `${store.path(row.file)}: cannot make a thumbnail (${(error as Error).message})` });
     });
   await writeFileReplace(path, bytes);
   return bytes;

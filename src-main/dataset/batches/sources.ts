@@ -3,7 +3,7 @@
 // how to load its photo (EXIF applied) and its 8-class labels at full resolution.
 import type { DataSource } from '../../contract/training';
 import type { Split } from '../../contract/project';
-import { ApiError } from '../../contract/errors';
+import { DomainError } from '../../contract/domain-error';
 import { listLabelledFolder } from '../folder';
 import { decodeImage } from '../io/image';
 import { readMaskWithPreset } from '../io/mask';
@@ -36,7 +36,7 @@ export interface DataSplits {
 
 function checkGeometry(name: string, img: { width: number; height: number }, mask: { width: number; height: number }, file: string): void {
   if (img.width !== mask.width || img.height !== mask.height) {
-    throw new ApiError({ code: 'bad_file', file, message: `${file}: mask is ${mask.width}x${mask.height} but image ${name} is ${img.width}x${img.height}` });
+    throw new DomainError({ code: 'bad_file', file, message: `${file}: mask is ${mask.width}x${mask.height} but image ${name} is ${img.width}x${img.height}` });
   }
 }
 

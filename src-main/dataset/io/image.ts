@@ -2,7 +2,7 @@
 // caught here, not in training), EXIF orientation applied, always 3-channel sRGB.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../../contract/errors';
+import { DomainError } from '../../contract/domain-error';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff']);
@@ -23,8 +23,8 @@ export function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-function badImage(path: string, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
+function badImage(path: string, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
 }
 
 /** sharp's messages for the common failures, in words a user can act on. */
@@ -60,7 +60,7 @@ export async function decodeImage(path: string, bytes?: Uint8Array): Promise<Dec
       orientation: meta.orientation ?? 1,
     };
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     throw badImage(path, describeSharpError(error));
   }
 }

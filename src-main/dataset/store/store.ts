@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { ApiError } from '../../contract/errors';
+import { DomainError } from '../../contract/domain-error';
 import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../contract/project';
 import { migrate } from './schema';
 
@@ -86,16 +86,16 @@ export class ProjectStore {
     const dbFile = join(root, DB_FILE);
     if (!existsSync(dbFile)) {
       if (!create) {
-        throw new ApiError({ code: 'not_found', file: root, message: `${root}: not a Facet project (no ${DB_FILE}); open it with create to make one` });
+        throw new DomainError({ code: 'not_found', file: root, message: `${root}: not a Facet project (no ${DB_FILE}); open it with create to make one` });
       }
       if (existsSync(root) && !statSync(root).isDirectory()) {
-        throw new ApiError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
+        throw new DomainError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
       }
     }
     try {
       for (const sub of PROJECT_DIRS) mkdirSync(join(root, sub), { recursive: true });
     } catch (error) {
-      throw new ApiError({ code: 'bad_file', file: root, message: `${root}: cannot create the project folders (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+      throw new DomainError({ code: 'bad_file', file: root, message: `${root}: cannot create the project folders (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
     }
     // Inside Electron the driver must be built for Electron's ABI: `npm start` builds that copy
     // (scripts/electron-native.mjs) and main.ts points FACET_SQLITE_BINDING at it.
@@ -158,7 +158,7 @@ export class ProjectStore {
 
   row(id: number): ImageRow {
     const row = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
-    if (!row) throw new ApiError({ code: 'not_found', message: `image ${id} not found in ${this.dir}` });
+    if (!row) throw new DomainError({ code: 'not_found', message: `image ${id} not found in ${this.dir}` });
     return row;
   }
 
