@@ -1,5 +1,5 @@
-// The benchmark of jobs/bench.ts, run data-parallel — the path `facet train` takes on wasm: `workers` engine workers, each with a
-// single-threaded wasm heap and a replica, share every batch (see data-parallel.ts). Timings,
+// The benchmark of model-bench.ts, run data-parallel — the path `facet train` takes on wasm: `workers` engine workers, each with a
+// single-threaded wasm heap and a replica, share every batch (see train/replicas.ts). Timings,
 // CPU use and peak RSS are the whole process's (the workers are its threads).
 import os from 'node:os';
 import type { EngineOptions } from '../backend/types';

@@ -1,7 +1,7 @@
 // Data-parallel training across engine workers, host side: splits each batch between the
 // replicas, averages their gradients and BatchNorm statistics (weighted by shard size, in a
 // fixed order, so runs are reproducible) and sends the averages back so every replica applies
-// the same update. See jobs/data-parallel.ts for the worker side.
+// the same update. See replica-jobs.ts for the worker side.
 import type { EngineOptions } from '../backend/types';
 import type { BatchScore } from './evaluate';
 import type { OptimizerState } from './optimizer';

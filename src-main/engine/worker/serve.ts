@@ -1,6 +1,6 @@
 // The engine worker thread's loop: owns TensorFlow.js, starts the backend once, then runs jobs one
 // at a time in arrival order (a backend is not re-entrant), posting their events and results.
-// An entry file (jobs/entry.ts, segment/worker-entry.ts) calls `serveJobs` with the jobs it offers.
+// An entry file (jobs/entry.ts, or a floor above with jobs of its own) calls `serveJobs` with its jobs.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DomainError } from '../../contract/domain-error';
 import { initEngine } from '../backend/index';
