@@ -42,7 +42,7 @@ const augmentSchema = z
   })
   .strict();
 
-const projectDataSchema = z
+export const projectDataSchema = z
   .object({
     kind: z.literal('project'),
     dir: z.string().min(1),
@@ -209,6 +209,8 @@ export interface TrainingOptions {
   defaultModel: string;
   recipes: Record<string, Partial<RunConfig>>;
   defaults: Omit<RunConfig, 'data'>;
+  /** The defaults of a project data source (which splits train, which statuses count), without its folder. */
+  projectData: Omit<z.output<typeof projectDataSchema>, 'kind' | 'dir'>;
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);

@@ -2,7 +2,7 @@
 // evaluateSaved, scoped to the session's project; run events go out through the transport.
 // Engine failures are domain errors: the router gives them to the caller with their code.
 import { DomainError } from '../../contract/domain-error';
-import { DEFAULT_MODEL, runConfigSchema, TRAINING_RECIPES } from '../../contract/training';
+import { DEFAULT_MODEL, projectDataSchema, runConfigSchema, TRAINING_RECIPES } from '../../contract/training';
 import { engineHost, evalJob, locateModel, modelNames, RunManager, runsDirOf, runTrainInWorker, type RunListener } from '../../engine/index';
 import type { HandlerContext } from '../context';
 import { projectDirOf as projectOf } from '../project-of';
@@ -23,7 +23,8 @@ function listener(ctx: HandlerContext): RunListener {
 export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' | 'runs.stop' | 'runs.resume' | 'runs.list' | 'runs.get' | 'eval.run'> = {
   async 'training.options'() {
     const { data: _data, ...defaults } = runConfigSchema.parse({ data: { kind: 'project', dir: '.' } });
-    return { models: [...modelNames], defaultModel: DEFAULT_MODEL, recipes: TRAINING_RECIPES, defaults };
+    const { kind: _kind, dir: _dir, ...projectData } = projectDataSchema.parse({ kind: 'project', dir: '.' });
+    return { models: [...modelNames], defaultModel: DEFAULT_MODEL, recipes: TRAINING_RECIPES, defaults, projectData };
   },
   async 'runs.start'(input, ctx) {
     const project = projectOf(ctx);
