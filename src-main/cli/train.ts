@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_MODEL, runConfigSchema, TRAINING_RECIPES, type RunConfig, type RunConfigInput } from '../contract/training';
-import { createRun, describeModels, parseBackendChoice, RunFolder, runTraining, startEngine } from '../engine/index';
+import { createRun, describeModels, lockRun, parseBackendChoice, RunFolder, runTraining, startEngine, type RunLock } from '../engine/index';
 import { defaultProjectDir } from '../host/project-location';
 import { EXIT } from './failure';
 import { parsePositiveInt, parsePositiveNumber } from './options';
@@ -131,14 +131,18 @@ export function registerTrain(program: Command): void {
       const engine = await startEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
       let run: RunFolder;
       let config: RunConfig;
+      // One process trains a run folder at a time: held from here until training ends.
+      let lock: RunLock;
       if (opts.resume) {
         run = new RunFolder(resolve(opts.resume));
         if (!RunFolder.isRun(run.dir)) throw new Error(`${run.dir}: not a run folder (no config.json)`);
+        lock = await lockRun(run.dir);
         config = await run.readConfig();
       } else {
-        // Parsed once here; a bad model name, size or empty data fails before a run folder exists.
+        // Parsed once here; a bad model name, size, budget or empty data fails before a run folder exists.
         config = configFromOptions(opts);
         run = await createRun(resolve(opts.project), config);
+        lock = await lockRun(run.dir);
       }
       process.stdout.write(`run ${run.dir}\nmodel ${config.model} at ${config.inputSize}px, backend ${engine.backend}\n`);
       const controller = new AbortController();
@@ -170,6 +174,7 @@ export function registerTrain(program: Command): void {
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        await lock.release();
       }
     });
 }

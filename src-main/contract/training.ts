@@ -71,16 +71,35 @@ const folderDataSchema = z
 /** The model a run trains when none is named (the one the bundled default model was trained as). */
 export const DEFAULT_MODEL = 'deeplabv3plus-mobilenetv2';
 
+/** Bounds on the model options any registered model reads (channel counts, dilation rates). */
+const CHANNELS = z.number().int().min(1).max(2048);
+const modelOptionsSchema = z
+  .record(z.string(), z.union([z.number().finite(), z.array(z.number().finite()).max(16), z.string().max(200), z.boolean()]))
+  .superRefine((options, ctx) => {
+    const bounded: Record<string, z.ZodTypeAny> = {
+      /** unet: channels per level, 2 to 8 levels. */
+      widths: z.array(CHANNELS).min(2).max(8),
+      /** deeplabv3plus: ASPP channels and dilation rates. */
+      filters: CHANNELS,
+      rates: z.array(z.number().int().min(1).max(64)).min(1).max(8),
+    };
+    for (const [key, schema] of Object.entries(bounded)) {
+      if (options[key] === undefined) continue;
+      const parsed = schema.safeParse(options[key]);
+      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+    }
+  });
+
 export const runConfigSchema = z
   .object({
     model: z.string().min(1).default(DEFAULT_MODEL),
     /** Options passed to the model builder, e.g. `{ widths: [8, 16, 32] }` for `unet`. */
-    modelOptions: z.record(z.string(), z.union([z.number(), z.array(z.number()), z.string(), z.boolean()])).default({}),
+    modelOptions: modelOptionsSchema.default({}),
     inputSize: z.number().int().min(32).max(1024).default(256),
     epochs: z.number().int().min(1).max(10_000).default(100),
     batchSize: z.number().int().min(1).max(256).default(8),
     /** Cap on training batches per epoch, 0 = the whole training set (smoke runs, tests). */
-    stepsPerEpoch: z.number().int().min(0).default(0),
+    stepsPerEpoch: z.number().int().min(0).max(1_000_000).default(0),
     optimizer: z.enum(OPTIMIZERS).default('sgd'),
     lr: z.number().positive().max(10).default(0.1),
     momentum: z.number().min(0).max(0.999).default(0),

@@ -5,27 +5,30 @@ import { methodNames, type EventName, type EventPayload } from '../contract/inde
 import { createContext, type Session } from '../host/context';
 import { toApiError } from '../host/errors';
 import type { Router } from '../host/router';
+import { isAppUrl } from './navigation';
 
 export type { IpcResult } from '../contract/preload-api';
 import type { IpcResult } from '../contract/preload-api';
 
 export const EVENT_CHANNEL = 'facet:event';
 
-function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow, rendererUrl: string): boolean {
+function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow, appOrigin: string): boolean {
   const frame = event.senderFrame;
   if (!frame || event.sender.id !== window.webContents.id) return false;
   if (frame !== window.webContents.mainFrame) return false;
-  return frame.url.startsWith(rendererUrl);
+  // Parsed origins, not a text prefix (which `http://localhost:5173.evil.example` would pass).
+  return isAppUrl(frame.url, appOrigin);
 }
 
-export function bindIpc(router: Router, session: Session, window: BrowserWindow, rendererUrl: string): () => void {
+/** Binds every contract method for `window`; call the returned function when the window closes. */
+export function bindIpc(router: Router, session: Session, window: BrowserWindow, appOrigin: string): () => void {
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event, payload);
   };
   const ctx = createContext(session, emit);
   for (const name of methodNames) {
     ipcMain.handle(name, async (event, input: unknown): Promise<IpcResult> => {
-      if (!trustedSender(event, window, rendererUrl)) {
+      if (!trustedSender(event, window, appOrigin)) {
         return { ok: false, error: { code: 'forbidden', message: `${name}: call from an untrusted frame` } };
       }
       try {

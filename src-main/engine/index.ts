@@ -11,6 +11,7 @@ export { checkModel, describeModels, modelNames } from './models/registry';
 // Train: runs of a project (one at a time per host), in this thread or in the engine worker.
 export { RunManager, type RunListener } from './train/manager';
 export { createRun } from './train/new-run';
+export { lockRun, type RunLock } from './train/run-lock';
 export { RunFolder } from './train/run-folder';
 export { runTraining } from './train/loop';
 export { defaultTrainWorkers } from './train/open-steps';

@@ -78,7 +78,8 @@ export function startSegmentJob(options: ResolvedSegmentOptions, listener: JobLi
         const report = await host.run(segmentFolderJob, options, { onEvent, signal: controller.signal });
         // The report is the batch's own account; the running counts above were for display.
         Object.assign(job, { total: report.total, segmented: report.segmented, skipped: report.skipped, failed: report.failed, done: report.segmented + report.skipped + report.failed.length });
-        job.state = report.cancelled ? 'cancelled' : 'finished';
+        job.state = report.cancelled ? 'cancelled' : report.stopped ? 'failed' : 'finished';
+        if (report.stopped) job.error = `stopped: ${report.stopped} (what was done is kept; start it again to continue)`;
       }
     } catch (error) {
       job.state = 'failed';

@@ -30,10 +30,6 @@ export function rasterFrom(width: number, height: number, data: Uint8Array): Lab
   return { width, height, data };
 }
 
-export function cloneRaster(r: LabelRaster): LabelRaster {
-  return { width: r.width, height: r.height, data: r.data.slice() };
-}
-
 export function get(r: LabelRaster, x: number, y: number): number {
   if (x < 0 || y < 0 || x >= r.width || y >= r.height) return -1;
   return r.data[y * r.width + x]!;

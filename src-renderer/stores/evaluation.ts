@@ -5,6 +5,7 @@ import { computed, ref } from 'vue';
 import type { Split } from '@contract/project';
 import type { EvalReport, PerImageResult } from '@contract/training';
 import { useApi } from '../api/use-api';
+import { errorMessage } from '../lib/error-message';
 
 export type ImageOrder = 'worst-f1' | 'uncertainty';
 
@@ -40,7 +41,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       report.value = await api.call('eval.run', { model: model.value.trim(), checkpoint: checkpoint.value, split: split.value });
       selected.value = null;
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorMessage(e);
     } finally {
       running.value = false;
     }

@@ -6,7 +6,8 @@ import { computed, ref, shallowRef, watch } from 'vue';
 import type { ImageItem, ImageStatus, Split } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { useProjectStore } from './project';
-import { blobUrl } from '../composables/blob-url';
+import { blobUrl } from '../lib/blob-url';
+import { errorMessage } from '../lib/error-message';
 
 export const PAGE_SIZE = 200;
 const THUMB_SIZE = 160;
@@ -48,7 +49,7 @@ export const useGalleryStore = defineStore('gallery', () => {
         loaded.value = true;
         error.value = null;
       } catch (e) {
-        if (gen === generation) error.value = e instanceof Error ? e.message : String(e);
+        if (gen === generation) error.value = errorMessage(e);
       } finally {
         inflight.delete(page);
       }

@@ -3,6 +3,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ProjectSummary } from '@contract/project';
 import { useApi } from '../api/use-api';
+import { errorMessage } from '../lib/error-message';
 
 export const useProjectStore = defineStore('project', () => {
   const summary = ref<ProjectSummary | null>(null);
@@ -31,7 +32,7 @@ export const useProjectStore = defineStore('project', () => {
       summary.value = await api.call('project.summary', {});
       error.value = null;
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorMessage(e);
     } finally {
       loading.value = false;
     }

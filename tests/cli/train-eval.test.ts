@@ -80,6 +80,8 @@ describeWith([needsData()], 'facet train then eval on a labelled folder', () => 
     expect((await r.readHistory()).map((h) => h.epoch)).toEqual([1, 2]);
     expect(existsSync(join(r.bestDir, 'model.json'))).toBe(true);
     expect((await r.readConfig()).data).toMatchObject({ kind: 'folder', preset: 'celebamask-hq', limit: 10 });
+    // The run's lock was held while training and let go at the end.
+    expect(existsSync(join(runDir, 'train.lock'))).toBe(false);
   });
 
   it('eval --json of the run reproduces the logged metrics of its best epoch', async () => {

@@ -11,8 +11,8 @@ import { extname, join, normalize } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isEventName, type EventName, type EventPayload } from '../../contract/index';
 import { createContext, type Session } from '../context';
-import { isInside } from '../../dataset/io/paths';
-import { contentSecurityPolicy } from '../csp';
+import { isInsidePath } from '../../dataset/io/paths';
+import { contentSecurityPolicy, mimeOf } from '../renderer-files';
 import { toApiError } from '../errors';
 import type { Router } from '../router';
 import { decodeWire, encodeWire, type ClientMessage, type ServerMessage } from '../../contract/wire';
@@ -36,17 +36,6 @@ export interface LoopbackServer {
 }
 
 const COOKIE = 'facet_token';
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-};
 
 function csp(port: number): string {
   return contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
@@ -95,7 +84,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     const root = normalize(options.staticDir);
     const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
     let file = normalize(join(root, relative));
-    if (!isInside(file, root)) {
+    if (!isInsidePath(file, root)) {
       res.writeHead(403).end('forbidden');
       return;
     }
@@ -114,7 +103,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       }
     }
     res.writeHead(200, {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': mimeOf(file),
       'Content-Length': info.size,
       'Cache-Control': 'no-cache',
     });

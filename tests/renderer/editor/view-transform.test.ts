@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitView, panBy, rasterToScreen, screenToRaster, wheelFactor, zoomAt, MAX_SCALE } from '../../../src-renderer/composables/view-transform';
+import { fitView, panBy, rasterToScreen, screenToRaster, wheelFactor, zoomAt, MAX_SCALE } from '../../../src-renderer/editor/view-transform';
 
 describe('view transform', () => {
   it('maps pixel centres to the screen and back to the same pixel at any zoom', () => {

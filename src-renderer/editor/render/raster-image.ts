@@ -1,8 +1,8 @@
 // A label raster on an offscreen canvas, kept in step per changed rectangle, plus a
-// half-resolution canvas for zoomed-out views of large masks (see editor/render/half-level.ts).
-import type { OverlayRenderer } from '../editor/render/overlay';
-import { createHalfLevel, updateHalfLevel, type HalfLevel } from '../editor/render/half-level';
-import type { Rect } from '../editor/rect';
+// half-resolution canvas for zoomed-out views of large masks (see half-level.ts).
+import type { OverlayRenderer } from './overlay';
+import { createHalfLevel, updateHalfLevel, type HalfLevel } from './half-level';
+import type { Rect } from '../rect';
 
 /** Masks at least this wide or high get a half-resolution level. */
 const HALF_LEVEL_FROM = 1024;

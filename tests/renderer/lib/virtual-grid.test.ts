@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridWindow } from '../../../src-renderer/composables/virtual-grid';
+import { gridWindow } from '../../../src-renderer/lib/virtual-grid';
 
 const base = { width: 1000, height: 600, cellW: 170, cellH: 200, overscanRows: 2 };
 

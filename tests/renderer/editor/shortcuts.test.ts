@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchShortcut, SHORTCUTS, keyLabel } from '../../../src-renderer/composables/shortcuts';
+import { matchShortcut, SHORTCUTS, keyLabel } from '../../../src-renderer/editor/shortcuts';
 
 const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) => ({
   key: k,
@@ -30,12 +30,25 @@ describe('editor shortcuts', () => {
   });
 
   it('has no two shortcuts on the same key combination', () => {
+    const combo = (s: (typeof SHORTCUTS)[number], k: string) => `${s.ctrl ? 'C' : ''}${s.shift ? 'S' : ''}${k.toLowerCase()}`;
     const seen = new Set<string>();
     for (const s of SHORTCUTS) {
+      if (s.action.kind === 'tool-key') continue;
       for (const k of s.keys) {
-        const id = `${s.ctrl ? 'C' : ''}${s.shift ? 'S' : ''}${k.toLowerCase()}`;
+        const id = combo(s, k);
         expect(seen.has(id), `${id} twice`).toBe(false);
         seen.add(id);
+      }
+    }
+    // A tool's own keys act only while it is active: unique within the tool, never a global key.
+    const perTool = new Set<string>();
+    for (const s of SHORTCUTS) {
+      if (s.action.kind !== 'tool-key') continue;
+      for (const k of s.keys) {
+        const id = combo(s, k);
+        expect(seen.has(id), `${id} is a global shortcut and a key of ${s.action.tool}`).toBe(false);
+        expect(perTool.has(`${s.action.tool}:${id}`), `${id} twice in ${s.action.tool}`).toBe(false);
+        perTool.add(`${s.action.tool}:${id}`);
       }
     }
     expect(keyLabel(SHORTCUTS.find((s) => s.action.kind === 'redo')!)).toBe('Ctrl+Shift+Z');

@@ -1,9 +1,13 @@
 // Every editor shortcut in one table: the key handler and the '?' help read the same list, so
-// the help can never drift from what the keys do.
+// the help can never drift from what the keys do. Tools bring their own keys (./tools/index.ts).
 import { CLASS_NAMES } from '@contract/classes';
+import { TOOLS, type ToolId } from './tools/index';
+import type { ToolKey } from './tools/tool';
 
 export type ShortcutAction =
-  | { kind: 'tool'; tool: 'brush' | 'eraser' | 'polygon' | 'fill' }
+  | { kind: 'tool'; tool: ToolId }
+  /** A key of one tool's own, acting only while that tool is active. */
+  | { kind: 'tool-key'; tool: ToolId; key: ToolKey }
   | { kind: 'class'; cls: number }
   | { kind: 'size'; dir: 1 | -1 }
   | { kind: 'undo' }
@@ -11,8 +15,6 @@ export type ShortcutAction =
   | { kind: 'save' }
   | { kind: 'help' }
   | { kind: 'escape' }
-  | { kind: 'polygon-close' }
-  | { kind: 'polygon-back' }
   | { kind: 'fill-holes' }
   | { kind: 'specks'; all: boolean }
   | { kind: 'lock' }
@@ -38,10 +40,7 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: ['b'], label: 'Brush', group: 'Tools', action: { kind: 'tool', tool: 'brush' } },
-  { keys: ['e'], label: 'Eraser (paints background)', group: 'Tools', action: { kind: 'tool', tool: 'eraser' } },
-  { keys: ['p'], label: 'Polygon: click vertices, Enter or double-click fills', group: 'Tools', action: { kind: 'tool', tool: 'polygon' } },
-  { keys: ['f'], label: 'Flood fill a connected region', group: 'Tools', action: { kind: 'tool', tool: 'fill' } },
+  ...TOOLS.map((t): Shortcut => ({ keys: [t.shortcut], label: t.description, group: 'Tools', action: { kind: 'tool', tool: t.id } })),
   { keys: ['['], label: 'Smaller brush', group: 'Tools', action: { kind: 'size', dir: -1 } },
   { keys: [']'], label: 'Larger brush', group: 'Tools', action: { kind: 'size', dir: 1 } },
   { keys: ['l'], label: 'Class lock: paint only over the class under the cursor (again: off)', group: 'Tools', action: { kind: 'lock' } },
@@ -56,8 +55,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['h'], label: 'Fill holes of the class', group: 'Edit', action: { kind: 'fill-holes' } },
   { keys: ['k'], label: 'Remove specks of the class', group: 'Edit', action: { kind: 'specks', all: false } },
   { keys: ['k'], shift: true, label: 'Remove specks of every class', group: 'Edit', action: { kind: 'specks', all: true } },
-  { keys: ['Enter'], label: 'Close the polygon', group: 'Edit', action: { kind: 'polygon-close' } },
-  { keys: ['Backspace'], label: 'Remove the last polygon vertex', group: 'Edit', action: { kind: 'polygon-back' } },
+  ...TOOLS.flatMap((t) =>
+    (t.keys ?? []).map((key): Shortcut => ({ keys: key.keys, label: key.label, group: 'Edit', action: { kind: 'tool-key', tool: t.id, key } })),
+  ),
   { keys: ['Escape'], label: 'Cancel polygon / discard proposal / close help', group: 'Edit', action: { kind: 'escape' } },
   { keys: ['o'], label: 'Outline mode', group: 'View', action: { kind: 'outline' } },
   { keys: ['v'], label: 'Show or hide the mask', group: 'View', action: { kind: 'overlay' } },
@@ -78,7 +78,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
 /** Space is handled by the canvas (pan while held): listed for help only. */
 const HELP_ONLY = new Set([' ']);
 
-export function matchShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): ShortcutAction | null {
+/**
+ * The first shortcut for this key that `applies` (by default any): tools may give one key
+ * different meanings, and only the active tool's applies.
+ */
+export function matchShortcut(
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>,
+  applies: (action: ShortcutAction) => boolean = () => true,
+): ShortcutAction | null {
   const ctrl = e.ctrlKey || e.metaKey;
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   for (const s of SHORTCUTS) {
@@ -88,6 +95,7 @@ export function matchShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
     // Shift matters for letters only: '?', '+' and ']' need shift on many layouts.
     if (/^[a-z]$/.test(key) && Boolean(s.shift) !== e.shiftKey) continue;
     if (e.altKey) continue;
+    if (!applies(s.action)) continue;
     return s.action;
   }
   return null;
