@@ -1,5 +1,5 @@
 // The one mapping from failures to ApiError: a domain error keeps its code, file and field;
-// anything else is `internal`, whatever properties it carries.
+// anything else is `internal`, whatever properties it carries (a file-system error in words).
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src-main/contract/domain-error';
 import { ApiError } from '../../src-main/contract/errors';
@@ -17,9 +17,12 @@ describe('toApiError', () => {
     expect(toApiError(original)).toBe(original);
   });
 
-  it('makes anything else internal, even a system error that has a code', () => {
-    const system = Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
-    expect(toApiError(system).toJSON()).toEqual({ code: 'internal', message: 'EROFS: read-only file system' });
-    expect(toApiError('plain').code).toBe('internal');
+  it('makes anything else internal, even a system error that has a code, in words naming the file', () => {
+    const system = Object.assign(new Error("EROFS: read-only file system, open '/p/.summary.csv.3781.a1b2c3d4.tmp'"), { code: 'EROFS', syscall: 'open', path: '/p/.summary.csv.3781.a1b2c3d4.tmp' });
+    const e = toApiError(system);
+    expect(e.code).toBe('internal');
+    expect(e.message).toContain('/p/summary.csv');
+    expect(e.message).not.toContain('EROFS');
+    expect(toApiError(new Error('plain')).toJSON()).toEqual({ code: 'internal', message: 'plain' });
   });
 });
