@@ -1,5 +1,6 @@
 // `facet export --project DIR --out DIR --format labels8|seed-18|celebamask-hq`: masks (and the
 // upright photos) named like the images, optionally colour overlays; re-imports unchanged.
+// Exit status 2 when some images were refused (unsafe names or paths in the project's database).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../contract/project';
@@ -55,6 +56,9 @@ export function registerExport(program: Command): void {
         });
         bar.stop();
         process.stdout.write(`${report.exported} masks exported to ${report.out} in ${report.seconds.toFixed(1)} s` + (report.withoutMask ? ` (${report.withoutMask} images without a mask left out)` : '') + '\n');
+        // Rows a foreign or tampered facet.db records unsafely: nothing of them was read or written.
+        for (const r of report.refused) process.stderr.write(`refused: ${r.reason}\n`);
+        if (report.refused.length > 0) process.exitCode = 2;
       } finally {
         bar.stop();
         store.close();

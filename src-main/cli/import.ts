@@ -1,11 +1,12 @@
 // `facet import SRC --project DIR --preset NAME`: brings a folder of photos (and masks) into a
-// project. Exit status: 0 every file imported (or already there), 2 some files were skipped for
-// a problem (listed on stderr), 1 the import could not run.
+// project. Prints the counts, then every file not imported with why (kept: a person's edit stays;
+// skipped: a problem, on stderr). Exit status: 0 every file imported, updated, unchanged or kept,
+// 2 some files were skipped, 1 the import could not run.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { openStore } from '../dataset/store/store';
-import { importFolder, UNCHANGED, type SplitSetting } from '../dataset/import';
+import { importFolder, type SplitSetting } from '../dataset/import';
 import { listPresets, loadPreset } from '../dataset/presets/load';
 import { ASSIGNABLE_SPLITS, parseSplitRatios, type AssignableSplit } from '../dataset/splits';
 import { EXIT } from './failure';
@@ -20,6 +21,8 @@ interface ImportCliOptions {
   seed?: number;
   splitFile?: string;
   colorMap?: string;
+  overwriteEdits?: boolean;
+  overwriteReviewed?: boolean;
   progress: boolean;
 }
 
@@ -74,10 +77,17 @@ export function registerImport(program: Command): void {
     .option('--seed <n>', 'seed of the split assignment (default: the project\'s, else 0)', parseSeed)
     .option('--split-file <file>', 'fixed splits by name ("name split" lines, CSV or JSON); they survive re-import')
     .option('--color-map <json|file>', 'for --preset color: {"#rrggbb": class 0..7, ...}')
+    .option('--overwrite-edits', 'replace masks a person edited since the last import (the edits stay in the revision history; not reviewed images)')
+    .option('--overwrite-reviewed', 'with --overwrite-edits: also replace the masks of reviewed images (they become done)')
     .option('--no-progress', 'no progress bar')
-    .addHelpText('after', '\nExit status: 0 all files imported or already there, 2 some files skipped (listed on stderr), 1 error.')
+    .addHelpText(
+      'after',
+      '\nA re-import never replaces a mask a person edited or reviewed unless told to: such files are listed as kept.' +
+        '\nExit status: 0 all files imported, updated, unchanged or kept; 2 some files skipped (listed on stderr); 1 error.',
+    )
     .action(async (src: string, opts: ImportCliOptions) => {
       if (opts.copy && opts.link) throw new Error('choose one of --copy and --link');
+      if (opts.overwriteReviewed && !opts.overwriteEdits) throw new Error('--overwrite-reviewed needs --overwrite-edits too');
       const preset = loadPreset(opts.preset, { colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined });
       const split: SplitSetting =
         opts.split === 'none' ? { kind: 'none' } : { kind: 'auto', ratios: opts.split ? parseSplitRatios(opts.split) : undefined, seed: opts.seed };
@@ -92,20 +102,21 @@ export function registerImport(program: Command): void {
           mode: opts.link ? 'link' : 'copy',
           split,
           fixedSplits,
+          overwriteEdits: opts.overwriteEdits,
+          overwriteReviewed: opts.overwriteReviewed,
           onProgress: (p) => bar.update(p.done, p.total, p.file),
         });
       } finally {
         bar.stop();
         store.close();
       }
-      const problems = report.files.filter((f) => f.outcome === 'skipped' && f.reason !== UNCHANGED);
-      for (const f of problems) process.stderr.write(`skipped: ${f.reason ?? f.file}\n`);
-      const updated = report.files.filter((f) => f.outcome === 'updated').length;
-      const unchanged = report.skipped - problems.length;
       const rate = report.imported > 0 ? ` (${(report.imported / report.seconds).toFixed(1)} images/s)` : '';
       process.stdout.write(
-        `${report.imported} imported, ${updated} updated, ${unchanged} unchanged, ${problems.length} skipped in ${report.seconds.toFixed(1)} s${rate}\n`,
+        `${report.imported} imported, ${report.updated} updated, ${report.unchanged} unchanged, ${report.kept} kept, ${report.skipped} skipped in ${report.seconds.toFixed(1)} s${rate}\n`,
       );
+      for (const f of report.files) if (f.outcome === 'kept') process.stdout.write(`kept: ${f.reason ?? f.file}\n`);
+      const problems = report.files.filter((f) => f.outcome === 'skipped');
+      for (const f of problems) process.stderr.write(`skipped: ${f.reason ?? f.file}\n`);
       if (problems.length > 0) process.exitCode = EXIT.partial;
     });
 }

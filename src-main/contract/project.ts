@@ -1,6 +1,7 @@
 // Projects, images and masks: what the gallery and the editor need from the store.
 import { z } from 'zod';
 import { event, method } from './define';
+import { DEFAULT_MAX_PIXELS, MAX_ENTRIES, MAX_PATH } from './limits';
 
 export const IMAGE_STATUSES = ['unlabeled', 'predicted', 'in-progress', 'done', 'reviewed'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
@@ -10,6 +11,14 @@ export type Split = (typeof SPLITS)[number];
 export const imageStatus = z.enum(IMAGE_STATUSES);
 export const split = z.enum(SPLITS);
 const imageId = z.number().int().positive();
+const path = z.string().min(1).max(MAX_PATH);
+const side = z.number().int().positive().max(DEFAULT_MAX_PIXELS);
+/**
+ * For writes addressed by image id: the project folder (ProjectSummary.dir) the client read the
+ * image from. Ids are per project, so a write whose session now has another project open is
+ * refused (`conflict`) instead of landing on a different photo.
+ */
+const expectedProject = path.optional();
 
 export interface ProjectSummary {
   dir: string;
@@ -56,12 +65,17 @@ export interface MaskData {
 
 export interface ImportFileReport {
   file: string;
-  outcome: 'imported' | 'skipped' | 'updated';
+  /** `kept`: the source mask differs but a person edited (or reviewed) the image's mask since, so theirs stays. */
+  outcome: 'imported' | 'updated' | 'unchanged' | 'kept' | 'skipped';
   reason?: string;
 }
 
+/** Every file the import saw is in `files`; the counts add up to its length. */
 export interface ImportReport {
   imported: number;
+  updated: number;
+  unchanged: number;
+  kept: number;
   skipped: number;
   files: ImportFileReport[];
   seconds: number;
@@ -69,18 +83,25 @@ export interface ImportReport {
 
 export const projectMethods = {
   /** Opens (creating when `create`) a project folder and makes it the session's project. */
-  'project.open': method<ProjectSummary>()(z.object({ dir: z.string().min(1), create: z.boolean().default(false) }).strict()),
+  'project.open': method<ProjectSummary>()(z.object({ dir: path, create: z.boolean().default(false) }).strict()),
   'project.summary': method<ProjectSummary>()(z.object({}).strict()),
   /** Sets (null clears) the current model: a run id under the project's runs/ (its best checkpoint) or a model folder. */
-  'project.setModel': method<ProjectSummary>()(z.object({ model: z.string().min(1).nullable() }).strict()),
+  'project.setModel': method<ProjectSummary>()(z.object({ model: path.nullable() }).strict()),
   'project.import': method<ImportReport>()(
     z
       .object({
-        source: z.string().min(1),
-        preset: z.string().min(1),
+        source: path,
+        preset: z.string().min(1).max(MAX_PATH),
         mode: z.enum(['copy', 'link']).default('copy'),
+        /** Replace masks a person edited since the last import (they stay in the revision history); never reviewed ones unless overwriteReviewed. */
+        overwriteEdits: z.boolean().default(false),
+        /** With overwriteEdits: also replace the masks of reviewed images. */
+        overwriteReviewed: z.boolean().default(false),
         /** For the `color` preset: hex colour (`#rrggbb`) to class index. */
-        colorMap: z.record(z.string().regex(/^#[0-9a-fA-F]{6}$/), z.number().int().min(0).max(7)).optional(),
+        colorMap: z
+          .record(z.string().regex(/^#[0-9a-fA-F]{6}$/), z.number().int().min(0).max(7))
+          .refine((map) => Object.keys(map).length <= MAX_ENTRIES, `at most ${MAX_ENTRIES} colours`)
+          .optional(),
         /** Splits of new images: `none` leaves them unassigned; by default the project's seed and ratios (else 80/10/10, seed 0). */
         split: z
           .union([
@@ -107,20 +128,21 @@ export const projectMethods = {
   'images.thumbnail': method<{ bytes: Uint8Array; mime: string }>()(
     z.object({ id: imageId, size: z.number().int().min(32).max(512).default(160) }).strict(),
   ),
-  'images.setStatus': method<ImageItem>()(z.object({ id: imageId, status: imageStatus }).strict()),
-  'images.setTraining': method<ImageItem>()(z.object({ id: imageId, inTraining: z.boolean() }).strict()),
+  'images.setStatus': method<ImageItem>()(z.object({ id: imageId, status: imageStatus, project: expectedProject }).strict()),
+  'images.setTraining': method<ImageItem>()(z.object({ id: imageId, inTraining: z.boolean(), project: expectedProject }).strict()),
   /** The current mask, or a given earlier revision. An image without a mask gets all background. */
   'masks.get': method<MaskData>()(z.object({ id: imageId, revision: z.number().int().min(1).optional() }).strict()),
   'masks.save': method<{ item: ImageItem; revision: number }>()(
     z
       .object({
         id: imageId,
-        width: z.number().int().positive(),
-        height: z.number().int().positive(),
-        labels: z.instanceof(Uint8Array),
+        width: side,
+        height: side,
+        labels: z.instanceof(Uint8Array).refine((l) => l.length <= DEFAULT_MAX_PIXELS, `at most ${DEFAULT_MAX_PIXELS} labels (the pixel limit)`),
         /** The revision the edit started from; a newer one on disk means a conflict. */
         baseRevision: z.number().int().min(0).optional(),
         author: z.string().min(1).max(100).default('annotator'),
+        project: expectedProject,
       })
       .strict(),
   ),

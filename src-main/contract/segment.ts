@@ -2,6 +2,7 @@
 // a job with progress events, plus a folder browser that works over every transport.
 import { z } from 'zod';
 import { event, method } from './define';
+import { MAX_PATH } from './limits';
 
 export const SEGMENT_JOB_STATES = ['running', 'finished', 'cancelled', 'failed'] as const;
 export type SegmentJobState = (typeof SEGMENT_JOB_STATES)[number];
@@ -9,10 +10,10 @@ export type SegmentJobState = (typeof SEGMENT_JOB_STATES)[number];
 /** What a batch is asked to do: `segment.start`, `facet segment` and the batch job all read it. */
 export const segmentOptionsSchema = z
   .object({
-    inDir: z.string().min(1),
-    outDir: z.string().min(1),
+    inDir: z.string().min(1).max(MAX_PATH),
+    outDir: z.string().min(1).max(MAX_PATH),
     /** A model folder, or a run id of the open project (its best checkpoint); default: the bundled model. */
-    model: z.string().min(1).optional(),
+    model: z.string().min(1).max(MAX_PATH).optional(),
     overlay: z.boolean().default(false),
     faces: z.boolean().default(false),
     force: z.boolean().default(false),
@@ -68,7 +69,7 @@ export const segmentMethods = {
   /** The running or most recent job of this host, or null. */
   'segment.current': method<SegmentJob | null>()(z.object({}).strict()),
   /** Subfolders of a folder (default: the home folder), for the folder picker. */
-  'segment.browse': method<FolderListing>()(z.object({ dir: z.string().min(1).optional() }).strict()),
+  'segment.browse': method<FolderListing>()(z.object({ dir: z.string().min(1).max(MAX_PATH).optional() }).strict()),
 };
 
 export const segmentEvents = {

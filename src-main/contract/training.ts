@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { event, method } from './define';
 import { NUM_CLASSES } from './classes';
+import { MAX_ENTRIES, MAX_NAME, MAX_PATH } from './limits';
 import { IMAGE_STATUSES, SPLITS } from './project';
 
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
@@ -45,7 +46,7 @@ const augmentSchema = z
 export const projectDataSchema = z
   .object({
     kind: z.literal('project'),
-    dir: z.string().min(1),
+    dir: z.string().min(1).max(MAX_PATH),
     trainSplits: z.array(z.enum(SPLITS)).min(1).default(['train']),
     valSplit: z.enum(SPLITS).default('val'),
     /** Only images with one of these statuses count as labelled. */
@@ -59,8 +60,8 @@ const folderDataSchema = z
   .object({
     kind: z.literal('folder'),
     /** A labelled folder (images/ + masks/) read through an import preset, never copied. */
-    dir: z.string().min(1),
-    preset: z.string().min(1),
+    dir: z.string().min(1).max(MAX_PATH),
+    preset: z.string().min(1).max(MAX_PATH),
     /** Sorted names, every Nth to validation (the peer's split: 5 → 641 train / 160 val). */
     valEvery: z.number().int().min(2).default(5),
     /** Use at most this many images (after sorting), 0 = all: for smoke runs and tests. */
@@ -74,7 +75,8 @@ export const DEFAULT_MODEL = 'deeplabv3plus-mobilenetv2';
 /** Bounds on the model options any registered model reads (channel counts, dilation rates). */
 const CHANNELS = z.number().int().min(1).max(2048);
 const modelOptionsSchema = z
-  .record(z.string(), z.union([z.number().finite(), z.array(z.number().finite()).max(16), z.string().max(200), z.boolean()]))
+  .record(z.string().max(MAX_NAME), z.union([z.number().finite(), z.array(z.number().finite()).max(MAX_ENTRIES), z.string().max(MAX_NAME), z.boolean()]))
+  .refine((options) => Object.keys(options).length <= MAX_ENTRIES, `at most ${MAX_ENTRIES} options`)
   .superRefine((options, ctx) => {
     const bounded: Record<string, z.ZodTypeAny> = {
       /** unet: channels per level, 2 to 8 levels. */
@@ -92,7 +94,7 @@ const modelOptionsSchema = z
 
 export const runConfigSchema = z
   .object({
-    model: z.string().min(1).default(DEFAULT_MODEL),
+    model: z.string().min(1).max(MAX_NAME).default(DEFAULT_MODEL),
     /** Options passed to the model builder, e.g. `{ widths: [8, 16, 32] }` for `unet`. */
     modelOptions: modelOptionsSchema.default({}),
     inputSize: z.number().int().min(32).max(1024).default(256),
@@ -253,7 +255,7 @@ export const trainingMethods = {
     z
       .object({
         /** A run id of the project, or a model folder path. */
-        model: z.string().min(1),
+        model: z.string().min(1).max(MAX_PATH),
         checkpoint: z.enum(['best', 'last']).default('best'),
         split: z.enum(SPLITS).default('val'),
       })

@@ -2,7 +2,7 @@
 // the app's own window and top frame; results and errors are plain clonable data.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { methodNames, type EventName, type EventPayload } from '../contract/index';
-import { createContext, type Session } from '../host/context';
+import { createContext, forkSession, type HandlerContext, type Session } from '../host/context';
 import { toApiError } from '../host/errors';
 import type { Router } from '../host/router';
 import { isAppUrl } from './navigation';
@@ -25,14 +25,26 @@ export function bindIpc(router: Router, session: Session, window: BrowserWindow,
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event, payload);
   };
-  const ctx = createContext(session, emit);
+  // One session per window (webContents), started from `session` and freed when it closes: what
+  // one window opens never redirects another window's writes.
+  const contexts = new Map<number, HandlerContext>();
+  const contextOf = (event: IpcMainInvokeEvent): HandlerContext => {
+    const id = event.sender.id;
+    let ctx = contexts.get(id);
+    if (!ctx) {
+      ctx = createContext(forkSession(session), emit);
+      contexts.set(id, ctx);
+      event.sender.once('destroyed', () => contexts.delete(id));
+    }
+    return ctx;
+  };
   for (const name of methodNames) {
     ipcMain.handle(name, async (event, input: unknown): Promise<IpcResult> => {
       if (!trustedSender(event, window, appOrigin)) {
         return { ok: false, error: { code: 'forbidden', message: `${name}: call from an untrusted frame` } };
       }
       try {
-        return { ok: true, result: await router.dispatch(name, input, ctx) };
+        return { ok: true, result: await router.dispatch(name, input, contextOf(event)) };
       } catch (error) {
         return { ok: false, error: toApiError(error).toJSON() };
       }

@@ -6,9 +6,17 @@ import type { LogEntry } from '../contract/app';
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface Session {
-  /** The project folder this host works on, or null before one is opened. */
+  /** The project folder this client works on, or null before one is opened. */
   projectDir: string | null;
   readonly transport: 'electron' | 'server';
+}
+
+/**
+ * A fresh session for one client (a WebSocket connection, an Electron window), starting on the
+ * host's project: what one client opens never changes the project another one writes to.
+ */
+export function forkSession(template: Session): Session {
+  return { projectDir: template.projectDir, transport: template.transport };
 }
 
 export interface HandlerContext {

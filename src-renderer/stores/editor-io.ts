@@ -8,6 +8,7 @@ import { EditorDocument } from '../editor/document';
 import { blobUrl, toBytes } from '../lib/blob-url';
 import { errorMessage } from '../lib/error-message';
 import { useGalleryStore } from './gallery';
+import { useProjectStore } from './project';
 
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
 
@@ -113,8 +114,12 @@ export function useEditorIo(hooks: { opened(): void }) {
     if (d.stroking) d.endStroke();
     const snap = d.snapshot();
     saving.value = true;
+    // Image ids are per project: naming the project makes the host refuse the save if this
+    // client's session has another project open, instead of writing another photo's mask.
+    const project = useProjectStore().summary?.dir;
     try {
       const res = await useApi().call('masks.save', {
+        ...(project === undefined ? {} : { project }),
         id: it.id,
         width: d.width,
         height: d.height,

@@ -97,7 +97,8 @@ describeWith([needsData()], 'import of celebamask-hq-800', () => {
     const before = await snapshot(store);
     const report = await run(store, source, 'celebamask-hq', { split: { kind: 'auto', seed: 99 } });
     expect(report.imported).toBe(0);
-    expect(report.files.every((f) => f.outcome === 'skipped' && f.reason === 'already in the project, unchanged')).toBe(true);
+    expect(report.files.every((f) => f.outcome === 'unchanged' && f.reason === 'already in the project, unchanged')).toBe(true);
+    expect([report.unchanged, report.skipped]).toEqual([names.length, 0]);
     const after = await snapshot(store);
     expect(after.rows).toEqual(before.rows);
     expect(after.files).toEqual(before.files);

@@ -74,7 +74,7 @@ function fromProject(source: Extract<DataSource, { kind: 'project' }>): DataSpli
     name: row.name,
     imageId: row.id,
     async load() {
-      const path = store.path(row.file);
+      const path = store.imagePath(row);
       const [img, mask] = await Promise.all([decodeImage(path), readMask(store, row.id, row.mask_revision)]);
       checkGeometry(row.name, img, mask, path);
       return { rgb: img.data, labels: mask.labels, width: img.width, height: img.height };

@@ -6,6 +6,7 @@ import { mapIndexValues, mapRgbValues } from '../presets/map';
 import type { Preset } from '../presets/load';
 import { decodePng8, encodePng8, PngFormatError, type Rgb } from './png8';
 import { writeFileAtomic } from './atomic';
+import { checkPixelLimit, headerSize, maxImagePixels } from './limits';
 import { CLASS_COLORS, NUM_CLASSES } from '../../contract/classes';
 
 export interface MaskLabels {
@@ -39,7 +40,7 @@ async function readSamples(path: string, bytes: Buffer): Promise<{ width: number
     if (error.message !== 'not a PNG file' && !/samples per pixel/.test(error.message)) throw badMask(path, error.message);
   }
   // Not a single-sample PNG: accept any image whose channels are all equal (a gray mask saved as RGB).
-  const { data, info } = await sharp(bytes, { failOn: 'warning' })
+  const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: maxImagePixels() })
     .raw()
     .toBuffer({ resolveWithObject: true })
     .catch((error: unknown) => {
@@ -60,17 +61,36 @@ async function readSamples(path: string, bytes: Buffer): Promise<{ width: number
 async function readRgb(path: string, bytes: Buffer): Promise<{ width: number; height: number; rgb: Uint8Array }> {
   try {
     // No rotate(): masks are label maps in the image's display geometry, never EXIF-rotated.
-    const { data, info } = await sharp(bytes, { failOn: 'warning' }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: maxImagePixels() }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
     throw badMask(path, `not a readable mask image (${(error as Error).message})`);
   }
 }
 
+/** The size a mask must have, and the error to throw (before decoding) when its header differs. */
+export interface ExpectedSize {
+  width: number;
+  height: number;
+  mismatch: (found: { width: number; height: number }) => Error;
+}
+
+/**
+ * Measures the mask from its header before anything is inflated: above the pixel limit, or not
+ * the expected size, it is refused without being decoded.
+ */
+async function checkHeader(path: string, bytes: Buffer, expected: ExpectedSize | undefined): Promise<void> {
+  const size = await headerSize(bytes);
+  if (!size) return; // not a readable header: the decoder says what is wrong
+  if (expected && (size.width !== expected.width || size.height !== expected.height)) throw expected.mismatch(size);
+  checkPixelLimit(path, size.width, size.height, 'mask');
+}
+
 /** Reads a source mask and maps it through the preset. Unnamed values → `bad_file` listing them. */
-export async function readMaskWithPreset(path: string, preset: Preset): Promise<MaskLabels> {
+export async function readMaskWithPreset(path: string, preset: Preset, expected?: ExpectedSize): Promise<MaskLabels> {
   if (preset.read === 'none') throw new Error(`preset ${preset.name} has no masks`);
   const bytes = await readBytes(path);
+  await checkHeader(path, bytes, expected);
   if (preset.read === 'rgb') {
     const { width, height, rgb } = await readRgb(path, bytes);
     return { width, height, labels: mapRgbValues(rgb, preset, path) };
@@ -96,8 +116,9 @@ export async function writeIndexedPng(path: string, labels: Uint8Array, width: n
 }
 
 /** Reads one of the studio's indexed PNG masks (palette index = class), checking every value is a class. */
-export async function readIndexedPng(path: string): Promise<MaskLabels> {
+export async function readIndexedPng(path: string, expected?: ExpectedSize): Promise<MaskLabels> {
   const bytes = await readBytes(path);
+  await checkHeader(path, bytes, expected);
   let png;
   try {
     png = decodePng8(bytes);

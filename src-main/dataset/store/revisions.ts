@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DomainError } from '../../contract/domain-error';
 import { NUM_CLASSES } from '../../contract/classes';
-import type { ImageStatus, MaskData, MaskRevision } from '../../contract/project';
+import type { ImageStatus, MaskData, MaskRevision, Split } from '../../contract/project';
 import { encodeIndexedPng, readIndexedPng } from '../io/mask';
 import { syncDirSync, writeFileAtomic } from '../io/atomic';
 import { now, type ImageRow, type NewImage, type ProjectStore, type RevisionRow } from './store';
@@ -115,10 +115,12 @@ export async function readMask(store: ProjectStore, imageId: number, revision?: 
   if (wanted === 0) return { imageId, width: row.width, height: row.height, labels: new Uint8Array(row.width * row.height), revision: 0 };
   const rev = revisionRow(store, imageId, wanted);
   if (!rev) throw new DomainError({ code: 'not_found', message: `image ${row.name} has no mask revision ${wanted} (latest is ${row.mask_revision})` });
-  const mask = await readIndexedPng(store.path(rev.file));
-  if (mask.width !== row.width || mask.height !== row.height) {
-    throw new DomainError({ code: 'bad_file', file: store.path(rev.file), message: `${store.path(rev.file)}: mask is ${mask.width}x${mask.height}, image ${row.name} is ${row.width}x${row.height}` });
-  }
+  const path = store.maskPath(rev);
+  const mismatch = (mask: { width: number; height: number }): DomainError =>
+    new DomainError({ code: 'bad_file', file: path, message: `${path}: mask is ${mask.width}x${mask.height}, image ${row.name} is ${row.width}x${row.height}` });
+  // The size is compared from the header, before a (possibly hostile) file is inflated.
+  const mask = await readIndexedPng(path, { width: row.width, height: row.height, mismatch });
+  if (mask.width !== row.width || mask.height !== row.height) throw mismatch(mask);
   return { imageId, width: mask.width, height: mask.height, labels: mask.labels, revision: wanted };
 }
 
@@ -132,18 +134,19 @@ export interface StagedMask {
 
 /** Folder for files written before their image has an id. */
 export function stagingDir(store: ProjectStore): string {
-  return join(store.dir, 'masks', '.staging');
+  return store.path('masks/.staging');
 }
 
 /**
- * Adds an image, and its first mask when given, in one transaction: nothing of it is visible
- * unless all of it is. The staged mask is renamed under masks/<id>/ inside the transaction.
+ * Adds an image, its split and its first mask when given, in one transaction: nothing of it is
+ * visible unless all of it is. `split` runs inside the transaction (it may read and write the
+ * store). The staged mask is renamed under masks/<id>/ inside the transaction.
  */
-export function commitNewImage(store: ProjectStore, image: NewImage, mask: StagedMask | null): ImageRow {
+export function commitNewImage(store: ProjectStore, split: () => Split, image: Omit<NewImage, 'split'>, mask: StagedMask | null): ImageRow {
   let moved: string | null = null;
   try {
     return store.db.transaction(() => {
-      const row = store.insertImage(image);
+      const row = store.insertImage({ ...image, split: split() });
       if (!mask) return row;
       const file = revisionFile(row.id, 1);
       const target = store.path(file);

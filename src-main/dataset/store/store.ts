@@ -2,10 +2,12 @@
 // Mask revisions live in revisions.ts. Stores are cached per folder so every handler, the import
 // and training share one connection (better-sqlite3 is synchronous; WAL lets other processes read).
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { DomainError } from '../../contract/domain-error';
 import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../contract/project';
+import { makeFolder } from '../io/folders';
+import { imageFilePath, insideProject, maskFilePath } from './paths';
 import { migrate } from './schema';
 
 export const DB_FILE = 'facet.db';
@@ -92,11 +94,8 @@ export class ProjectStore {
         throw new DomainError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
       }
     }
-    try {
-      for (const sub of PROJECT_DIRS) mkdirSync(join(root, sub), { recursive: true });
-    } catch (error) {
-      throw new DomainError({ code: 'bad_file', file: root, message: `${root}: cannot create the project folders (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
-    }
+    makeFolder(root, 'project');
+    for (const sub of PROJECT_DIRS) makeFolder(join(root, sub), 'project');
     // Inside Electron the driver must be built for Electron's ABI: `npm start` builds that copy
     // (scripts/electron-native.mjs) and main.ts points FACET_SQLITE_BINDING at it.
     const binding = process.env['FACET_SQLITE_BINDING'];
@@ -120,9 +119,25 @@ export class ProjectStore {
     if (this.db.open) this.db.close();
   }
 
-  /** Absolute path of a file the database records (relative ones are inside the project). */
-  path(file: string): string {
-    return isAbsolute(file) ? file : join(this.dir, file);
+  /** Absolute path of `rel` inside the project; refuses anything that would leave it. */
+  path(rel: string): string {
+    return insideProject(this.dir, rel, rel);
+  }
+
+  /** The photo of an image row, checked (see paths.ts): the only way a row's file becomes a path. */
+  imagePath(row: Pick<ImageRow, 'id' | 'name' | 'file' | 'linked'>): string {
+    return imageFilePath(this.dir, row, () => this.linkSources());
+  }
+
+  /** The file of a mask revision row, checked like imagePath. */
+  maskPath(rev: Pick<RevisionRow, 'image_id' | 'revision' | 'file'>): string {
+    return maskFilePath(this.dir, rev);
+  }
+
+  /** Folders that link-mode imports read photos from: where linked photos may live. */
+  linkSources(): ReadonlySet<string> {
+    const rows = this.db.prepare("SELECT DISTINCT source FROM imports WHERE mode = 'link'").all() as { source: string }[];
+    return new Set(rows.map((r) => r.source));
   }
 
   getMeta(key: string): string | null {

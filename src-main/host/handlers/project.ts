@@ -1,5 +1,7 @@
 // Projects, images and masks over the store in src-main/dataset. The session's projectDir picks
-// the project; project.open changes it. Every change emits project.changed.
+// the project; project.open changes it (for this client's session only). Every change emits
+// project.changed.
+import { resolve } from 'node:path';
 import type { Handlers } from '../router';
 import type { HandlerContext } from '../context';
 import { DomainError } from '../../contract/domain-error';
@@ -26,6 +28,23 @@ type ProjectMethods =
   | 'masks.get'
   | 'masks.save'
   | 'masks.revisions';
+
+/**
+ * The store a write addressed by image id goes to. Ids are per project: when the client says
+ * which project it read the image from and this session has another one open, the write is
+ * refused rather than applied to whatever photo has that id here.
+ */
+function storeFor(ctx: HandlerContext, expected: string | undefined): ProjectStore {
+  const s = store(ctx);
+  if (expected !== undefined && resolve(expected) !== s.dir) {
+    throw new DomainError({
+      code: 'conflict',
+      field: 'project',
+      message: `the image was read from project ${resolve(expected)}, but this session's project is now ${s.dir}; reopen that project to save into it`,
+    });
+  }
+  return s;
+}
 
 function changed(ctx: HandlerContext, s: ProjectStore, imageIds: number[] | null): void {
   ctx.emit('project.changed', { dir: s.dir, imageIds });
@@ -62,6 +81,8 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
       source: input.source,
       preset,
       mode: input.mode,
+      overwriteEdits: input.overwriteEdits,
+      overwriteReviewed: input.overwriteReviewed,
       split: splitSetting(input.split),
       onProgress: (p) => ctx.emit('import.progress', p),
     });
@@ -82,13 +103,13 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
     return { bytes: await thumbnail(s, s.row(input.id), input.size), mime: 'image/jpeg' };
   },
   async 'images.setStatus'(input, ctx) {
-    const s = store(ctx);
+    const s = storeFor(ctx, input.project);
     const item = toItem(s.setStatus(input.id, input.status));
     changed(ctx, s, [input.id]);
     return item;
   },
   async 'images.setTraining'(input, ctx) {
-    const s = store(ctx);
+    const s = storeFor(ctx, input.project);
     const item = toItem(s.setTraining(input.id, input.inTraining));
     changed(ctx, s, [input.id]);
     return item;
@@ -97,7 +118,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
     return readMask(store(ctx), input.id, input.revision);
   },
   async 'masks.save'(input, ctx) {
-    const s = store(ctx);
+    const s = storeFor(ctx, input.project);
     const { row, revision } = await saveMask(s, input.id, input.labels, input.width, input.height, {
       author: input.author,
       kind: 'human',

@@ -10,27 +10,32 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isEventName, type EventName, type EventPayload } from '../../contract/index';
-import { createContext, type Session } from '../context';
+import { maxMessageBytes } from '../../contract/limits';
+import { decodeWire, encodeWireBytes, WireBytesError, type ClientMessage, type ServerMessage } from '../../contract/wire';
 import { isInsidePath } from '../../dataset/io/paths';
-import { contentSecurityPolicy, mimeOf } from '../renderer-files';
+import { createContext, forkSession, type Session } from '../context';
 import { toApiError } from '../errors';
+import { contentSecurityPolicy, mimeOf } from '../renderer-files';
 import type { Router } from '../router';
-import { decodeWire, encodeWire, type ClientMessage, type ServerMessage } from '../../contract/wire';
 
 export interface LoopbackServerOptions {
   router: Router;
+  /** Where each connection's own session starts (`project.open` changes only that connection's). */
   session: Session;
   /** Folder of the built renderer (index.html + assets); null serves only the API. */
   staticDir: string | null;
   port?: number;
   token?: string;
+  /** Largest photo the studio accepts, in pixels: sets the largest message (a mask that size). */
+  maxPixels?: number;
 }
 
 export interface LoopbackServer {
   url: string;
   port: number;
   token: string;
-  /** Sends an event to every connected client (e.g. progress of a run started elsewhere). */
+  /** Sends an event to every connected client (e.g. progress of a run started elsewhere);
+   * `project.changed` goes only to the clients whose session has that project open. */
   broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void;
   close(): Promise<void>;
 }
@@ -48,6 +53,29 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The path without its percent escapes, or null when an escape is malformed (`%E0%A4%A`). */
+function decodedPath(url: URL): string | null {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+}
+
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+/** The call's id when a message is an object with a numeric id, else -1 (nothing to answer to). */
+function callId(message: unknown): number {
+  const id = typeof message === 'object' && message !== null ? (message as { id?: unknown }).id : undefined;
+  return typeof id === 'number' && Number.isFinite(id) ? id : -1;
+}
+
 function cookieToken(req: IncomingMessage): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
@@ -60,7 +88,8 @@ function cookieToken(req: IncomingMessage): string | undefined {
 
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
   const token = options.token ?? randomBytes(24).toString('hex');
-  const sockets = new Set<WebSocket>();
+  /** Every open connection and its own session. */
+  const sockets = new Map<WebSocket, Session>();
   let port = 0;
 
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -82,7 +111,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     const root = normalize(options.staticDir);
-    const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
+    const path = decodedPath(url);
+    if (path === null) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed percent escape in the path');
+      return;
+    }
+    const relative = path.replace(/^\/+/, '') || 'index.html';
     let file = normalize(join(root, relative));
     if (!isInsidePath(file, root)) {
       res.writeHead(403).end('forbidden');
@@ -111,11 +145,15 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   }
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const reason = refusal(req, url);
     res.setHeader('Content-Security-Policy', csp(port));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed URL');
+      return;
+    }
+    const reason = refusal(req, url);
     if (reason) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`forbidden: ${reason}`);
       return;
@@ -133,11 +171,16 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
+  // A larger frame is refused by its length header, before it is buffered: ws closes that
+  // connection with 1009 "Max payload size exceeded".
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes(options.maxPixels) });
+  wss.on('error', (error) => process.stderr.write(`facet serve: WebSocket server: ${error.message}\n`));
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const reason = url.pathname === '/api' ? refusal(req, url) : 'not the API path';
+    // A client that resets mid-handshake must not take the server down.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req);
+    const reason = !url ? 'malformed URL' : url.pathname === '/api' ? refusal(req, url) : 'not the API path';
     if (reason) {
       socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nforbidden: ${reason}`);
       return;
@@ -146,25 +189,43 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   });
 
   function send(ws: WebSocket, message: ServerMessage): void {
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire(message));
+    // Already UTF-8 (large masks spliced in as base64), sent as a text frame.
+    if (ws.readyState === ws.OPEN) ws.send(encodeWireBytes(message), { binary: false });
   }
 
   function broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const ws of sockets) send(ws, { type: 'event', event, payload });
+    const dir = event === 'project.changed' ? (payload as EventPayload<'project.changed'>).dir : null;
+    for (const [ws, session] of sockets) {
+      if (dir === null || session.projectDir === dir) send(ws, { type: 'event', event, payload });
+    }
+  }
+
+  function refuse(ws: WebSocket, id: number, error: { message: string; field?: string }): void {
+    send(ws, { type: 'result', id, ok: false, error: { code: 'invalid_input', ...error } });
   }
 
   wss.on('connection', (ws: WebSocket) => {
-    sockets.add(ws);
+    const session = forkSession(options.session);
+    sockets.set(ws, session);
     ws.on('close', () => sockets.delete(ws));
-    const ctx = createContext(options.session, broadcast);
+    // A malformed frame (bad length, reserved bits, invalid UTF-8, unmasked) is an 'error' here;
+    // ws has already closed this connection with the matching close code. Only it goes.
+    ws.on('error', () => sockets.delete(ws));
+    const ctx = createContext(session, broadcast);
     ws.on('message', (data) => {
       let message: ClientMessage;
       try {
         const decoded = decodeWire(data.toString()) as Partial<ClientMessage>;
-        if (decoded.type !== 'call' || typeof decoded.id !== 'number') throw new Error('not a call');
+        if (typeof decoded !== 'object' || decoded === null || decoded.type !== 'call' || typeof decoded.id !== 'number') throw new Error('not a call');
         message = decoded as ClientMessage;
-      } catch {
-        ws.send(encodeWire({ type: 'result', id: -1, ok: false, error: { code: 'invalid_input', message: 'malformed message' } }));
+      } catch (error) {
+        if (error instanceof WireBytesError) {
+          const method = (error.decoded as { method?: unknown } | null)?.method;
+          const name = typeof method === 'string' ? `${method.slice(0, 100)}: ` : '';
+          refuse(ws, callId(error.decoded), { field: error.field, message: `${name}${error.message}` });
+        } else {
+          refuse(ws, -1, { message: 'malformed message: expected a JSON text {"type":"call","id":<number>,"method":…,"input":…}' });
+        }
         return;
       }
       options.router
@@ -188,7 +249,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       if (isEventName(event)) broadcast(event, payload);
     },
     async close() {
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -11,6 +11,7 @@ import { closeAllStores, openStore } from '../../../src-main/dataset/store/store
 import { decodePhoto } from '../../../src-main/segment/decode';
 import { loadSegmentModel } from '../../../src-main/segment/model';
 import { clearModelCache } from '../../../src-main/segment/project-model';
+import { closePredictionHost } from '../../../src-main/segment/prediction-host';
 import { segmentWhole } from '../../../src-main/segment/segment-photo';
 import { tempDir } from '../../helpers/temp';
 import { makePhoto } from '../../dataset/fixtures/make';
@@ -55,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (savedEnv === undefined) delete process.env.FACET_DEFAULT_MODEL_DIR;
   else process.env.FACET_DEFAULT_MODEL_DIR = savedEnv;
+  await closePredictionHost();
   await clearModelCache();
   closeAllStores();
   await cleanup();

@@ -72,6 +72,18 @@ describe('project handlers', () => {
     await call('project.open', { dir: join(root, 'p') });
   });
 
+  it('keeps a saved edit on re-import unless overwriteEdits', async () => {
+    await call('project.open', { dir: join(root, 'p-edits'), create: true });
+    await call('project.import', { source, preset: 'labels8' });
+    const id = (await call<{ items: ImageItem[] }>('images.list', { search: 'face0' })).items[0]!.id;
+    await call('masks.save', { id, width: 40, height: 30, labels: bands(40, 30, 9), baseRevision: 1 });
+    const again = await call<{ kept: number; unchanged: number; files: { outcome: string }[] }>('project.import', { source, preset: 'labels8' });
+    expect([again.kept, again.unchanged, again.files.length]).toEqual([1, 3, 4]);
+    const forced = await call<{ updated: number; kept: number }>('project.import', { source, preset: 'labels8', overwriteEdits: true });
+    expect([forced.updated, forced.kept]).toEqual([1, 0]);
+    await call('project.open', { dir: join(root, 'p') });
+  });
+
   it('lists with filters, search and paging', async () => {
     const all = await call<{ total: number; items: ImageItem[] }>('images.list', {});
     expect(all.total).toBe(4);
