@@ -11,7 +11,9 @@ import { imageFilePath, insideProject, maskFilePath } from './paths';
 import { migrate } from './schema';
 
 export const DB_FILE = 'facet.db';
-export const PROJECT_DIRS = ['images', 'masks', 'thumbs', 'runs'] as const;
+/** Where a project keeps its training runs (the engine's run folders). */
+export const RUNS_DIR = 'runs';
+export const PROJECT_DIRS = ['images', 'masks', 'thumbs', RUNS_DIR] as const;
 
 export interface ImageRow {
   id: number;

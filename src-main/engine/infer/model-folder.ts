@@ -6,10 +6,9 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DomainError } from '../../contract/domain-error';
+import { RUNS_DIR } from '../../dataset/store/store';
 import { MODEL_JSON } from './model-dir';
 
-/** A project's run folders live here. */
-export const RUNS_DIR = 'runs';
 /** The file that makes a folder a run folder. */
 export const RUN_CONFIG = 'config.json';
 
@@ -22,6 +21,8 @@ export const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../../resources/model
 export function defaultModelDir(): string {
   return resolve(process.env.FACET_DEFAULT_MODEL_DIR || BUNDLED_MODEL_DIR);
 }
+
+export { RUNS_DIR };
 
 export function runsDirOf(projectDir: string): string {
   return join(projectDir, RUNS_DIR);
