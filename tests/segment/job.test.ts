@@ -1,4 +1,4 @@
-// The studio's batch API: `segment.start` runs `facet segment` in a child process and streams
+// The studio's batch API: `segment.start` runs the batch in an engine worker and streams
 // progress events; `segment.cancel` stops it cleanly; `segment.browse` lists folders.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
