@@ -4,7 +4,7 @@
 // names or paths in the project's database).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../api/contract/project';
+import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../contract/project';
 import { exportProject } from '../dataset/export';
 import { EXPORT_FORMATS, isExportFormatName } from '../dataset/formats/index';
 import { loadPreset } from '../dataset/presets/load';

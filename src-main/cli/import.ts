@@ -9,6 +9,7 @@ import { openStore } from '../dataset/store/store';
 import { importFolder, type SplitSetting } from '../dataset/import';
 import { listPresets, loadPreset } from '../dataset/presets/load';
 import { ASSIGNABLE_SPLITS, parseSplitRatios, type AssignableSplit } from '../dataset/splits';
+import { EXIT } from './failure';
 import { progressBar } from './progress';
 
 interface ImportCliOptions {
@@ -129,6 +130,6 @@ export function registerImport(program: Command): void {
       for (const f of report.files) if (f.outcome === 'kept') process.stdout.write(`kept: ${f.reason ?? f.file}\n`);
       const problems = report.files.filter((f) => f.outcome === 'skipped');
       for (const f of problems) process.stderr.write(`skipped: ${f.reason ?? f.file}\n`);
-      if (problems.length > 0) process.exitCode = 2;
+      if (problems.length > 0) process.exitCode = EXIT.partial;
     });
 }

@@ -4,9 +4,9 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
-import { CLASS_COLORS } from '../api/contract/classes';
-import type { ImageStatus, Split } from '../api/contract/project';
+import { DomainError } from '../contract/domain-error';
+import { CLASS_COLORS } from '../contract/classes';
+import type { ImageStatus, Split } from '../contract/project';
 import { writeFileAtomic } from './io/atomic';
 import { makeFolder } from './io/folders';
 import { sharpWithinLimit } from './io/image';
@@ -74,7 +74,7 @@ async function exportImage(source: string, row: ImageRow, dir: string): Promise<
 /** The presets' own writer: masks/<name>.png with the scheme's raw value per class. */
 async function presetWriter(preset: Preset | undefined, dir: string): Promise<FormatWriter> {
   const scheme = preset?.export;
-  if (!scheme) throw new ApiError({ code: 'invalid_input', field: 'format', message: `preset ${preset?.name ?? '(none)'} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
+  if (!scheme) throw new DomainError({ code: 'invalid_input', field: 'format', message: `preset ${preset?.name ?? '(none)'} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
   makeFolder(dir, 'export');
   const palette: Rgb[] | null = scheme.palette?.map((c) => [c[0], c[1], c[2]] as const) ?? null;
   return {

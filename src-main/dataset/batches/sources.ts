@@ -1,9 +1,9 @@
 // Where training and evaluation samples come from: a project (its store: split, status, current
 // mask revision) or a labelled folder read in place through an import preset. Every item knows
 // how to load its photo (EXIF applied) and its 8-class labels at full resolution.
-import type { DataSource } from '../../api/contract/training';
-import type { Split } from '../../api/contract/project';
-import { ApiError } from '../../api/errors';
+import type { DataSource } from '../../contract/training';
+import type { Split } from '../../contract/project';
+import { DomainError } from '../../contract/domain-error';
 import { listLabelledFolder, type SourceItem } from '../folder';
 import { listSource } from '../formats/index';
 import { decodeImage } from '../io/image';
@@ -37,8 +37,8 @@ export interface DataSplits {
 
 type Size = { width: number; height: number };
 
-function geometryError(name: string, img: Size, mask: Size, file: string): ApiError {
-  return new ApiError({ code: 'bad_file', file, message: `${file}: mask is ${mask.width}x${mask.height} but image ${name} is ${img.width}x${img.height}` });
+function geometryError(name: string, img: Size, mask: Size, file: string): DomainError {
+  return new DomainError({ code: 'bad_file', file, message: `${file}: mask is ${mask.width}x${mask.height} but image ${name} is ${img.width}x${img.height}` });
 }
 
 /** The size the mask must have, checked from its header before it is decoded. */

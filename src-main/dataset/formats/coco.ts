@@ -6,8 +6,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { ApiError } from '../../api/errors';
-import { CLASS_NAMES, NUM_CLASSES } from '../../api/contract/classes';
+import { DomainError } from '../../contract/domain-error';
+import { CLASS_NAMES, NUM_CLASSES } from '../../contract/classes';
 import { writeFileAtomic } from '../io/atomic';
 import type { MaskLabels } from '../io/mask';
 import type { SourceItem, SourceListing, SourceRejection } from '../folder';
@@ -33,8 +33,8 @@ const cocoFileSchema = z.object({
 type CocoFile = z.infer<typeof cocoFileSchema>;
 type CocoAnnotation = CocoFile['annotations'][number];
 
-function bad(file: string, message: string): ApiError {
-  return new ApiError({ code: 'bad_file', file, message: `${file}: ${message}` });
+function bad(file: string, message: string): DomainError {
+  return new DomainError({ code: 'bad_file', file, message: `${file}: ${message}` });
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -55,7 +55,7 @@ async function annotationFiles(root: string): Promise<string[]> {
   if (nested.length > 0) return nested;
   const flat = await jsonIn(root);
   if (flat.length > 0) return flat;
-  throw new ApiError({ code: 'not_found', file: root, message: `${root}: no COCO annotation file (expected annotations/*.json or a .json in the folder)` });
+  throw new DomainError({ code: 'not_found', file: root, message: `${root}: no COCO annotation file (expected annotations/*.json or a .json in the folder)` });
 }
 
 export async function readCocoFile(file: string): Promise<CocoFile> {
@@ -126,7 +126,7 @@ function decodeImageMask(file: string, image: CocoFile['images'][number], anns: 
 export async function listCoco(source: string, preset: Preset): Promise<SourceListing> {
   const root = resolve(source);
   if (!(await stat(root).catch(() => null))?.isDirectory()) {
-    throw new ApiError({ code: 'not_found', file: root, message: `${root}: folder not found` });
+    throw new DomainError({ code: 'not_found', file: root, message: `${root}: folder not found` });
   }
   const rejected: SourceRejection[] = [];
   const byName = new Map<string, SourceItem[]>();

@@ -7,8 +7,8 @@
 // Import reads labelmap.txt and SegmentationClass; export writes all of the above.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../../api/errors';
-import { CLASS_COLORS, CLASS_NAMES } from '../../api/contract/classes';
+import { DomainError } from '../../contract/domain-error';
+import { CLASS_COLORS, CLASS_NAMES } from '../../contract/classes';
 import { writeFileAtomic } from '../io/atomic';
 import { readMaskWithPreset, type ExpectedSize, type MaskLabels } from '../io/mask';
 import { encodePng8, type Rgb } from '../io/png8';
@@ -30,8 +30,8 @@ export interface LabelmapEntry {
   line: number;
 }
 
-function badLabelmap(file: string, line: number, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file, message: `${file}: line ${line}: ${problem}` });
+function badLabelmap(file: string, line: number, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file, message: `${file}: line ${line}: ${problem}` });
 }
 
 /** Parses labelmap.txt as Datumaro's parse_label_map does: `name:color:parts:actions`, colour `r,g,b` or empty. */
@@ -57,7 +57,7 @@ export function parseLabelmap(text: string, file: string): LabelmapEntry[] {
     }
     entries.push({ name, color, line: index + 1 });
   });
-  if (entries.length === 0) throw new ApiError({ code: 'bad_file', file, message: `${file}: no labels` });
+  if (entries.length === 0) throw new DomainError({ code: 'bad_file', file, message: `${file}: no labels` });
   return entries;
 }
 
@@ -102,7 +102,7 @@ export function labelmapColors(entries: LabelmapEntry[], preset: Preset, file: s
 export async function listCvatMask(source: string, preset: Preset): Promise<SourceListing> {
   const file = join(source, LABELMAP_FILE);
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ApiError({
+    throw new DomainError({
       code: error.code === 'ENOENT' ? 'not_found' : 'bad_file',
       file,
       message: `${file}: ${error.code === 'ENOENT' ? 'not found' : `cannot read (${error.code ?? error.message})`}: a CVAT Segmentation mask export names its labels' colours there`,
@@ -116,8 +116,8 @@ export async function listCvatMask(source: string, preset: Preset): Promise<Sour
     try {
       return await readMaskWithPreset(maskPath, colored, expected);
     } catch (error) {
-      if (error instanceof ApiError && / not named by preset /.test(error.message)) {
-        throw new ApiError({ code: 'bad_file', file: maskPath, message: `${error.message.replace(/ not named by preset .*$/, '')}: no label of ${file} has ${/colours/.test(error.message) ? 'these colours' : 'this colour'}` });
+      if (error instanceof DomainError && / not named by preset /.test(error.message)) {
+        throw new DomainError({ code: 'bad_file', file: maskPath, message: `${error.message.replace(/ not named by preset .*$/, '')}: no label of ${file} has ${/colours/.test(error.message) ? 'these colours' : 'this colour'}` });
       }
       throw error;
     }

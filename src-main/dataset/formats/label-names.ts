@@ -2,8 +2,8 @@
 // studio's own class names always map (ignoring case and surrounding spaces); any other name
 // must be named by the user's label map (`--label-map`), else the import stops with the file and
 // the name: a label folded into background silently would lose its pixels.
-import { ApiError } from '../../api/errors';
-import { CLASS_NAMES, NUM_CLASSES } from '../../api/contract/classes';
+import { DomainError } from '../../contract/domain-error';
+import { CLASS_NAMES, NUM_CLASSES } from '../../contract/classes';
 
 /** Source label name → class 0..7. */
 export type LabelNameMap = ReadonlyMap<string, number>;
@@ -19,7 +19,7 @@ export function classFromUser(value: unknown, where: string): number {
     const index = CLASS_NAMES.indexOf(normalize(value) as (typeof CLASS_NAMES)[number]);
     if (index >= 0) return index;
   }
-  throw new ApiError({
+  throw new DomainError({
     code: 'invalid_input',
     field: 'labelMap',
     message: `${where}: ${JSON.stringify(value)} is not a class (one of ${CLASS_NAMES.join(', ')}, or 0..${NUM_CLASSES - 1})`,
@@ -40,7 +40,7 @@ export function classOfLabel(name: string, userMap: LabelNameMap, file: string):
   if (mapped !== undefined) return mapped;
   const own = CLASS_NAMES.indexOf(key as (typeof CLASS_NAMES)[number]);
   if (own >= 0) return own;
-  throw new ApiError({
+  throw new DomainError({
     code: 'bad_file',
     file,
     message: `${file}: label "${name}" is not one of the classes (${CLASS_NAMES.join(', ')}); map it with --label-map '{"${name}": "<class>"}'`,

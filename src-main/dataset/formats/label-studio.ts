@@ -5,7 +5,7 @@
 // Label Studio's local-files form, relative to the export folder: serve it with
 // LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED=true and LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT=<export>.
 import { join } from 'node:path';
-import { CLASS_COLORS, CLASS_NAMES, NUM_CLASSES } from '../../api/contract/classes';
+import { CLASS_COLORS, CLASS_NAMES, NUM_CLASSES } from '../../contract/classes';
 import { writeFileAtomic } from '../io/atomic';
 import { brushRle } from './label-studio-rle';
 import type { ExportFormat } from './types';

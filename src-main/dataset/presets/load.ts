@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 import { presetFileSchema, type PresetFile } from './schema';
 import { compileLabelMap, type LabelNameMap } from '../formats/label-names';
 
@@ -79,15 +79,15 @@ export function compilePreset(file: PresetFile, options: PresetOptions = {}): Pr
   } else if (masks?.read === 'rgb') {
     const colors = options.colorMap ?? masks.colors;
     for (const [hex, cls] of Object.entries(colors)) {
-      if (!Number.isInteger(cls) || cls < 0 || cls > 7) throw new ApiError({ code: 'invalid_input', field: 'colorMap', message: `colour ${hex} maps to ${cls}, not a class 0..7` });
+      if (!Number.isInteger(cls) || cls < 0 || cls > 7) throw new DomainError({ code: 'invalid_input', field: 'colorMap', message: `colour ${hex} maps to ${cls}, not a class 0..7` });
       colorToClass.set(parseHex(hex), cls);
     }
   }
   if (options.labelMap && !file.format) {
-    throw new ApiError({ code: 'invalid_input', field: 'labelMap', message: `preset ${file.name} has no label names: a label map applies only to the coco and cvat-mask presets` });
+    throw new DomainError({ code: 'invalid_input', field: 'labelMap', message: `preset ${file.name} has no label names: a label map applies only to the coco and cvat-mask presets` });
   }
   if (options.colorMap && (masks?.read !== 'rgb' || file.format)) {
-    throw new ApiError({ code: 'invalid_input', field: 'colorMap', message: `preset ${file.name} reads ${masks ? 'value' : 'no'} masks: a colour map applies only to the color preset` });
+    throw new DomainError({ code: 'invalid_input', field: 'colorMap', message: `preset ${file.name} reads ${masks ? 'value' : 'no'} masks: a colour map applies only to the color preset` });
   }
   return {
     name: file.name,
@@ -110,22 +110,22 @@ export function compilePreset(file: PresetFile, options: PresetOptions = {}): Pr
 export function loadPreset(name: string, options: PresetOptions = {}): Preset {
   const known = listPresets();
   if (!known.includes(name)) {
-    throw new ApiError({ code: 'invalid_input', field: 'preset', message: `unknown preset "${name}" (known: ${known.join(', ')})` });
+    throw new DomainError({ code: 'invalid_input', field: 'preset', message: `unknown preset "${name}" (known: ${known.join(', ')})` });
   }
   const path = join(presetsDir(), `${name}.json`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ApiError({ code: 'bad_file', file: path, message: `${path}: not valid JSON: ${(error as Error).message}` });
+    throw new DomainError({ code: 'bad_file', file: path, message: `${path}: not valid JSON: ${(error as Error).message}` });
   }
   const parsed = presetFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ApiError({ code: 'bad_file', file: path, message: `${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid preset'}` });
+    throw new DomainError({ code: 'bad_file', file: path, message: `${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid preset'}` });
   }
   if (parsed.data.name !== name) {
-    throw new ApiError({ code: 'bad_file', file: path, message: `${path}: names itself "${parsed.data.name}", expected "${name}"` });
+    throw new DomainError({ code: 'bad_file', file: path, message: `${path}: names itself "${parsed.data.name}", expected "${name}"` });
   }
   return compilePreset(parsed.data, options);
 }

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_NAMES } from '../../../src-main/api/contract/classes';
+import { CLASS_NAMES } from '../../../src-main/contract/classes';
 import { exportProject } from '../../../src-main/dataset/export';
 import { vocColor } from '../../../src-main/dataset/formats/cvat-mask';
 import { EXPORT_FORMATS } from '../../../src-main/dataset/formats/index';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runConfigSchema } from '../../../src-main/api/contract/training';
+import { runConfigSchema } from '../../../src-main/contract/training';
 import { openDataSource } from '../../../src-main/dataset/batches/sources';
 import { exportProject } from '../../../src-main/dataset/export';
 import { EXPORT_FORMATS } from '../../../src-main/dataset/formats/index';

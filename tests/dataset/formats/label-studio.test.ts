@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_NAMES } from '../../../src-main/api/contract/classes';
+import { CLASS_NAMES } from '../../../src-main/contract/classes';
 import { exportProject } from '../../../src-main/dataset/export';
 import { EXPORT_FORMATS } from '../../../src-main/dataset/formats/index';
 import { brushRle } from '../../../src-main/dataset/formats/label-studio-rle';
