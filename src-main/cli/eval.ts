@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import type { DataSource, EvalReport } from '../contract/training';
+import type { DataSource, EvalReport, ModelLineage } from '../contract/training';
 import { runConfigSchema } from '../contract/training';
-import { defaultModelDir, evaluateSaved, parseBackendChoice, startEngine, type EvalSplit } from '../engine/index';
+import { DEFAULT_MODEL_WORD, evaluateSaved, parseBackendChoice, startEngine, type EvalSplit } from '../engine/index';
 
 interface EvalCliOptions {
   model: string;
@@ -22,8 +22,27 @@ interface EvalCliOptions {
 
 const f = (v: number): string => v.toFixed(4);
 
+/** One line per generation: what the model started from, and what that started from. */
+export function formatLineage(lineage: ModelLineage | null | undefined): string[] {
+  if (!lineage) return ['started from: random weights (or not recorded)'];
+  const lines: string[] = [];
+  for (let l: ModelLineage | null = lineage, depth = 0; l; l = l.parent, depth++) {
+    lines.push(`${depth === 0 ? 'started from' : `${'  '.repeat(depth)}which started from`}: ${l.name} (${l.model} at ${l.inputSize}px, ${l.path}, weights sha256 ${l.weightsSha256.slice(0, 16)}…${l.runId ? `, run ${l.runId}` : ''})`);
+  }
+  lines.push(`${'  '.repeat(lines.length)}which started from: random weights (or not recorded)`);
+  return lines;
+}
+
+/** The warning an evaluation on the model's own training images deserves (empty when none overlap). */
+export function formatOverlap(r: EvalReport): string[] {
+  if (r.overlap === undefined || r.overlap === null) return ['training images: the model has no training manifest, so overlap with them is unknown'];
+  if (r.overlap.count === 0) return [`training images: none of the ${r.images} evaluated images is among the model's training images (${r.overlap.manifest})`];
+  const more = r.overlap.count > r.overlap.names.length ? `, and ${r.overlap.count - r.overlap.names.length} more` : '';
+  return [`WARNING: ${r.overlap.count} of the ${r.images} evaluated images are among the model's training images (${r.overlap.manifest}): these scores are optimistic. ${r.overlap.names.join(', ')}${more}`];
+}
+
 export function formatReport(r: EvalReport): string {
-  const lines = [`${r.model} on ${r.split} (${r.images} images at ${r.inputSize}px, ${r.seconds.toFixed(1)} s, ${r.backend})`, ''];
+  const lines = [`${r.model} on ${r.split} (${r.images} images at ${r.inputSize}px, ${r.seconds.toFixed(1)} s, ${r.backend})`, ...formatLineage(r.lineage), ...formatOverlap(r), ''];
   lines.push(`${'class'.padEnd(12)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'F1'.padStart(9)} ${'IoU'.padStart(9)} ${'pixels'.padStart(10)}`);
   for (const c of r.metrics.perClass) {
     lines.push(c.present ? `${c.name.padEnd(12)} ${f(c.precision).padStart(9)} ${f(c.recall).padStart(9)} ${f(c.f1).padStart(9)} ${f(c.iou).padStart(9)} ${String(c.support).padStart(10)}` : `${c.name.padEnd(12)} (absent: not in truth nor prediction)`);
@@ -38,7 +57,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a run (its best checkpoint) or a model folder on a split: per-class metrics, means, confusion matrix')
-    .option('-m, --model <dir>', 'a run folder (runs/<id>) or a model folder (model.json + facet-model.json)', defaultModelDir())
+    .option('-m, --model <dir>', `a run folder (runs/<id>, its checkpoint), a model folder (model.json + facet-model.json) or ${DEFAULT_MODEL_WORD} (the bundled model)`, DEFAULT_MODEL_WORD)
     .option('--checkpoint <which>', 'for a run: best or last', (v: string) => {
       if (v !== 'best' && v !== 'last') throw new InvalidArgumentError(`expected best or last, got ${v}`);
       return v;
@@ -67,7 +86,7 @@ export function registerEval(program: Command): void {
       const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: 'eval [{bar}] {value}/{total} images | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : null;
       let started = false;
       const report = await evaluateSaved({
-        model: resolve(opts.model),
+        model: opts.model === DEFAULT_MODEL_WORD ? opts.model : resolve(opts.model),
         checkpoint: opts.checkpoint,
         ...(data ? { data } : {}),
         split: opts.split,
@@ -82,5 +101,7 @@ export function registerEval(program: Command): void {
         },
       }).finally(() => bar?.stop());
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 1)}\n` : formatReport(report));
+      // The warning goes to stderr too, so a --json reader (or a pipe) still sees it.
+      if (report.overlap && report.overlap.count > 0) process.stderr.write(`facet: ${formatOverlap(report)[0]}\n`);
     });
 }

@@ -3,20 +3,32 @@
 // the current batch (the run resumes with `--resume RUN_DIR`); a second Ctrl+C exits at once.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { resolve } from 'node:path';
-import { DEFAULT_MODEL, runConfigSchema, TRAINING_RECIPES, type RunConfig, type RunConfigInput } from '../contract/training';
-import { createRun, describeModels, lockRun, parseBackendChoice, RunFolder, runTraining, startEngine, type RunLock } from '../engine/index';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_MODEL, defaultRecipeFor, runConfigSchema, TRAINING_RECIPES, type RecipeName, type RunConfig, type RunConfigInput } from '../contract/training';
+import { architectureFromInit, createRun, DEFAULT_MODEL_WORD, describeInit, describeModels, lockRun, parseBackendChoice, RunFolder, runTraining, startEngine, type RunLock } from '../engine/index';
 import { defaultProjectDir } from '../host/project-location';
 import { EXIT } from './failure';
 import { parsePositiveInt, parsePositiveNumber } from './options';
 import { formatEpoch, trainProgress } from './train-progress';
 
 interface TrainCliOptions {
-  model: string;
+  model?: string;
   project: string;
   data?: string;
   preset?: string;
-  recipe: string;
+  recipe?: string;
+  init?: string;
+  minutes?: number;
+  warmup?: number;
+  freezeBn?: boolean;
+  replay?: string;
+  replayPreset: string;
+  replayShare?: number;
+  valShare?: number;
+  grayscale?: number;
+  blur?: number;
+  jpeg?: number;
   epochs?: number;
   batch?: number;
   size?: number;
@@ -57,14 +69,38 @@ function choice<T extends string>(values: readonly T[]) {
   };
 }
 
-/** Schema defaults ← the recipe ← the flags actually given. */
-export function configFromOptions(o: TrainCliOptions): RunConfig {
-  const recipe = TRAINING_RECIPES[o.recipe as keyof typeof TRAINING_RECIPES];
+function parseShare(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`not a share between 0 and 1: ${value}`);
+  return n;
+}
+
+/** A replay set: a project folder (it has a facet.db) or a labelled folder read through a preset. */
+function replaySource(dir: string, preset: string): NonNullable<RunConfigInput['replay']>['data'] {
+  const abs = resolve(dir);
+  return existsSync(join(abs, 'facet.db')) ? { kind: 'project', dir: abs } : { kind: 'folder', dir: abs, preset };
+}
+
+/**
+ * Schema defaults ← the recipe (default `finetune` with --init, else `original`) ← the flags
+ * actually given. With --init the model, input size and model options come from that model; a
+ * flag that contradicts it is an error that says so.
+ */
+export async function configFromOptions(o: TrainCliOptions): Promise<RunConfig> {
+  const recipeName = (o.recipe ?? defaultRecipeFor(o.init) ?? 'original') as RecipeName;
+  const recipe: Partial<RunConfigInput> = TRAINING_RECIPES[recipeName];
   if (!recipe) throw new Error(`unknown recipe "${o.recipe}"; valid: ${Object.keys(TRAINING_RECIPES).join(', ')}`);
   if ((o.data === undefined) !== (o.preset === undefined)) throw new Error('--data and --preset go together');
+  // --init is `default` or a folder path (relative to the working folder).
+  const initSetting = o.init === undefined ? undefined : o.init === DEFAULT_MODEL_WORD ? o.init : resolve(o.init);
+  const init = initSetting !== undefined ? await describeInit(initSetting) : null;
+  const architecture = init
+    ? architectureFromInit(init, { model: o.model, inputSize: o.size, modelOptions: o.widths ? { widths: o.widths } : undefined })
+    : null;
   const input: RunConfigInput = {
     ...recipe,
-    model: o.model,
+    model: architecture?.model ?? o.model ?? DEFAULT_MODEL,
+    ...(architecture ? { inputSize: architecture.inputSize, modelOptions: architecture.modelOptions as RunConfigInput['modelOptions'], init: initSetting! } : {}),
     data:
       o.data !== undefined
         ? { kind: 'folder', dir: resolve(o.data), preset: o.preset!, ...(o.limit !== undefined ? { limit: o.limit } : {}) }
@@ -73,19 +109,25 @@ export function configFromOptions(o: TrainCliOptions): RunConfig {
   const set = <K extends keyof RunConfigInput>(key: K, value: RunConfigInput[K] | undefined): void => {
     if (value !== undefined) input[key] = value;
   };
-  set('epochs', o.epochs);
+  set('epochs', o.epochs ?? (o.minutes !== undefined ? 10_000 : undefined));
+  set('minutes', o.minutes);
+  set('warmup', o.warmup);
+  set('freezeBatchNorm', o.freezeBn);
+  if (o.replay !== undefined) input.replay = { data: replaySource(o.replay, o.replayPreset), ...(o.replayShare !== undefined ? { share: o.replayShare } : {}) };
+  if (o.valShare !== undefined) input.autoVal = { share: o.valShare };
   set('batchSize', o.batch);
-  set('inputSize', o.size);
+  if (!architecture) set('inputSize', o.size);
   set('lr', o.lr);
   set('optimizer', o.optimizer);
   set('momentum', o.momentum);
   set('schedule', o.schedule);
   set('stepsPerEpoch', o.steps);
   set('seed', o.seed);
-  if (o.widths) input.modelOptions = { widths: o.widths };
+  if (o.widths && !architecture) input.modelOptions = { widths: o.widths };
+  const degradations = { ...(o.grayscale !== undefined ? { grayscale: o.grayscale } : {}), ...(o.blur !== undefined ? { blur: o.blur } : {}), ...(o.jpeg !== undefined ? { jpeg: o.jpeg } : {}) };
   input.augment = o.augment
-    ? { ...(o.oversample !== undefined ? { rareOversample: o.oversample } : {}) }
-    : { hflip: false, scale: 0, rotate: 0, shift: 0, colorJitter: 0, rareOversample: o.oversample ?? 1 };
+    ? { ...(recipe.augment ?? {}), ...(o.oversample !== undefined ? { rareOversample: o.oversample } : {}), ...degradations }
+    : { hflip: false, scale: 0, rotate: 0, shift: 0, colorJitter: 0, rareOversample: o.oversample ?? 1, grayscale: 0, blur: 0, jpeg: 0 };
   input.loss = { ...(o.focal !== undefined ? { focalGamma: o.focal } : {}), ...(o.classWeights ? { classWeights: o.classWeights } : {}) };
   const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) {
@@ -102,11 +144,23 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a segmentation model; the run folder (config, history, checkpoints, eval) goes to <project>/runs/')
-    .option('-m, --model <name>', 'registered model (see below)', DEFAULT_MODEL)
+    .option('-m, --model <name>', `registered model (see below; default ${DEFAULT_MODEL}, or the --init model's)`)
+    .option('--init <model>', 'start from this model\'s weights, architecture and input size: default (the bundled model), a run folder (its best checkpoint) or a model folder')
+    .option('--minutes <n>', 'time budget in minutes (fractions allowed): stop when spent, keeping the best and last checkpoints; the schedule spans it', parsePositiveNumber)
+    .option('--warmup <share>', 'share of the schedule spent warming the learning rate up (finetune: 0.05)', parseShare)
+    .option('--freeze-bn', 'BatchNorm layers keep their moving statistics while training (finetune default)')
+    .option('--no-freeze-bn', 'BatchNorm layers update their statistics from the batches')
+    .option('--replay <dir>', 'mix in training images of another labelled folder or project so the model does not forget')
+    .option('--replay-preset <name>', 'import preset for a --replay folder', 'celebamask-hq')
+    .option('--replay-share <share>', 'share of each epoch\'s draws taken from --replay (default 0.25)', parseShare)
+    .option('--val-share <share>', 'without validation images: hold out this share of the training images (default 0.2, at least 4; 0 = never)', parseShare)
+    .option('--grayscale <p>', 'augmentation: share of images turned grayscale (finetune: 0.2)', parseShare)
+    .option('--blur <p>', 'augmentation: share of images blurred (finetune: 0.2)', parseShare)
+    .option('--jpeg <p>', 'augmentation: share of images re-encoded as low-quality JPEG (finetune: 0.3)', parseShare)
     .option('--project <dir>', 'project folder: its train/val splits are the data, and the run goes under it', defaultProjectDir())
     .option('--data <dir>', 'train on a labelled folder read in place (with --preset); every 5th image (sorted) is val')
     .option('--preset <name>', 'import preset that reads the --data masks (e.g. celebamask-hq)')
-    .option('--recipe <name>', `training recipe: ${Object.keys(TRAINING_RECIPES).join(', ')}`, 'original')
+    .option('--recipe <name>', `training recipe: ${Object.keys(TRAINING_RECIPES).join(', ')} (default: finetune with --init, else original)`)
     .option('--epochs <n>', 'epochs (default 100)', parsePositiveInt)
     .option('--batch <n>', 'batch size (default 8)', parsePositiveInt)
     .option('--size <px>', 'input side in pixels (default 256)', parsePositiveInt)
@@ -140,11 +194,13 @@ export function registerTrain(program: Command): void {
         config = await run.readConfig();
       } else {
         // Parsed once here; a bad model name, size, budget or empty data fails before a run folder exists.
-        config = configFromOptions(opts);
+        config = await configFromOptions(opts);
         run = await createRun(resolve(opts.project), config);
         lock = await lockRun(run.dir);
       }
       process.stdout.write(`run ${run.dir}\nmodel ${config.model} at ${config.inputSize}px, backend ${engine.backend}\n`);
+      if (config.lineage) process.stdout.write(`from ${config.lineage.name} (${config.lineage.path}, weights sha256 ${config.lineage.weightsSha256})\n`);
+      if (config.minutes !== null) process.stdout.write(`time budget ${config.minutes} min\n`);
       const controller = new AbortController();
       const onSigint = (): void => {
         if (controller.signal.aborted) process.exit(EXIT.interrupted);
@@ -169,7 +225,8 @@ export function registerTrain(program: Command): void {
         });
         progress.stop();
         const best = summary.best ? `best epoch ${summary.best.epoch}: val mean IoU ${summary.best.valMeanIoU.toFixed(4)}, mean F1 (face) ${summary.best.valMeanF1Face.toFixed(4)}` : 'no epoch finished';
-        process.stdout.write(`${summary.status}: ${summary.epochsDone}/${summary.epochsPlanned} epochs in ${summary.seconds.toFixed(1)} s; ${best}\n`);
+        const planned = config.minutes !== null ? `${summary.epochsDone} epochs (budget ${config.minutes} min)` : `${summary.epochsDone}/${summary.epochsPlanned} epochs`;
+        process.stdout.write(`${summary.status}: ${planned} in ${summary.seconds.toFixed(1)} s; ${best}\n`);
         if (summary.status === 'stopped') process.stdout.write(`resume with: facet train --resume ${run.dir}\n`);
       } finally {
         progress.stop();

@@ -40,6 +40,12 @@ const augmentSchema = z
     colorJitter: z.number().min(0).max(0.5).default(0.2),
     /** Draw images holding a rare class (eyeglasses) this many times as often; 1 = off. */
     rareOversample: z.number().min(1).max(20).default(3),
+    /** Share of images turned to grayscale (other cameras, black-and-white photos). */
+    grayscale: z.number().min(0).max(1).default(0),
+    /** Share of images blurred (a 3x3 box blur, once or twice: soft focus, motion). */
+    blur: z.number().min(0).max(1).default(0),
+    /** Share of images re-encoded as a low-quality JPEG (quality 10-50: compression artefacts). */
+    jpeg: z.number().min(0).max(1).default(0),
   })
   .strict();
 
@@ -92,8 +98,75 @@ const modelOptionsSchema = z
     }
   });
 
+/**
+ * Where a model came from: the model folder a run started from (its path, name and the SHA-256
+ * of its weights.bin) and, recursively, what that model had started from. Null = random weights.
+ */
+export interface ModelLineage {
+  /** The model folder the weights were read from. */
+  path: string;
+  /** How it was named (`default`, a run folder, a model folder) and its architecture. */
+  name: string;
+  model: string;
+  inputSize: number;
+  /** SHA-256 (hex) of the model's weights.bin. */
+  weightsSha256: string;
+  /** The run that produced it, when known. */
+  runId: string | null;
+  parent: ModelLineage | null;
+}
+
+export const modelLineageSchema: z.ZodType<ModelLineage> = z.lazy(() =>
+  z.object({
+    path: z.string().max(MAX_PATH),
+    name: z.string().max(MAX_PATH),
+    model: z.string().max(MAX_NAME),
+    inputSize: z.number().int().positive(),
+    weightsSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    runId: z.string().max(MAX_PATH).nullable(),
+    parent: modelLineageSchema.nullable(),
+  }),
+);
+
+/** A labelled set mixed into the training batches so a fine-tune does not forget other faces. */
+const replaySchema = z
+  .object({
+    data: z.discriminatedUnion('kind', [projectDataSchema, folderDataSchema]),
+    /** Share of each epoch's draws taken from the replay set (0.25: one image in four). */
+    share: z.number().min(0).max(0.9).default(0.25),
+  })
+  .strict();
+
+/** Holding out a validation share when the data has no validation images (small projects). */
+const autoValSchema = z
+  .object({
+    /** Share of the training images held out; 0 = never. */
+    share: z.number().min(0).max(0.5).default(0.2),
+    /** At least this many (while leaving at least as many to train on). */
+    min: z.number().int().min(1).max(1000).default(4),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
+    /** Start from this model's weights (`default`, a run folder or id, a model folder); null = random. */
+    init: z.string().min(1).max(MAX_PATH).nullable().default(null),
+    /** Filled in when the run is created from `init`: what it started from, and that model's lineage. */
+    lineage: modelLineageSchema.nullable().default(null),
+    /** Time budget in minutes of training (fractions allowed); null = train the planned epochs. */
+    minutes: z.number().positive().max(10_000).nullable().default(null),
+    /** Share of the schedule spent warming the learning rate up linearly from 0 (of the budget, or of the epochs). */
+    warmup: z.number().min(0).max(0.5).default(0),
+    /**
+     * BatchNorm layers keep their moving statistics and normalise with them (inference mode)
+     * while training: with batches of a few images from a few dozen photos, batch statistics are
+     * noise, and updating the moving averages would wash out what the model learnt from thousands.
+     */
+    freezeBatchNorm: z.boolean().default(false),
+    replay: replaySchema.nullable().default(null),
+    autoVal: autoValSchema.default(autoValSchema.parse({})),
+    /** Names of the training images held out as validation at creation (autoVal), or null. */
+    heldOutVal: z.array(z.string().max(MAX_PATH)).max(100_000).nullable().default(null),
     model: z.string().min(1).max(MAX_NAME).default(DEFAULT_MODEL),
     /** Options passed to the model builder, e.g. `{ widths: [8, 16, 32] }` for `unet`. */
     modelOptions: modelOptionsSchema.default({}),
@@ -132,7 +205,52 @@ export const TRAINING_RECIPES = {
   'adam-cosine': { optimizer: 'adam', lr: 1e-3, momentum: 0, schedule: 'cosine', earlyStopPatience: 0 },
   /** SGD with Nesterov-free momentum 0.9, a common fine-tuning recipe. */
   'sgd-momentum': { optimizer: 'sgd', lr: 0.01, momentum: 0.9, schedule: 'plateau', plateauPatience: 4, plateauFactor: 0.5, earlyStopPatience: 10 },
+  /**
+   * Fine-tuning a trained model on tens of images (the default with `init`): Adam at a tenth of
+   * the from-scratch rate, a short warm-up, cosine over the time budget or the epochs, BatchNorm
+   * statistics frozen, strong augmentation (geometry, colour, grayscale, blur, JPEG) since the
+   * data is tiny, no early stop (the best checkpoint by validation is kept anyway).
+   */
+  finetune: {
+    optimizer: 'adam',
+    lr: 1e-4,
+    momentum: 0,
+    schedule: 'cosine',
+    warmup: 0.05,
+    earlyStopPatience: 0,
+    freezeBatchNorm: true,
+    batchSize: 4,
+    augment: { hflip: true, scale: 0.25, rotate: 25, shift: 0.1, colorJitter: 0.4, rareOversample: 1, grayscale: 0.2, blur: 0.2, jpeg: 0.3 },
+  },
 } as const satisfies Record<string, Partial<RunConfig>>;
+
+export type RecipeName = keyof typeof TRAINING_RECIPES;
+export const RECIPE_NAMES = Object.keys(TRAINING_RECIPES) as RecipeName[];
+
+/** The recipe a run gets when none is named: `finetune` when it starts from a model, else none. */
+export function defaultRecipeFor(init: string | null | undefined): RecipeName | null {
+  return init ? 'finetune' : null;
+}
+
+/** The recipe's fields under the fields given (augmentation merged field by field); `recipe` consumed. */
+export function withRecipe<T extends { recipe?: RecipeName | undefined; init?: string | null | undefined; augment?: Record<string, unknown> | undefined }>(raw: T): Omit<T, 'recipe'> {
+  const { recipe: named, ...rest } = raw;
+  const name = named ?? defaultRecipeFor(raw.init);
+  if (!name) return rest;
+  const recipe: Partial<RunConfigInput> = TRAINING_RECIPES[name];
+  const augment = recipe.augment || rest.augment ? { ...(recipe.augment ?? {}), ...(rest.augment ?? {}) } : undefined;
+  return { ...recipe, ...rest, ...(augment ? { augment } : {}) } as Omit<T, 'recipe'>;
+}
+
+const runStartFields = runConfigSchema.extend({
+  data: runConfigSchema.shape.data.optional(),
+  model: z.string().min(1).max(MAX_NAME).optional(),
+  inputSize: z.number().int().min(32).max(1024).optional(),
+  epochs: z.number().int().min(1).max(10_000).optional(),
+});
+export type RunStartConfigInput = z.input<typeof runStartFields> & { recipe?: RecipeName };
+/** `runs.start`'s config: the run config with the recipe applied under the given fields. */
+export const runStartConfigSchema = z.preprocess((raw: RunStartConfigInput) => (raw && typeof raw === 'object' ? withRecipe(raw) : raw), runStartFields);
 
 /** Metrics of one class over a whole dataset (from accumulated TP/FP/FN). */
 export interface ClassMetrics {
@@ -194,6 +312,10 @@ export interface RunSummary {
   seconds: number;
   backend: string;
   error: string | null;
+  /** The run's time budget in minutes, null when it trains planned epochs. */
+  minutes?: number | null;
+  /** What the run started from (null: random weights). */
+  lineage?: ModelLineage | null;
 }
 
 export interface PerImageResult {
@@ -206,9 +328,22 @@ export interface PerImageResult {
   meanEntropy: number;
 }
 
+/** Evaluated images that the model was trained on (by content hash of the photo). */
+export interface TrainingOverlap {
+  count: number;
+  /** Up to 50 of their names. */
+  names: string[];
+  /** Where the model's training manifest was read. */
+  manifest: string;
+}
+
 export interface EvalReport {
   /** The model folder evaluated (a run checkpoint or a model dir). */
   model: string;
+  /** What the evaluated model started from, when it records it. */
+  lineage?: ModelLineage | null;
+  /** Evaluated images that are among the model's training images; null when the model has no manifest. */
+  overlap?: TrainingOverlap | null;
   split: string;
   images: number;
   inputSize: number;
@@ -242,7 +377,10 @@ export const trainingMethods = {
   /** Starts a run in the engine worker and returns at once; progress arrives as events. */
   'runs.start': method<RunSummary>()(
     // Every field has a default except `data`, which defaults to the session's project.
-    z.object({ config: runConfigSchema.extend({ data: runConfigSchema.shape.data.optional() }) }).strict(),
+    // Model, input size and epochs may be left out: `init` then supplies the model and size (a
+    // value that contradicts the init model is refused), `minutes` makes the epochs a cap. A
+    // recipe (default `finetune` when `init` is given) fills the fields not given.
+    z.object({ config: runStartConfigSchema }).strict(),
   ),
   /** Asks a running run to stop after the current batch; its last checkpoint is kept. */
   'runs.stop': method<RunSummary>()(z.object({ id: runId }).strict()),

@@ -3,7 +3,7 @@
 // rare class (eyeglasses are in 6% of images), augmented identically on photo and mask, and
 // normalised as the models expect. Batch b of epoch e is a pure function of (seed, e, b).
 import type { AugmentConfig } from '../contract/training';
-import { augment } from './batches/augment';
+import { augment, degrade } from './batches/augment';
 import { SampleCache, type SizedSample } from './batches/cache';
 import { normalizeInto } from './batches/normalize';
 import { rngFor, shuffle } from './batches/rng';
@@ -11,6 +11,7 @@ import type { DataItem } from './batches/sources';
 
 export { openDataSource, type DataItem, type DataSplits, type FullSample } from './batches/sources';
 export { SampleCache } from './batches/cache';
+export { chooseHeldOut, withHeldOut, type HoldOutRule } from './batches/holdout';
 export { normalizeInto, RGB_MEAN, RGB_STD } from './batches/normalize';
 export { resizeRgb, resizeLabelsNearest } from './batches/resize';
 
@@ -35,6 +36,12 @@ export interface LoaderOptions {
   augment: AugmentConfig | null;
   /** Cap on batches per epoch; 0 = all. */
   maxBatches?: number;
+  /**
+   * Items from this index on are a replay set: each epoch draws `replayShare` of its images from
+   * them (seeded by epoch, with repeats when the set is small) beside every image before it.
+   */
+  replayFrom?: number;
+  replayShare?: number;
 }
 
 export class BatchLoader {
@@ -54,13 +61,22 @@ export class BatchLoader {
   async epochOrder(epoch: number): Promise<number[]> {
     const aug = this.options.augment;
     if (!aug) return this.items.map((_, i) => i);
-    const samples = await this.cache.warm(this.items);
+    const own = this.options.replayFrom ?? this.items.length;
+    const samples = await this.cache.warm(this.items.slice(0, own));
     const order: number[] = [];
     const repeats = Math.max(1, Math.round(aug.rareOversample));
     samples.forEach((s, i) => {
       const k = s.classes & (1 << RARE_CLASS) ? repeats : 1;
       for (let r = 0; r < k; r++) order.push(i);
     });
+    const pool = this.items.length - own;
+    const share = this.options.replayShare ?? 0;
+    if (pool > 0 && share > 0) {
+      // share = replay / (own + replay)
+      const draws = Math.max(1, Math.round((order.length * share) / (1 - share)));
+      const pick = rngFor(this.options.seed, 'replay', epoch);
+      for (let r = 0; r < draws; r++) order.push(own + Math.floor(pick() * pool));
+    }
     return shuffle(order, rngFor(this.options.seed, 'order', epoch));
   }
 
@@ -89,9 +105,19 @@ export class BatchLoader {
     const x = new Float32Array(indices.length * pixels * 3);
     const y = new Int32Array(indices.length * pixels);
     const samples: SizedSample[] = await Promise.all(indices.map((i) => this.cache.get(this.items[i]!)));
+    const augmented = aug
+      ? await Promise.all(
+          samples.map(async (s, k) => {
+            const rng = rngFor(seed, 'aug', epoch, b, k);
+            const out = augment(s.rgb, s.labels, size, aug, rng);
+            await degrade(out, aug, rng);
+            return out;
+          }),
+        )
+      : null;
     samples.forEach((s, k) => {
-      if (aug) {
-        const out = augment(s.rgb, s.labels, size, aug, rngFor(seed, 'aug', epoch, b, k));
+      if (augmented) {
+        const out = augmented[k]!;
         normalizeInto(out.rgb, x, k * pixels * 3, true);
         y.set(out.labels, k * pixels);
       } else {

@@ -10,7 +10,8 @@ export { checkModel, describeModels, modelNames } from './models/registry';
 
 // Train: runs of a project (one at a time per host), in this thread or in the engine worker.
 export { RunManager, type RunListener } from './train/manager';
-export { createRun } from './train/new-run';
+export { createRun, prepareRunConfig } from './train/new-run';
+export { architectureFromInit, describeInit, sha256File, type InitModel } from './train/init-model';
 export { lockRun, type RunLock } from './train/run-lock';
 export { RunFolder } from './train/run-folder';
 export { runTraining } from './train/loop';
@@ -23,7 +24,7 @@ export { evalJob } from './jobs/train';
 
 // Predict: model folders (which folder a setting means, loading it) and probabilities per image;
 // face detection is loaded only when asked for (it brings its own detector weights).
-export { locateModel, resolveModelFolder, defaultModelDir, runsDirOf, RUNS_DIR, type ModelChoice, type ModelFolder } from './infer/model-folder';
+export { locateModel, resolveModelFolder, defaultModelDir, runsDirOf, RUNS_DIR, DEFAULT_MODEL_WORD, type ModelChoice, type ModelFolder } from './infer/model-folder';
 export { loadModelDir, MODEL_JSON, type LoadedModel } from './infer/model-dir';
 export { predict } from './infer/predict';
 export type { FaceBox, FaceDetector, FaceDetectorOptions } from './infer/faces';

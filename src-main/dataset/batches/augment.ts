@@ -3,6 +3,11 @@
 // mask nearest with background outside), then colour jitter on the image only (brightness,
 // contrast, saturation, a small per-channel gain), as the PyTorch peer does. Our 8 classes are
 // not sided, so a flip needs no left/right label swap.
+//
+// `degrade` then imitates other cameras on the image only, each with its own probability:
+// grayscale, a 3x3 box blur (once or twice) and a round trip through a low-quality JPEG. Their
+// draws come after the affine and colour draws, so configs without them draw what they always did.
+import sharp from 'sharp';
 import type { AugmentConfig } from '../../contract/training';
 import { uniform, type Rng } from './rng';
 
@@ -108,4 +113,57 @@ export function augment(rgb: Uint8Array, labels: Uint8Array, size: number, cfg: 
   const sample = affine(rgb, labels, size, cfg, rng);
   colorJitter(sample, cfg.colorJitter, rng);
   return sample;
+}
+
+/** Grayscale in place (luma in every channel). */
+export function toGrayscale(sample: Sample): void {
+  const { rgb } = sample;
+  for (let i = 0; i < rgb.length; i += 3) {
+    const g = 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
+    rgb[i] = g;
+    rgb[i + 1] = g;
+    rgb[i + 2] = g;
+  }
+}
+
+/** A 3x3 box blur in place (edges clamped). */
+export function boxBlur(sample: Sample): void {
+  const { rgb, size } = sample;
+  const src = rgb.slice();
+  const max = size - 1;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      for (let ch = 0; ch < 3; ch++) {
+        let sum = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          const yy = Math.min(max, Math.max(0, y + dy));
+          for (let dx = -1; dx <= 1; dx++) sum += src[(yy * size + Math.min(max, Math.max(0, x + dx))) * 3 + ch]!;
+        }
+        rgb[(y * size + x) * 3 + ch] = sum / 9;
+      }
+    }
+  }
+}
+
+/** A round trip through JPEG at `quality` (sharp), in place. */
+export async function jpegRoundTrip(sample: Sample, quality: number): Promise<void> {
+  const { rgb, size } = sample;
+  const bytes = new Uint8Array(rgb.length);
+  for (let i = 0; i < rgb.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, rgb[i]!)) * 255);
+  const raw = { width: size, height: size, channels: 3 as const };
+  const jpeg = await sharp(bytes, { raw }).jpeg({ quality: Math.round(quality), chromaSubsampling: '4:2:0' }).toBuffer();
+  const back = await sharp(jpeg).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  if (back.length !== rgb.length) return;
+  for (let i = 0; i < rgb.length; i++) rgb[i] = back[i]! / 255;
+}
+
+/** The camera-like degradations of one augmented sample, in place. */
+export async function degrade(sample: Sample, cfg: AugmentConfig, rng: Rng): Promise<void> {
+  if (cfg.grayscale <= 0 && cfg.blur <= 0 && cfg.jpeg <= 0) return;
+  if (rng() < cfg.grayscale) toGrayscale(sample);
+  if (rng() < cfg.blur) {
+    boxBlur(sample);
+    if (rng() < 0.5) boxBlur(sample);
+  }
+  if (rng() < cfg.jpeg) await jpegRoundTrip(sample, uniform(rng, 10, 50));
 }

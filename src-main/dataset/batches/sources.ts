@@ -1,6 +1,8 @@
 // Where training and evaluation samples come from: a project (its store: split, status, current
 // mask revision) or a labelled folder read in place through an import preset. Every item knows
 // how to load its photo (EXIF applied) and its 8-class labels at full resolution.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { DataSource } from '../../contract/training';
 import type { Split } from '../../contract/project';
 import { DomainError } from '../../contract/domain-error';
@@ -25,6 +27,12 @@ export interface DataItem {
   /** Project image id, or null for a folder source. */
   imageId: number | null;
   load(): Promise<FullSample>;
+  /** SHA-256 (hex) of the photo's bytes as imported or found: what training manifests record. */
+  sha256(): Promise<string>;
+}
+
+async function hashFile(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
 }
 
 export interface DataSplits {
@@ -70,6 +78,7 @@ async function fromFolder(source: Extract<DataSource, { kind: 'folder' }>): Prom
         checkGeometry(p.name, img, mask, p.maskPath);
         return { rgb: img.data, labels: mask.labels, width: img.width, height: img.height };
       },
+      sha256: () => hashFile(p.imagePath),
     }),
   );
   // Sorted names, every Nth to validation (the PyTorch peer's split).
@@ -96,6 +105,8 @@ function fromProject(source: Extract<DataSource, { kind: 'project' }>): DataSpli
       checkGeometry(row.name, img, mask, path);
       return { rgb: img.data, labels: mask.labels, width: img.width, height: img.height };
     },
+    // The store keeps the hash of the bytes imported (a copy may have been stored upright).
+    sha256: async () => row.sha256,
   });
   const inSplit = (split: Split) => labelled.filter((r) => r.split === split);
   const trainSplits = new Set<string>(source.trainSplits);

@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '../../contract/domain-error';
+import { modelLineageSchema } from '../../contract/training';
 import { tf } from '../tf';
 import '../models/registry';
 
@@ -27,6 +28,8 @@ const metaSchema = z.object({
   runId: z.string().nullable().default(null),
   epoch: z.number().int().nullable().default(null),
   savedAt: z.string(),
+  /** What the model's run started from (null: random weights, or not recorded). */
+  lineage: modelLineageSchema.nullable().optional(),
 });
 export type ModelMeta = z.infer<typeof metaSchema>;
 

@@ -36,13 +36,16 @@ export function isRunDir(dir: string): boolean {
   return existsSync(join(dir, RUN_CONFIG));
 }
 
+/** The word that names the default model wherever a model is named. */
+export const DEFAULT_MODEL_WORD = 'default';
+
 /** A run id names runs/<id>; anything with a path separator (or absolute) is a folder path. */
 function isBareName(model: string): boolean {
   return !isAbsolute(model) && !/[\\/]/.test(model) && model !== '.' && model !== '..';
 }
 
 export interface ModelChoice {
-  /** A run id, a run folder or a model folder; none means the default model. */
+  /** A run id, a run folder, a model folder or `default`; none means the default model too. */
   model?: string | null;
   /** The project whose runs a bare name means. */
   projectDir?: string | null;
@@ -62,7 +65,7 @@ export interface ModelFolder {
 export function locateModel(choice: ModelChoice): ModelFolder {
   const checkpoint = choice.checkpoint ?? 'best';
   const { model, projectDir } = choice;
-  if (model === undefined || model === null) return { dir: defaultModelDir(), runDir: null };
+  if (model === undefined || model === null || model === DEFAULT_MODEL_WORD) return { dir: defaultModelDir(), runDir: null };
   const path = projectDir && isBareName(model) ? join(runsDirOf(projectDir), model) : resolve(choice.base ?? process.cwd(), model);
   if (isRunDir(path) || (projectDir && isBareName(model))) return { dir: checkpointDirOf(path, checkpoint), runDir: path };
   return { dir: path, runDir: null };
@@ -74,13 +77,15 @@ export function resolveModelFolder(choice: ModelChoice): ModelFolder {
   const file = join(located.dir, MODEL_JSON);
   if (existsSync(file)) return located;
   const { model, projectDir } = choice;
-  if (model === undefined || model === null) {
+  if (model === undefined || model === null || model === DEFAULT_MODEL_WORD) {
     throw new DomainError({
       code: 'not_found',
       file,
       message: `no model to use: there is no default model (${file} not found); train a model and use a run checkpoint (PROJECT/runs/ID/checkpoints/best) or a model folder, or install the default model`,
     });
   }
-  const expected = projectDir ? `a run id under ${runsDirOf(projectDir)} with a ${choice.checkpoint ?? 'best'} checkpoint, or a model folder` : 'a run folder or a model folder';
+  const expected = projectDir
+    ? `a run id under ${runsDirOf(projectDir)} with a ${choice.checkpoint ?? 'best'} checkpoint, a model folder or ${DEFAULT_MODEL_WORD}`
+    : `a run folder, a model folder or ${DEFAULT_MODEL_WORD}`;
   throw new DomainError({ code: 'not_found', file, message: `${file}: not found, so ${model} is not a model (expected ${expected})` });
 }

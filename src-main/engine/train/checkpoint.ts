@@ -33,6 +33,7 @@ export function modelMeta(config: RunConfig, runId: string, epoch: number): Mode
     runId,
     epoch,
     savedAt: new Date().toISOString(),
+    lineage: config.lineage,
   };
 }
 

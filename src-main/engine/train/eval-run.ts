@@ -7,6 +7,8 @@ import { DomainError } from '../../contract/domain-error';
 import { loadModelDir } from '../infer/model-dir';
 import { locateModel } from '../infer/model-folder';
 import { RunFolder } from './run-folder';
+import { openRunData } from './run-data';
+import { trainingOverlap } from './manifest';
 import { evaluate } from './evaluate';
 
 export type EvalSplit = 'train' | 'val' | 'test';
@@ -25,19 +27,24 @@ export interface EvalOptions {
 
 export async function evaluateSaved(options: EvalOptions): Promise<EvalReport> {
   const ref = locateModel({ model: options.model, checkpoint: options.checkpoint ?? 'best' });
-  const data = options.data ?? (ref.runDir ? (await new RunFolder(ref.runDir).readConfig()).data : undefined);
+  const runConfig = ref.runDir ? await new RunFolder(ref.runDir).readConfig() : null;
+  const data = options.data ?? runConfig?.data;
   if (!data) throw new DomainError({ code: 'invalid_input', field: 'data', message: `${options.model}: a model folder needs a data source (--project or --data with --preset)` });
   const loaded = await loadModelDir(ref.dir);
   try {
     const started = performance.now();
-    const splits = await openDataSource(data);
+    // The run's own data includes the validation images it held out (autoVal).
+    const splits = options.data || !runConfig ? await openDataSource(data) : await openRunData(runConfig);
     const split = options.split === 'unassigned' ? [] : splits[options.split];
     if (split.length === 0) throw new DomainError({ code: 'invalid_input', field: 'split', message: `no labelled images in the ${options.split} split of ${splits.describe}` });
     const size = loaded.meta.inputSize;
     const loader = new BatchLoader(split, { size, batchSize: options.batchSize ?? 8, seed: 0, augment: null });
     const result = await evaluate(loaded.model, loader, { classNames: CLASS_NAMES, onProgress: options.onProgress, signal: options.signal });
+    const lineage = loaded.meta.lineage ?? null;
     return {
       model: ref.dir,
+      lineage,
+      overlap: await trainingOverlap(split, loaded.dir, lineage),
       split: options.split,
       images: result.images,
       inputSize: size,

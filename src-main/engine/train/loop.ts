@@ -6,7 +6,7 @@
 // so a resumed run produces the same history as an uninterrupted one (same seed, same backend).
 import { CLASS_NAMES, NUM_CLASSES } from '../../contract/classes';
 import type { EpochRecord, RunBatchEvent, RunEpochEvent, RunSummary } from '../../contract/training';
-import { BatchLoader, openDataSource, SampleCache } from '../../dataset/loader';
+import { BatchLoader, SampleCache } from '../../dataset/loader';
 import { makeLoss } from '../losses/index';
 import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
 import { buildModel } from '../models/registry';
@@ -16,7 +16,10 @@ import { evaluateSaved } from './eval-run';
 import { loadLast, saveBest, saveLast } from './checkpoint';
 import { makeOptimizer } from './optimizer';
 import { RunFolder } from './run-folder';
-import { afterEpoch, initialSchedule, lrForEpoch } from './schedule';
+import { afterEpoch, initialSchedule, lrAtProgress, lrForEpoch } from './schedule';
+import { openReplay, openRunData } from './run-data';
+import { loadInitModel } from './init-weights';
+import { freezeBatchNormStatistics } from './freeze-bn';
 import { defaultTrainWorkers, openSteps } from './open-steps';
 import type { StepEngine } from './step-engine';
 
@@ -63,6 +66,8 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     seconds: 0,
     backend: options.backend,
     error: null,
+    minutes: config.minutes,
+    lineage: config.lineage,
   };
   const publish = async (): Promise<void> => {
     summary.updatedAt = new Date().toISOString();
@@ -74,11 +79,18 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
   let optimizer: tf.Optimizer | null = null;
   let steps: StepEngine | null = null;
   try {
-    const data = await openDataSource(config.data);
+    const data = await openRunData(config);
     callbacks.log?.(`data: ${data.describe}: ${data.train.length} train, ${data.val.length} val`);
+    if (config.heldOutVal) callbacks.log?.(`no validation images in the data: ${config.heldOutVal.length} of the training images (${Math.round(config.autoVal.share * 100)}%, at least ${config.autoVal.min}) are held out as validation (config.json heldOutVal)`);
     if (data.train.length === 0) throw new Error(`no labelled training images in ${data.describe}`);
+    const replay = await openReplay(config);
+    if (config.replay) callbacks.log?.(`replay: ${replay.length} images of ${config.replay.data.dir}, ${Math.round(config.replay.share * 100)}% of each epoch's draws`);
     const cache = new SampleCache(config.inputSize);
-    const trainLoader = new BatchLoader(data.train, { size: config.inputSize, batchSize: config.batchSize, seed: config.seed, augment: config.augment, maxBatches: config.stepsPerEpoch }, cache);
+    const trainLoader = new BatchLoader(
+      [...data.train, ...replay],
+      { size: config.inputSize, batchSize: config.batchSize, seed: config.seed, augment: config.augment, maxBatches: config.stepsPerEpoch, ...(replay.length > 0 ? { replayFrom: data.train.length, replayShare: config.replay!.share } : {}) },
+      cache,
+    );
     const valLoader = data.val.length ? new BatchLoader(data.val, { size: config.inputSize, batchSize: config.batchSize, seed: config.seed, augment: null }, cache) : null;
     const loss = makeLoss(config.loss, NUM_CLASSES);
 
@@ -96,9 +108,13 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       summary.seconds = saved.state.seconds;
       startEpoch = saved.state.epoch + 1;
       callbacks.log?.(`resuming ${run.id} at epoch ${startEpoch}`);
+    } else if (config.lineage) {
+      model = await loadInitModel(config.lineage);
+      callbacks.log?.(`starting from ${config.lineage.name} (${config.lineage.path}, weights sha256 ${config.lineage.weightsSha256.slice(0, 12)}…)`);
     } else {
       model = buildModel(config.model, { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions });
     }
+    if (config.freezeBatchNorm) callbacks.log?.(`BatchNorm statistics frozen in ${freezeBatchNormStatistics(model)} layers`);
     summary.epochsDone = history.length;
     await run.writeHistory(history);
     await publish();
@@ -106,8 +122,17 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     steps = await openSteps({ config, model, optimizer, loss, workers: options.workers ?? defaultTrainWorkers(options.backend, config.batchSize) });
     callbacks.log?.(`steps: ${steps.description}`);
     const batchSeconds: number[] = [];
+    // A time budget: training (and validation) seconds over all sessions of the run.
+    const budget = config.minutes !== null ? config.minutes * 60 : null;
+    let budgetSpent = false;
+    if (budget !== null) callbacks.log?.(`time budget: ${config.minutes} min; the learning rate schedule spans it`);
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
-      const lr = lrForEpoch(config, schedule, epoch);
+      if (budget !== null && summary.seconds >= budget) {
+        budgetSpent = true;
+        break;
+      }
+      const epochLr = lrForEpoch(config, schedule, epoch);
+      let lr = epochLr;
       const batches = await trainLoader.batchCount(epoch);
       const trainConfusion = new ConfusionMatrix(NUM_CLASSES);
       const started = performance.now();
@@ -116,6 +141,7 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       let b = 0;
       for await (const batch of trainLoader.batches(epoch)) {
         if (signal?.aborted) break;
+        if (budget !== null) lr = lrAtProgress(config, schedule, (summary.seconds + (performance.now() - started) / 1000) / budget);
         const t0 = performance.now();
         const step = await steps.step(batch.x, batch.y, batch.n, batch.size, lr);
         if (!Number.isFinite(step.loss)) throw new Error(`training diverged: loss is ${step.loss} at epoch ${epoch}, batch ${b + 1} (try a lower --lr)`);
@@ -142,8 +168,12 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
           meanIoUFace: batchMetrics.meanIoUFace,
           lr,
           imagesPerSecond: batch.n / dt,
-          etaSeconds: perBatch * ((batches - b) + (config.epochs - epoch) * batches),
+          etaSeconds: budget !== null ? Math.max(0, budget - summary.seconds - (performance.now() - started) / 1000) : perBatch * ((batches - b) + (config.epochs - epoch) * batches),
         });
+        if (budget !== null && summary.seconds + (performance.now() - started) / 1000 >= budget) {
+          budgetSpent = true;
+          break;
+        }
       }
       if (signal?.aborted) {
         callbacks.log?.(`stopped during epoch ${epoch}; the last checkpoint is epoch ${epoch - 1}`);
@@ -182,7 +212,11 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       await saveLast(run, model, optimizer, config, { epoch, schedule, best: summary.best, seconds: summary.seconds, history });
       await run.writeHistory(history);
       const perEpoch = summary.seconds / Math.max(1, history.length);
-      callbacks.onEpoch?.({ runId: run.id, record, isBest, etaSeconds: perEpoch * (config.epochs - epoch) });
+      callbacks.onEpoch?.({ runId: run.id, record, isBest, etaSeconds: budget !== null ? Math.max(0, budget - summary.seconds) : perEpoch * (config.epochs - epoch) });
+      if (budgetSpent || (budget !== null && summary.seconds >= budget)) {
+        budgetSpent = true;
+        break;
+      }
       if (next.stop) {
         callbacks.log?.(`early stop at epoch ${epoch}: val loss has not improved for ${config.earlyStopPatience} epochs`);
         break;
@@ -190,9 +224,10 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       await publish();
     }
 
+    if (budgetSpent) callbacks.log?.(`time budget of ${config.minutes} min spent after ${summary.seconds.toFixed(1)} s (epoch ${summary.epochsDone}); best and last checkpoints kept`);
     // The run's verdict: its best checkpoint evaluated afresh on the validation split.
     if (valLoader && summary.best) {
-      await run.writeEval(await evaluateSaved({ model: run.dir, checkpoint: 'best', data: config.data, split: 'val', batchSize: config.batchSize, backend: options.backend }));
+      await run.writeEval(await evaluateSaved({ model: run.dir, checkpoint: 'best', split: 'val', batchSize: config.batchSize, backend: options.backend }));
     }
     summary.status = 'finished';
     await publish();

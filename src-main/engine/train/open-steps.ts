@@ -47,6 +47,7 @@ export async function openSteps(o: OpenStepsOptions): Promise<StepEngine> {
     weights,
     optimizerState: await saveOptimizerState(optimizer),
     maxShard: Math.ceil(config.batchSize / o.workers),
+    freezeBatchNorm: config.freezeBatchNorm,
   }, { backend: 'wasm', threads: 1 });
   return new ParallelSteps(dp);
 }

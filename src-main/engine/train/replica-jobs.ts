@@ -13,6 +13,7 @@ import { buildModel } from '../models/registry';
 import { tf } from '../tf';
 import { modelScorer, type BatchScore } from './evaluate';
 import { batchGradients } from './gradients';
+import { freezeBatchNormStatistics } from './freeze-bn';
 import { chooseMicroBatch } from './heap-budget';
 import { randomBatch, type RandomBatch } from './random-batch';
 import { makeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type OptimizerState } from './optimizer';
@@ -33,6 +34,8 @@ export interface ReplicaSpec {
   maxShard: number;
   /** Fixed micro-batch (else measured: heap-budget.ts). */
   microBatch?: number;
+  /** BatchNorm layers normalise with (and keep) their moving statistics while training. */
+  freezeBatchNorm?: boolean;
 }
 
 export interface ReplicaInfo {
@@ -74,6 +77,7 @@ export const setupJob = defineJob<ReplicaSpec, ReplicaInfo>({
       model.setWeights(tensors);
       tf.dispose(tensors);
     }
+    if (spec.freezeBatchNorm) freezeBatchNormStatistics(model);
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = makeOptimizer(spec.optimizer);
     if (spec.optimizerState && spec.optimizerState.specs.length > 0) await restoreOptimizerState(optimizer, spec.optimizerState);

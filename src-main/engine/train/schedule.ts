@@ -11,7 +11,7 @@ export interface ScheduleState {
   stopWait: number;
 }
 
-export type ScheduleConfig = Pick<RunConfig, 'lr' | 'schedule' | 'plateauPatience' | 'plateauFactor' | 'minLr' | 'earlyStopPatience' | 'epochs'>;
+export type ScheduleConfig = Pick<RunConfig, 'lr' | 'schedule' | 'plateauPatience' | 'plateauFactor' | 'minLr' | 'earlyStopPatience' | 'epochs'> & Partial<Pick<RunConfig, 'warmup'>>;
 
 export function initialSchedule(cfg: ScheduleConfig): ScheduleState {
   return { lr: cfg.lr, plateauBest: null, plateauWait: 0, stopBest: null, stopWait: 0 };
@@ -19,11 +19,29 @@ export function initialSchedule(cfg: ScheduleConfig): ScheduleState {
 
 /** The learning rate for `epoch` (1-based). Cosine decays from lr to minLr over the planned epochs. */
 export function lrForEpoch(cfg: ScheduleConfig, state: ScheduleState, epoch: number): number {
+  // With a warm-up, the rate follows the same curve as a time budget, sampled at the epoch's start.
+  if ((cfg.warmup ?? 0) > 0) return lrAtProgress(cfg, state, (epoch - 1) / Math.max(1, cfg.epochs));
   if (cfg.schedule === 'cosine') {
     const t = Math.min(1, (epoch - 1) / Math.max(1, cfg.epochs));
     return cfg.minLr + 0.5 * (cfg.lr - cfg.minLr) * (1 + Math.cos(Math.PI * t));
   }
   return state.lr;
+}
+
+/**
+ * The learning rate at `progress` (0..1) through a time budget: a linear warm-up over the first
+ * `warmup` share, then cosine from lr to minLr over the rest (schedule `cosine`), or the state's
+ * rate (plateau, constant). Progress is elapsed training time over the budget, so the decay ends
+ * when the budget does, however many epochs that turns out to be.
+ */
+export function lrAtProgress(cfg: ScheduleConfig, state: ScheduleState, progress: number): number {
+  const t = Math.min(1, Math.max(0, progress));
+  const warmup = cfg.warmup ?? 0;
+  const base = cfg.schedule === 'cosine' ? cfg.lr : state.lr;
+  if (warmup > 0 && t < warmup) return base * Math.max(0.01, t / warmup);
+  if (cfg.schedule !== 'cosine') return base;
+  const u = warmup > 0 ? (t - warmup) / (1 - warmup) : t;
+  return cfg.minLr + 0.5 * (cfg.lr - cfg.minLr) * (1 + Math.cos(Math.PI * u));
 }
 
 /** Updates the state after an epoch whose monitored (validation) loss was `monitored`. */

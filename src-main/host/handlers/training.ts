@@ -3,7 +3,7 @@
 // Engine failures are domain errors: the router gives them to the caller with their code.
 import { DomainError } from '../../contract/domain-error';
 import { DEFAULT_MODEL, projectDataSchema, runConfigSchema, TRAINING_RECIPES } from '../../contract/training';
-import { engineHost, evalJob, locateModel, modelNames, RunManager, runsDirOf, runTrainInWorker, type RunListener } from '../../engine/index';
+import { architectureFromInit, DEFAULT_MODEL_WORD, describeInit, engineHost, evalJob, locateModel, modelNames, RunManager, runsDirOf, runTrainInWorker, type RunListener } from '../../engine/index';
 import type { HandlerContext } from '../context';
 import { projectDirOf as projectOf } from '../project-of';
 import type { Handlers } from '../router';
@@ -28,7 +28,19 @@ export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' 
   },
   async 'runs.start'(input, ctx) {
     const project = projectOf(ctx);
-    const config = runConfigSchema.parse({ ...input.config, data: input.config.data ?? { kind: 'project', dir: project } });
+    const { model, inputSize, epochs, ...rest } = input.config;
+    // From a model: its architecture and size (a contradicting value is refused); a name is a
+    // run of the project, a relative path is taken from the project folder.
+    const init = rest.init ? await describeInit(rest.init, project, project) : null;
+    const architecture = init ? architectureFromInit(init, { model, inputSize, modelOptions: rest.modelOptions }) : { model, inputSize };
+    const config = runConfigSchema.parse({
+      ...rest,
+      ...architecture,
+      ...(init ? { init: rest.init === DEFAULT_MODEL_WORD ? rest.init : init.dir } : {}),
+      // With a time budget the epochs are only a cap.
+      epochs: epochs ?? (rest.minutes ? 10_000 : undefined),
+      data: rest.data ?? { kind: 'project', dir: project },
+    });
     return manager.start(project, config, listener(ctx));
   },
   async 'runs.stop'(input, ctx) {
