@@ -45,6 +45,12 @@ describe('model folders', () => {
     expect(locateModel({}).dir).toBe(join(root, 'default'));
   });
 
+  it('`default` names the default model wherever a model is named (with or without a project)', () => {
+    expect(locateModel({ model: 'default' })).toEqual({ dir: join(root, 'default'), runDir: null });
+    expect(locateModel({ model: 'default', projectDir: project, base: project })).toEqual({ dir: join(root, 'default'), runDir: null });
+    expect(() => resolveModelFolder({ model: 'default', projectDir: project })).toThrow(/no model to use: there is no default model/);
+  });
+
   it('a choice without model.json is not_found, naming the file', () => {
     const missing = (() => {
       try {
