@@ -2,7 +2,8 @@
 // rare-class over-sampling, and reading a labelled folder in place.
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type AugmentConfig } from '../../src-main/contract/training';
-import { augment } from '../../src-main/dataset/batches/augment';
+import { augment, degrade } from '../../src-main/dataset/batches/augment';
+import { chooseHeldOut } from '../../src-main/dataset/batches/holdout';
 import { rngFor } from '../../src-main/dataset/batches/rng';
 import { BatchLoader, openDataSource, RARE_CLASS, type DataItem } from '../../src-main/dataset/loader';
 import { describeWith } from '../helpers/describe-with';
@@ -91,6 +92,41 @@ describe('augmentation', () => {
   });
 });
 
+describe('camera-like degradations', () => {
+  it('grayscale, blur and JPEG change the photo only (never the mask), each when drawn', async () => {
+    const { rgb, labels } = synthetic(3);
+    const base = augment(rgb, labels, S, NONE, rngFor(1));
+    const gray = augment(rgb, labels, S, NONE, rngFor(1));
+    await degrade(gray, { ...NONE, grayscale: 1 }, rngFor(2));
+    for (let i = 0; i < S * S; i++) {
+      expect(gray.rgb[3 * i]).toBeCloseTo(gray.rgb[3 * i + 1]!, 6);
+      expect(gray.rgb[3 * i]).toBeCloseTo(gray.rgb[3 * i + 2]!, 6);
+    }
+    for (const cfg of [{ blur: 1 }, { jpeg: 1 }]) {
+      const out = augment(rgb, labels, S, NONE, rngFor(1));
+      await degrade(out, { ...NONE, ...cfg }, rngFor(2));
+      expect(Array.from(out.rgb), JSON.stringify(cfg)).not.toEqual(Array.from(base.rgb));
+      expect(Array.from(out.labels)).toEqual(Array.from(base.labels));
+      for (const v of out.rgb) expect(v >= 0 && v <= 1).toBe(true);
+    }
+    const untouched = augment(rgb, labels, S, NONE, rngFor(1));
+    await degrade(untouched, { ...NONE, grayscale: 0, blur: 0, jpeg: 0 }, rngFor(2));
+    expect(Array.from(untouched.rgb)).toEqual(Array.from(base.rgb));
+  });
+});
+
+describe('validation held out of small data', () => {
+  it('20% but at least 4, by name hash: the same names every time, none when too few', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `photo${i}`);
+    const held = chooseHeldOut(names, { share: 0.2, min: 4 });
+    expect(held).toHaveLength(8);
+    expect(chooseHeldOut([...names].reverse(), { share: 0.2, min: 4 })).toEqual(held);
+    expect(chooseHeldOut(names.slice(0, 10), { share: 0.2, min: 4 })).toHaveLength(4);
+    expect(chooseHeldOut(names.slice(0, 7), { share: 0.2, min: 4 })).toEqual([]);
+    expect(chooseHeldOut(names, { share: 0, min: 4 })).toEqual([]);
+  });
+});
+
 describe('batch loader', () => {
   const opts = { size: S, batchSize: 4, seed: 5, augment: { ...NONE, hflip: true, rotate: 10, colorJitter: 0.2 } };
 
@@ -114,6 +150,19 @@ describe('batch loader', () => {
     expect(order.filter((i) => i === 2)).toHaveLength(3);
     expect(order.filter((i) => i === 7)).toHaveLength(3);
     expect(order.filter((i) => i === 0)).toHaveLength(1);
+  });
+
+  it('mixes in a replay set at its share of each epoch, seeded', async () => {
+    const data = items(12);
+    const loader = new BatchLoader(data, { ...opts, augment: { ...opts.augment, rareOversample: 1 }, replayFrom: 8, replayShare: 0.2 });
+    const order = await loader.epochOrder(1);
+    // 8 own images once each, plus 2 replay draws (2 / 10 = 0.2)
+    expect(order).toHaveLength(10);
+    expect(order.filter((i) => i < 8).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(order.filter((i) => i >= 8)).toHaveLength(2);
+    expect(await loader.epochOrder(1)).toEqual(order);
+    const without = new BatchLoader(data.slice(0, 8), { ...opts, augment: { ...opts.augment, rareOversample: 1 } });
+    expect(await without.epochOrder(1)).toHaveLength(8);
   });
 
   it('evaluation batches keep order and pixels (normalised), and caps apply', async () => {
