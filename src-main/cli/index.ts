@@ -9,6 +9,7 @@ import { registerTrain } from './train';
 import { registerEval } from './eval';
 import { registerInfo } from './info';
 import { registerBench } from './bench';
+import { registerPredict } from './predict';
 import { reportFailure } from './failure';
 
 const program = new Command()
@@ -25,6 +26,7 @@ registerTrain(program);
 registerEval(program);
 registerInfo(program);
 registerBench(program);
+registerPredict(program);
 
 try {
   await program.parseAsync(process.argv);

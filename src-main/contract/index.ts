@@ -6,6 +6,7 @@ import { projectEvents, projectMethods } from './project';
 import { trainingEvents, trainingMethods } from './training';
 import { segmentEvents, segmentMethods } from './segment';
 import { engineEvents, engineMethods } from './engine';
+import { proposalEvents, proposalMethods } from './proposals';
 import type { EventDef, MethodDef } from './define';
 
 export const methods = {
@@ -14,6 +15,7 @@ export const methods = {
   ...trainingMethods,
   ...segmentMethods,
   ...engineMethods,
+  ...proposalMethods,
 } as const;
 
 export const events = {
@@ -22,6 +24,7 @@ export const events = {
   ...trainingEvents,
   ...segmentEvents,
   ...engineEvents,
+  ...proposalEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -44,7 +44,16 @@ export interface ImageItem {
   /** In the training set (an annotator's explicit choice, independent of status). */
   inTraining: boolean;
   updatedAt: string;
+  // Active learning (proposals, see contract/proposals.ts); set by images.list.
+  /** The latest proposal's uncertainty (mean 1 - max probability over the face), null without one. */
+  uncertainty?: number | null;
+  /** The latest proposal's face-part F1 against the mask, null when unlabelled or without one. */
+  proposalF1?: number | null;
 }
+
+/** images.list orders: by name; most uncertain proposal first; worst proposal-vs-mask F1 first. */
+export const IMAGE_SORTS = ['name', 'uncertainty', 'f1'] as const;
+export type ImageSort = (typeof IMAGE_SORTS)[number];
 
 export interface MaskRevision {
   revision: number;
@@ -118,6 +127,8 @@ export const projectMethods = {
         status: imageStatus.optional(),
         split: split.optional(),
         search: z.string().max(200).optional(),
+        /** Active learning: `uncertainty` (most uncertain first) or `f1` (worst first); default by name. */
+        sort: z.enum(IMAGE_SORTS).default('name'),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(200),
       })

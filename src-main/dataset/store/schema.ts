@@ -55,6 +55,21 @@ const MIGRATIONS: readonly string[] = [
     skipped INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // A model's latest proposal per image (pre-labelling, active learning): never a mask revision,
+  // so nothing a person drew is touched. uncertainty: mean (1 - max probability) over the
+  // predicted face region; f1: mean face-part F1 against the mask revision it was compared with.
+  `
+  CREATE TABLE proposals (
+    image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+    -- Relative to the project folder.
+    file TEXT NOT NULL,
+    model TEXT NOT NULL,
+    uncertainty REAL NOT NULL,
+    f1 REAL,
+    mask_revision INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DomainError } from '../../contract/domain-error';
-import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../contract/project';
+import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageSort, type ImageStatus, type ProjectSummary, type Split } from '../../contract/project';
 import { makeFolder } from '../io/folders';
 import { imageFilePath, insideProject, maskFilePath } from './paths';
 import { migrate } from './schema';
@@ -54,7 +54,16 @@ export interface ImageFilter {
   search?: string | undefined;
   offset?: number;
   limit?: number;
+  /** Active learning: most uncertain proposal first, or worst proposal F1 against the mask first (then by name). */
+  sort?: ImageSort | undefined;
 }
+
+/** ORDER BY of each sort; images without a proposal (or without an F1) come last. */
+const SORT_ORDER: Record<ImageSort, string> = {
+  name: 'images.name',
+  uncertainty: 'p.uncertainty IS NULL, p.uncertainty DESC, images.name',
+  f1: 'p.f1 IS NULL, p.f1 ASC, images.name',
+};
 
 export function now(): string {
   return new Date().toISOString();
@@ -206,9 +215,11 @@ export class ProjectStore {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images ${clause}`).get(...params) as { n: number }).n;
     const rows = this.db
-      .prepare(`SELECT * FROM images ${clause} ORDER BY name LIMIT ? OFFSET ?`)
-      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as ImageRow[];
-    return { total, items: rows.map(toItem) };
+      .prepare(
+        `SELECT images.*, p.uncertainty AS p_uncertainty, p.f1 AS p_f1 FROM images LEFT JOIN proposals p ON p.image_id = images.id ${clause} ORDER BY ${SORT_ORDER[filter.sort ?? 'name']} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as (ImageRow & { p_uncertainty: number | null; p_f1: number | null })[];
+    return { total, items: rows.map((r) => ({ ...toItem(r), uncertainty: r.p_uncertainty, proposalF1: r.p_f1 })) };
   }
 
   insertImage(image: NewImage): ImageRow {

@@ -6,6 +6,7 @@ import { predictHandlers } from './predict';
 import { segmentHandlers } from './segment';
 import { trainingHandlers } from './training';
 import { engineHandlers } from './engine';
+import { proposalHandlers } from './proposals';
 
 export const handlers = {
   ...appHandlers,
@@ -14,4 +15,5 @@ export const handlers = {
   ...segmentHandlers,
   ...trainingHandlers,
   ...engineHandlers,
+  ...proposalHandlers,
 } satisfies Handlers;
