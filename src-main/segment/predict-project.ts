@@ -69,7 +69,7 @@ export function faceUncertainty(probs: Float32Array, size: number, classes: numb
 }
 
 /** Mean F1 over the face parts (classes 1..) present in truth or prediction; 1 when neither has any. */
-export function faceF1(truth: Uint8Array, predicted: Uint8Array, classes = NUM_CLASSES): number {
+export function faceF1(truth: Uint8Array, predicted: Uint8Array, classes: number = NUM_CLASSES): number {
   const tp = new Float64Array(classes);
   const fp = new Float64Array(classes);
   const fn = new Float64Array(classes);

@@ -15,6 +15,8 @@ import { resolveModelFolder } from '../infer/model-folder';
 export interface InitModel {
   /** The model folder whose weights the run starts from. */
   dir: string;
+  /** The run it is a checkpoint of, when `init` named a run. */
+  runDir: string | null;
   meta: ModelMeta;
   lineage: ModelLineage;
 }
@@ -29,7 +31,7 @@ export async function sha256File(path: string): Promise<string> {
  * from `base` (default: the working folder).
  */
 export async function describeInit(init: string, projectDir?: string | null, base?: string): Promise<InitModel> {
-  const { dir } = resolveModelFolder({ model: init, ...(projectDir ? { projectDir } : {}), ...(base ? { base } : {}) });
+  const { dir, runDir } = resolveModelFolder({ model: init, ...(projectDir ? { projectDir } : {}), ...(base ? { base } : {}) });
   const meta = await readModelMeta(dir);
   const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) < 1e-6);
   if (!same(meta.normalization.mean, RGB_MEAN) || !same(meta.normalization.std, RGB_STD)) {
@@ -44,7 +46,7 @@ export async function describeInit(init: string, projectDir?: string | null, bas
     runId: meta.runId,
     parent: meta.lineage ?? null,
   };
-  return { dir, meta, lineage };
+  return { dir, runDir, meta, lineage };
 }
 
 export interface ArchitectureRequest {

@@ -36,7 +36,7 @@ export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' 
     const config = runConfigSchema.parse({
       ...rest,
       ...architecture,
-      ...(init ? { init: rest.init === DEFAULT_MODEL_WORD ? rest.init : init.dir } : {}),
+      ...(init ? { init: rest.init === DEFAULT_MODEL_WORD ? rest.init : (init.runDir ?? init.dir) } : {}),
       // With a time budget the epochs are only a cap.
       epochs: epochs ?? (rest.minutes ? 10_000 : undefined),
       data: rest.data ?? { kind: 'project', dir: project },

@@ -62,4 +62,22 @@ describeWith([needsData()], 'training API', () => {
     await expect(call('runs.get', { id: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(call('eval.run', { model: started.id, split: 'unassigned' })).rejects.toMatchObject({ code: 'invalid_input' });
   });
+
+  it('starts a fine-tune from a run of the project by name, with a time budget and the finetune recipe', async () => {
+    const router = createRouter(handlers);
+    const ctx = createContext({ projectDir: project, transport: 'server' }, (name, payload) => events.push({ name, payload }));
+    const call = <T>(method: string, input: unknown) => router.dispatch(method, input, ctx) as Promise<T>;
+    const [base] = await call<RunSummary[]>('runs.list', {});
+    await expect(call('runs.start', { config: { init: base!.id, inputSize: 64 } })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/inputSize 64px contradicts/) });
+    const started = await call<RunSummary>('runs.start', { config: { init: base!.id, minutes: 0.02 } });
+    await trainingRuns.settled(started.id);
+    const detail = await call<RunDetail>('runs.get', { id: started.id });
+    expect(detail.summary).toMatchObject({ status: 'finished', model: 'unet', inputSize: 32, minutes: 0.02 });
+    expect(detail.config).toMatchObject({ init: base!.dir, minutes: 0.02, epochs: 10_000, optimizer: 'adam', lr: 1e-4, freezeBatchNorm: true });
+    expect(detail.config.lineage).toMatchObject({ path: `${base!.dir}/checkpoints/best`, runId: base!.id, model: 'unet' });
+    // An explicit field wins over the recipe's.
+    const explicit = await call<RunSummary>('runs.start', { config: { init: base!.id, minutes: 0.01, lr: 0.003, freezeBatchNorm: false } });
+    await trainingRuns.settled(explicit.id);
+    expect((await call<RunDetail>('runs.get', { id: explicit.id })).config).toMatchObject({ lr: 0.003, freezeBatchNorm: false, warmup: 0.05 });
+  });
 });
