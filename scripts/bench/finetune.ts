@@ -1,0 +1,233 @@
+// Benchmark of the fine-tuning loop on constructed domain shifts: for each shift, the bundled
+// model's mean F1 over the face parts on shifted photos before fine-tuning, after fine-tuning on
+// 40 shifted photos for each time budget (each from the bundled model, with the `finetune`
+// recipe), and on untouched CelebAMask-HQ validation photos after (forgetting).
+//
+// Which photos: the bundled model was trained on the train split of celebamask-hq-800 (sorted,
+// every 5th to val) and picked by its val split. Fine-tuning trains only on train-split photos
+// (shifted); the shifted test photos and the untouched "forgetting" photos are val-split photos,
+// used for scoring only, never for training.
+//
+// Shifts (at the model's 256 px): gray-jpeg (grayscale + JPEG quality 12), rot-lowres (rotation
+// 20-35° either way, photo and mask alike, + 4x down and up again), ears-skin (a labelling
+// convention: ears painted as skin; photos untouched).
+//
+//   npm run bench:finetune -- [--minutes 3,6,12] [--shifts gray-jpeg,rot-lowres,ears-skin]
+//     [--images 40] [--test 40] [--forget 40] [--override '{"freezeBatchNorm":false}'] [--json]
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { CLASS_NAMES } from '../../src-main/contract/classes';
+import { runConfigSchema, withRecipe, type RunConfigInput } from '../../src-main/contract/training';
+import { BatchLoader, openDataSource, resizeLabelsNearest, resizeRgb, type DataItem } from '../../src-main/dataset/loader';
+import { rngFor, uniform } from '../../src-main/dataset/batches/rng';
+import { encodeIndexedPng } from '../../src-main/dataset/io/mask';
+import { initEngine } from '../../src-main/engine/backend/index';
+import { loadModelDir, readModelMeta } from '../../src-main/engine/infer/model-dir';
+import { defaultModelDir } from '../../src-main/engine/infer/model-folder';
+import { evaluate } from '../../src-main/engine/train/evaluate';
+import { runTraining } from '../../src-main/engine/train/loop';
+import { createRun } from '../../src-main/engine/train/new-run';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '3,6,12' },
+    shifts: { type: 'string', default: 'gray-jpeg,rot-lowres,ears-skin' },
+    images: { type: 'string', default: '40' },
+    test: { type: 'string', default: '40' },
+    forget: { type: 'string', default: '40' },
+    data: { type: 'string' },
+    override: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const budgets = values.minutes.split(',').map(Number);
+if (budgets.some((m) => !Number.isFinite(m) || m <= 0)) throw new Error(`--minutes: not a list of positive numbers: ${values.minutes}`);
+const count = (name: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`--${name}: not a whole number ≥ 2: ${v}`);
+  return n;
+};
+const nTrain = count('images', values.images);
+const nTest = count('test', values.test);
+const nForget = count('forget', values.forget);
+const override = values.override ? (JSON.parse(values.override) as Partial<RunConfigInput>) : {};
+const dataDir = resolve(values.data ?? resolve(ROOT, '..', 'shared', 'data', 'celebamask-hq-800'));
+
+interface Labelled {
+  name: string;
+  rgb: Uint8Array;
+  labels: Uint8Array;
+}
+interface Shift {
+  name: string;
+  describe: string;
+  apply(sample: Labelled, size: number, index: number): Promise<{ rgb: Uint8Array; labels: Uint8Array; jpegQuality: number }>;
+}
+
+/** Rotation about the centre: photo bilinear (edges clamped), mask nearest (background outside). */
+function rotate(sample: Labelled, size: number, degrees: number): { rgb: Uint8Array; labels: Uint8Array } {
+  const a = (degrees * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  const c = (size - 1) / 2;
+  const max = size - 1;
+  const rgb = new Uint8Array(size * size * 3);
+  const labels = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const sx = cos * (x - c) + sin * (y - c) + c;
+      const sy = -sin * (x - c) + cos * (y - c) + c;
+      const o = y * size + x;
+      const nx = Math.round(sx);
+      const ny = Math.round(sy);
+      labels[o] = nx >= 0 && nx <= max && ny >= 0 && ny <= max ? sample.labels[ny * size + nx]! : 0;
+      const cx = Math.min(max, Math.max(0, sx));
+      const cy = Math.min(max, Math.max(0, sy));
+      const x0 = Math.floor(cx);
+      const y0 = Math.floor(cy);
+      const x1 = Math.min(max, x0 + 1);
+      const y1 = Math.min(max, y0 + 1);
+      const fx = cx - x0;
+      const fy = cy - y0;
+      for (let ch = 0; ch < 3; ch++) {
+        const p = (yy: number, xx: number): number => sample.rgb[(yy * size + xx) * 3 + ch]!;
+        const top = p(y0, x0) + (p(y0, x1) - p(y0, x0)) * fx;
+        const bottom = p(y1, x0) + (p(y1, x1) - p(y1, x0)) * fx;
+        rgb[o * 3 + ch] = Math.round(top + (bottom - top) * fy);
+      }
+    }
+  }
+  return { rgb, labels };
+}
+
+const SHIFTS: Record<string, Shift> = {
+  'gray-jpeg': {
+    name: 'gray-jpeg',
+    describe: 'grayscale + JPEG quality 12',
+    async apply(s) {
+      const rgb = new Uint8Array(s.rgb.length);
+      for (let i = 0; i < rgb.length; i += 3) rgb[i] = rgb[i + 1] = rgb[i + 2] = Math.round(0.299 * s.rgb[i]! + 0.587 * s.rgb[i + 1]! + 0.114 * s.rgb[i + 2]!);
+      return { rgb, labels: s.labels, jpegQuality: 12 };
+    },
+  },
+  'rot-lowres': {
+    name: 'rot-lowres',
+    describe: 'rotation 20-35° either way + 4x lower resolution',
+    async apply(s, size, index) {
+      const rng = rngFor('rot-lowres', s.name);
+      const degrees = uniform(rng, 20, 35) * (index % 2 === 0 ? 1 : -1);
+      const turned = rotate(s, size, degrees);
+      const small = await sharp(turned.rgb, { raw: { width: size, height: size, channels: 3 } }).resize(size / 4, size / 4, { kernel: 'linear' }).raw().toBuffer();
+      const back = await sharp(small, { raw: { width: size / 4, height: size / 4, channels: 3 } }).resize(size, size, { kernel: 'linear' }).raw().toBuffer();
+      return { rgb: new Uint8Array(back), labels: turned.labels, jpegQuality: 95 };
+    },
+  },
+  'ears-skin': {
+    name: 'ears-skin',
+    describe: 'relabelled: ears painted as skin',
+    async apply(s) {
+      return { rgb: s.rgb, labels: s.labels.map((c) => (c === 6 ? 1 : c)), jpegQuality: 95 };
+    },
+  },
+};
+
+async function loadAt(items: DataItem[], size: number): Promise<Labelled[]> {
+  const out: Labelled[] = [];
+  for (const item of items) {
+    const full = await item.load();
+    out.push({ name: item.name, rgb: await resizeRgb(full.rgb, full.width, full.height, size), labels: resizeLabelsNearest(full.labels, full.width, full.height, size) });
+  }
+  return out;
+}
+
+/** A labelled folder (images/*.jpg + masks/*.png, preset labels8). */
+async function writeFolder(dir: string, samples: Labelled[], size: number, shift: Shift | null): Promise<string> {
+  await mkdir(join(dir, 'images'), { recursive: true });
+  await mkdir(join(dir, 'masks'), { recursive: true });
+  for (const [i, s] of samples.entries()) {
+    const out = shift ? await shift.apply(s, size, i) : { ...s, jpegQuality: 95 };
+    await writeFile(join(dir, 'images', `${s.name}.jpg`), await sharp(out.rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: out.jpegQuality }).toBuffer());
+    await writeFile(join(dir, 'masks', `${s.name}.png`), encodeIndexedPng(out.labels, size, size));
+  }
+  return dir;
+}
+
+/** Mean F1 over the face parts of a model folder on every image of a labelled folder. */
+async function score(modelDir: string, dir: string): Promise<number> {
+  const splits = await openDataSource(runConfigSchema.shape.data.parse({ kind: 'folder', dir, preset: 'labels8', valEvery: 2 }));
+  const loaded = await loadModelDir(modelDir);
+  try {
+    const loader = new BatchLoader([...splits.train, ...splits.val], { size: loaded.meta.inputSize, batchSize: 8, seed: 0, augment: null });
+    return (await evaluate(loaded.model, loader, { classNames: CLASS_NAMES })).metrics.meanF1Face;
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+const engine = await initEngine();
+const bundled = defaultModelDir();
+const meta = await readModelMeta(bundled);
+const size = meta.inputSize;
+const source = await openDataSource(runConfigSchema.shape.data.parse({ kind: 'folder', dir: dataDir, preset: 'celebamask-hq' }));
+if (source.train.length < nTrain || source.val.length < nTest + nForget) throw new Error(`${dataDir}: too few photos for ${nTrain} train, ${nTest} + ${nForget} val`);
+const work = await mkdtemp(join(tmpdir(), 'facet-bench-finetune-'));
+const log = (m: string): void => void (values.json ? process.stderr : process.stdout).write(`${m}\n`);
+log(`bundled model ${bundled} (${meta.model} at ${size}px), backend ${engine.backend}; budgets ${budgets.join(', ')} min; ${nTrain} fine-tune photos (train split), ${nTest} shifted test + ${nForget} untouched photos (val split, scoring only)`);
+
+const results: { shift: string; describe: string; before: number; forgetBefore: number; after: { minutes: number; f1: number; forget: number; epochs: number; seconds: number }[] }[] = [];
+try {
+  const trainSamples = await loadAt(source.train.slice(0, nTrain), size);
+  const testSamples = await loadAt(source.val.slice(0, nTest), size);
+  const forgetDir = await writeFolder(join(work, 'untouched'), await loadAt(source.val.slice(nTest, nTest + nForget), size), size, null);
+  const forgetBefore = await score(bundled, forgetDir);
+  for (const name of values.shifts.split(',')) {
+    const shift = SHIFTS[name];
+    if (!shift) throw new Error(`unknown shift ${name}; known: ${Object.keys(SHIFTS).join(', ')}`);
+    const trainDir = await writeFolder(join(work, name, 'train'), trainSamples, size, shift);
+    const testDir = await writeFolder(join(work, name, 'test'), testSamples, size, shift);
+    const before = await score(bundled, testDir);
+    log(`${name} (${shift.describe}): bundled model ${before.toFixed(4)} mean F1 (face) on shifted test photos`);
+    const row = { shift: name, describe: shift.describe, before, forgetBefore, after: [] as (typeof results)[number]['after'] };
+    for (const minutes of budgets) {
+      const config = runConfigSchema.parse(
+        withRecipe({
+          recipe: 'finetune',
+          init: 'default',
+          model: meta.model,
+          inputSize: size,
+          modelOptions: meta.modelOptions as RunConfigInput['modelOptions'],
+          minutes,
+          epochs: 10_000,
+          // Every 5th fine-tune photo picks the best checkpoint (as a user's 40 with a held-out share).
+          data: { kind: 'folder', dir: trainDir, preset: 'labels8', valEvery: 5 },
+          ...override,
+        }),
+      );
+      const run = await createRun(join(work, 'runs-project'), config);
+      const summary = await runTraining({ run, backend: engine.backend, callbacks: { log: (m) => log(`  [${name} ${minutes} min] ${m}`) } });
+      const f1 = await score(run.bestDir, testDir);
+      const forget = await score(run.bestDir, forgetDir);
+      row.after.push({ minutes, f1, forget, epochs: summary.epochsDone, seconds: summary.seconds });
+      log(`  after ${minutes} min (${summary.epochsDone} epochs, ${summary.seconds.toFixed(0)} s): ${f1.toFixed(4)} on shifted test, ${forget.toFixed(4)} on untouched (before ${forgetBefore.toFixed(4)})`);
+    }
+    results.push(row);
+  }
+} finally {
+  if (!values.keep) await rm(work, { recursive: true, force: true });
+}
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ backend: engine.backend, budgets, images: nTrain, test: nTest, forget: nForget, override, results }, null, 1)}\n`);
+} else {
+  const header = ['shift', 'before', ...budgets.map((m) => `after ${m} min`), ...budgets.map((m) => `untouched after ${m}`), 'untouched before'];
+  process.stdout.write(`\nmean F1 (face parts)\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n`);
+  for (const r of results) {
+    process.stdout.write(`| ${r.shift} | ${r.before.toFixed(4)} | ${r.after.map((a) => a.f1.toFixed(4)).join(' | ')} | ${r.after.map((a) => a.forget.toFixed(4)).join(' | ')} | ${r.forgetBefore.toFixed(4)} |\n`);
+  }
+}
