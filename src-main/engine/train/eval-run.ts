@@ -2,12 +2,11 @@
 // data source: what `facet eval`, `eval.run` and a finished run's eval.json all use.
 import { CLASS_NAMES } from '../../contract/classes';
 import type { DataSource, EvalReport } from '../../contract/training';
-import { BatchLoader, openDataSource } from '../../dataset/loader';
+import { BatchLoader, openDataSource, withHeldOut } from '../../dataset/loader';
 import { DomainError } from '../../contract/domain-error';
 import { loadModelDir } from '../infer/model-dir';
 import { locateModel } from '../infer/model-folder';
 import { RunFolder } from './run-folder';
-import { openRunData } from './run-data';
 import { trainingOverlap } from './manifest';
 import { evaluate } from './evaluate';
 
@@ -33,8 +32,8 @@ export async function evaluateSaved(options: EvalOptions): Promise<EvalReport> {
   const loaded = await loadModelDir(ref.dir);
   try {
     const started = performance.now();
-    // The run's own data includes the validation images it held out (autoVal).
-    const splits = options.data || !runConfig ? await openDataSource(data) : await openRunData(runConfig);
+    // The run's own data (or the same folder named again) includes the validation images it held out (autoVal).
+    const splits = runConfig && data.dir === runConfig.data.dir ? withHeldOut(await openDataSource(data), runConfig.heldOutVal) : await openDataSource(data);
     const split = options.split === 'unassigned' ? [] : splits[options.split];
     if (split.length === 0) throw new DomainError({ code: 'invalid_input', field: 'split', message: `no labelled images in the ${options.split} split of ${splits.describe}` });
     const size = loaded.meta.inputSize;

@@ -114,13 +114,28 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     } else {
       model = buildModel(config.model, { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions });
     }
-    if (config.freezeBatchNorm) callbacks.log?.(`BatchNorm statistics frozen in ${freezeBatchNormStatistics(model)} layers`);
+    if (config.freezeBatchNorm) {
+      // (Not inside the log call: `log?.(…)` would skip its argument without a log callback.)
+      const frozen = freezeBatchNormStatistics(model);
+      callbacks.log?.(`BatchNorm statistics frozen in ${frozen} layers`);
+    }
     summary.epochsDone = history.length;
     await run.writeHistory(history);
     await publish();
 
     steps = await openSteps({ config, model, optimizer, loss, workers: options.workers ?? defaultTrainWorkers(options.backend, config.batchSize) });
     callbacks.log?.(`steps: ${steps.description}`);
+    // A fine-tune must not end worse than it started: the starting model, scored on the
+    // validation split, is the best checkpoint (epoch 0) until an epoch beats it.
+    if (!saved && config.lineage && valLoader) {
+      const t0 = performance.now();
+      const start = await evaluate(steps.scorer, valLoader, { classNames: CLASS_NAMES, loss });
+      summary.seconds += (performance.now() - t0) / 1000;
+      summary.best = { epoch: 0, valMeanIoU: start.metrics.meanIoU, valMeanF1Face: start.metrics.meanF1Face };
+      await saveBest(run, model, config, 0);
+      callbacks.log?.(`starting model on validation: mean IoU ${start.metrics.meanIoU.toFixed(4)}, mean F1 (face) ${start.metrics.meanF1Face.toFixed(4)} (best until an epoch beats it)`);
+      await publish();
+    }
     const batchSeconds: number[] = [];
     // A time budget: training (and validation) seconds over all sessions of the run.
     const budget = config.minutes !== null ? config.minutes * 60 : null;

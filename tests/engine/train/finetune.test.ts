@@ -64,6 +64,10 @@ describeWith([needsData()], 'fine-tuning from a model', () => {
     const before = (await base.readHistory())[0]!.val!.meanIoU;
     const after = (await run.readHistory())[0]!.val!.meanIoU;
     expect(after).toBeCloseTo(before, 3);
+    // The starting model was scored first: the best checkpoint is epoch 0 unless an epoch beat it.
+    expect(logs.join('\n')).toMatch(/starting model on validation: mean IoU [\d.]+/);
+    const best = (await run.readSummary())!.best!;
+    if (best.epoch === 0) expect(best.valMeanIoU).toBeGreaterThanOrEqual(after);
     // The checkpoint carries the lineage on, so a fine-tune of the fine-tune knows its grandparent.
     expect((await loadModelDir(run.bestDir)).meta.lineage).toMatchObject({ path: base.bestDir });
   });
@@ -132,6 +136,9 @@ describeWith([needsData()], 'fine-tuning from a model', () => {
     expect(logs.join('\n')).toMatch(/no validation images in the data: 4 of the training images .* held out/);
     expect((await run.readHistory())[0]!.val).not.toBeNull();
     expect((await run.readEval())!.images).toBe(4);
+    // Evaluating the run on its project again (as eval.run does) sees the same held-out images.
+    const again = await evaluateSaved({ model: run.dir, data: runConfigSchema.shape.data.parse({ kind: 'project', dir: small }), split: 'val', backend });
+    expect(again.perImage.map((p) => p.name).sort()).toEqual(held);
   });
 
   it('an evaluation on the model\'s (or its parent\'s) training images warns; on others it does not', async () => {

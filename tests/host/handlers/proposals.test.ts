@@ -98,6 +98,14 @@ describe('project.predictAll and proposals.get', () => {
     expect(byF1[0]!.proposalF1).not.toBeNull();
   });
 
+  it('project.setModel accepts default, and predictAll then uses it', async () => {
+    const summary = await call<{ currentModel: string | null }>('project.setModel', { model: 'default' });
+    expect(summary.currentModel).toBe('default');
+    const job = await call<PredictAllJob>('project.predictAll', { only: 'unlabelled' });
+    expect(job.model).toBe(modelDir);
+    await settledPredictAll();
+  });
+
   it('a second start while one runs is busy; a cancelled job keeps what it did', async () => {
     const first = await call<PredictAllJob>('project.predictAll', { only: 'all' });
     await expect(call('project.predictAll', { only: 'all' })).rejects.toMatchObject({ code: 'busy' });
