@@ -4,7 +4,7 @@
 // rate warming up then decaying over the budget; frozen BatchNorm keeps the moving statistics; a
 // project without validation images holds a share out and says so; a run's training manifest
 // makes an evaluation on its own training images warn.
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '../../../src-main/contract/training';
@@ -112,6 +112,19 @@ describeWith([needsData()], 'fine-tuning from a model', () => {
     const summary = await runTraining({ run, backend, workers: 1 });
     expect(summary.status).toBe('finished');
     expect(summary.best).not.toBeNull();
+  });
+
+  it('mixes in a replay set, and records its images in the training manifest', async () => {
+    const replay = { data: { kind: 'folder', dir: celebaDir(), preset: 'celebamask-hq', limit: 20 }, share: 0.5 } as const;
+    const run = await createRun(project, config({ init: base.dir, epochs: 1, data: folder(5), replay, augment: { rareOversample: 1 } }));
+    const logs: string[] = [];
+    const batches: number[] = [];
+    await runTraining({ run, backend, workers: 1, callbacks: { log: (m) => logs.push(m), onBatch: (e) => batches.push(e.batches) } });
+    expect(logs.join('\n')).toMatch(/replay: 16 images of .*, 50% of each epoch's draws/);
+    // 4 own images + 4 replay draws, batch 4
+    expect(batches[0]).toBe(2);
+    const manifest = JSON.parse(readFileSync(run.path('training-manifest.json'), 'utf8')) as { images: { name: string }[] };
+    expect(manifest.images).toHaveLength(4 + 16);
   });
 
   it('a project without validation images holds out 20% (at least 4) and says so', async () => {
