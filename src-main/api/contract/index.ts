@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import { projectEvents, projectMethods } from './project';
+import { galleryMethods } from './gallery';
 import { trainingEvents, trainingMethods } from './training';
 import { segmentEvents, segmentMethods } from './segment';
 import { engineEvents, engineMethods } from './engine';
@@ -11,6 +12,7 @@ import type { EventDef, MethodDef } from './define';
 export const methods = {
   ...appMethods,
   ...projectMethods,
+  ...galleryMethods,
   ...trainingMethods,
   ...segmentMethods,
   ...engineMethods,

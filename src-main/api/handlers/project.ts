@@ -14,6 +14,7 @@ import { loadPreset } from '../../dataset/presets/load';
 import { displayBytes, thumbnail } from '../../dataset/thumbnails';
 import { toItem } from '../../dataset/store/store';
 import { sweepStaleTemps } from '../../dataset/io/atomic';
+import { watchForOtherWriters } from './external-changes';
 
 type ProjectMethods =
   | 'project.open'
@@ -28,11 +29,13 @@ type ProjectMethods =
   | 'masks.save'
   | 'masks.revisions';
 
-function store(ctx: HandlerContext): ProjectStore {
+export function store(ctx: HandlerContext): ProjectStore {
   const dir = ctx.session.projectDir;
   if (!dir) throw new ApiError({ code: 'not_found', message: 'no project is open (project.open first)' });
   // A project folder named on the command line may not exist yet: the first use creates it.
-  return openStore(dir, { create: true });
+  const s = openStore(dir, { create: true });
+  watchForOtherWriters(s, ctx);
+  return s;
 }
 
 /**
@@ -40,7 +43,7 @@ function store(ctx: HandlerContext): ProjectStore {
  * which project it read the image from and this session has another one open, the write is
  * refused rather than applied to whatever photo has that id here.
  */
-function storeFor(ctx: HandlerContext, expected: string | undefined): ProjectStore {
+export function storeFor(ctx: HandlerContext, expected: string | undefined): ProjectStore {
   const s = store(ctx);
   if (expected !== undefined && resolve(expected) !== s.dir) {
     throw new ApiError({
@@ -52,7 +55,7 @@ function storeFor(ctx: HandlerContext, expected: string | undefined): ProjectSto
   return s;
 }
 
-function changed(ctx: HandlerContext, s: ProjectStore, imageIds: number[] | null): void {
+export function changed(ctx: HandlerContext, s: ProjectStore, imageIds: number[] | null): void {
   ctx.emit('project.changed', { dir: s.dir, imageIds });
 }
 
@@ -72,6 +75,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
   async 'project.open'(input, ctx) {
     const s = openStore(input.dir, { create: input.create });
     ctx.session.projectDir = s.dir;
+    watchForOtherWriters(s, ctx);
     // Temp files of writers killed mid-write are never part of the project: clear them.
     await sweepStaleTemps(s.dir);
     return s.summary();
@@ -129,6 +133,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
       author: input.author,
       kind: 'human',
       baseRevision: input.baseRevision,
+      editSession: input.editSession,
     });
     changed(ctx, s, [input.id]);
     return { item: toItem(row), revision };
