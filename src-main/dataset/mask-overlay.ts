@@ -34,8 +34,13 @@ export async function maskOverlay(store: ProjectStore, imageId: number, size: nu
   // Nearest neighbour on the labels first, so a thumbnail never shows a blend of two classes.
   const small = await sharp(Buffer.from(mask.labels.buffer, mask.labels.byteOffset, mask.labels.byteLength), { raw: { width: mask.width, height: mask.height, channels: 1 } })
     .resize(size, size, { fit: 'inside', withoutEnlargement: true, kernel: 'nearest' })
+    // sharp writes sRGB (3 channels) unless told otherwise: keep the one channel of labels.
+    .extractChannel(0)
     .raw()
     .toBuffer({ resolveWithObject: true });
+  if (small.info.channels !== 1 || small.data.length !== small.info.width * small.info.height) {
+    throw new Error(`mask overlay: expected ${small.info.width}x${small.info.height} labels, got ${small.data.length} bytes in ${small.info.channels} channels`);
+  }
   const rgba = overlayPixels(new Uint8Array(small.data.buffer, small.data.byteOffset, small.data.byteLength));
   const bytes = await sharp(rgba, { raw: { width: small.info.width, height: small.info.height, channels: 4 } }).png({ compressionLevel: 6 }).toBuffer();
   return { bytes, mime: 'image/png', revision: mask.revision, shares };

@@ -20,12 +20,12 @@ import { DEFAULT_STYLE, drawFace, writeFace } from '../../scripts/bench/syntheti
 const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
 const run = promisify(execFile);
 
-async function drawFaces(dir: string, names: string[]): Promise<void> {
+async function drawFaces(dir: string, names: string[], size = 96): Promise<void> {
   await mkdir(join(dir, 'images'), { recursive: true });
   await mkdir(join(dir, 'masks'), { recursive: true });
   for (const [k, name] of names.entries()) {
     const style = { ...DEFAULT_STYLE, glasses: k % 2 === 0, dx: ((k % 3) - 1) * 0.04 };
-    await writeFace(drawFace(96, 96, style), join(dir, 'images', `${name}.jpg`), join(dir, 'masks', `${name}.png`));
+    await writeFace(drawFace(size, size, style), join(dir, 'images', `${name}.jpg`), join(dir, 'masks', `${name}.png`));
   }
 }
 
@@ -49,7 +49,10 @@ describeWith([needsChromium()], 'gallery and history in Chromium', () => {
     const t = await tempDir('facet-gallery-e2e-');
     ({ dir: root, cleanup } = t);
     project = join(root, 'project');
-    await drawFaces(join(root, 'src'), ['face-a', 'face-b', 'face-c', 'face-d']);
+    await drawFaces(join(root, 'src'), ['face-a', 'face-b', 'face-c']);
+    // One photo large enough that the bundled model's proposal differs in every class: the
+    // proposal panel at its tallest.
+    await drawFaces(join(root, 'src'), ['face-d'], 512);
     await importWithCli(join(root, 'src'), project);
     serve = await startServe(project);
     api = await apiClient(serve);
@@ -120,6 +123,29 @@ describeWith([needsChromium()], 'gallery and history in Chromium', () => {
     expect((await api.call('masks.revisions', { id: a!.id })).map((r) => r.kind)).toEqual(['import:labels8', 'human', 'revert:1']);
     await expect.poll(() => page.getByTestId('revision-3').textContent()).toContain('reverted to r1');
     expect(await page.getByTestId('revision-3').textContent()).toContain('current');
+  });
+
+  it('at 1280x720 the proposal\'s Accept all and Discard show without scrolling', async () => {
+    const { items } = await api.call('images.list', {});
+    await page.getByTestId('nav-gallery').click();
+    await cell(items.find((i) => i.name === 'face-d')!.id).dblclick();
+    await page.getByTestId('editor-canvas').waitFor();
+    await page.getByTestId('predict').click();
+    await page.getByTestId('accept-all').waitFor({ timeout: 120_000 });
+    expect(await page.locator('[data-testid^=accept-class-]').count()).toBeGreaterThanOrEqual(6);
+    for (const id of ['accept-all', 'discard-proposal']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.y + box.height, id).toBeLessThanOrEqual(720);
+      // Inside the panel's visible part: the side panel is not scrolled and does not clip it.
+      const clipped = await page.getByTestId(id).evaluate((el) => {
+        const aside = el.closest('aside')!;
+        const a = aside.getBoundingClientRect();
+        const b = el.getBoundingClientRect();
+        return aside.scrollTop !== 0 || b.bottom > a.bottom || b.top < a.top;
+      });
+      expect(clipped, id).toBe(false);
+    }
+    await page.getByTestId('discard-proposal').click();
   });
 
   it('searches as you type and says "1 image"', async () => {

@@ -16,6 +16,7 @@ import { createRouter, type Handlers } from '../../../src-main/api/router';
 import { closeAllStores, openStore } from '../../../src-main/dataset/store/store';
 import { COALESCE_WINDOW_S } from '../../../src-main/dataset/store/revisions';
 import { checkExternalChanges } from '../../../src-main/dataset/store/watch';
+import { overlayPixels } from '../../../src-main/dataset/mask-overlay';
 import { assignPendingSplits } from '../../../src-main/dataset/import';
 import { tempDir } from '../../helpers/temp';
 import { bands, makeMaskPng, makePhoto } from '../../dataset/fixtures/make';
@@ -159,6 +160,11 @@ describe('overlays, revert and coalescing', () => {
     expect(o.revision).toBe(1);
     const meta = await sharp(o.bytes).metadata();
     expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 32, 24, 4]);
+    // Asked for more than the mask's size, the overlay is the mask itself, pixel for pixel.
+    const full = await call<MaskOverlay>('masks.overlay', { id: face.id, size: 64 });
+    const decoded = await sharp(full.bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([decoded.info.width, decoded.info.height, decoded.info.channels]).toEqual([W, H, 4]);
+    expect(Buffer.from(decoded.data).equals(Buffer.from(overlayPixels(labels)))).toBe(true);
     const bare = await byName('bare');
     expect((await call<MaskOverlay>('masks.overlay', { id: bare.id })).shares).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
   });
