@@ -95,3 +95,27 @@ describe('editor history', () => {
     expect(describeRevision({ kind: 'revert:2', author: 'bob' })).toBe('bob reverted to r2');
   });
 });
+
+describe('training set toggle', () => {
+  it('overrides the rule, and toggling back to what the rule says clears the override', async () => {
+    host.items.set(1, { ...host.items.get(1)!, split: 'val', status: 'done' });
+    const store = useEditorStore();
+    await store.open(1);
+    await store.toggleTraining();
+    expect(store.item).toMatchObject({ inTraining: true, trainingOverride: true });
+    await store.toggleTraining();
+    expect(store.item).toMatchObject({ inTraining: false, trainingOverride: null });
+    const sent = host.calls.filter((c) => c.method === 'images.setTraining').map((c) => (c.input as { inTraining: boolean | null }).inTraining);
+    expect(sent).toEqual([true, null]);
+  });
+});
+
+describe('split from the editor', () => {
+  it('changes the image split (locked) in one call and puts the item in place', async () => {
+    const store = useEditorStore();
+    await store.open(2);
+    await store.setSplit('test');
+    expect(host.calls.findLast((c) => c.method === 'images.update')!.input).toMatchObject({ ids: [2], split: 'test' });
+    expect(store.item).toMatchObject({ split: 'test', splitLocked: true });
+  });
+});
