@@ -1,8 +1,8 @@
 // A mask as a small colour overlay for a gallery thumbnail (class colours, background
 // transparent) and the share of the image each class covers, both from the current revision.
 import sharp from 'sharp';
-import { CLASS_COLORS, NUM_CLASSES } from '../api/contract/classes';
-import type { MaskOverlay } from '../api/contract/gallery';
+import { CLASS_COLORS, NUM_CLASSES } from '../contract/classes';
+import type { MaskOverlay } from '../contract/gallery';
 import { readMask } from './store/revisions';
 import type { ProjectStore } from './store/store';
 

@@ -1,6 +1,6 @@
 // What the training-set star says: the rule (split train and done or reviewed) or the user's
 // choice over it, in words a tooltip can show.
-import type { ImageItem } from '@contract/contract/project';
+import type { ImageItem } from '@contract/project';
 
 export function followsRule(item: Pick<ImageItem, 'split' | 'status'>): boolean {
   return item.split === 'train' && (item.status === 'done' || item.status === 'reviewed');

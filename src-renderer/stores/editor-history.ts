@@ -2,7 +2,7 @@
 // a model, a revert) and when; viewing one against the current mask (the differing pixels are
 // drawn on the canvas, with counts per class); reverting to one as a new revision.
 import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
-import type { ImageItem, MaskRevision } from '@contract/contract/project';
+import type { ImageItem, MaskRevision } from '@contract/project';
 import { useApi } from '../api/use-api';
 import type { EditorDocument } from '../editor/document';
 import { rasterFrom, type LabelRaster } from '../editor/raster';

@@ -3,7 +3,7 @@
 // editing session: the host folds the session's saves (autosaves) that follow each other into
 // one revision, so history shows editing bursts, not one revision per autosave.
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { ImageItem } from '@contract/contract/project';
+import type { ImageItem } from '@contract/project';
 import { ApiError } from '@contract/errors';
 import { useApi } from '../api/use-api';
 import { EditorDocument } from '../editor/document';

@@ -1,7 +1,7 @@
 // Moving through the gallery selection from the editor, and the image's status, split and
 // training-set flag.
 import type { Ref } from 'vue';
-import type { ImageItem, ImageStatus, Split } from '@contract/contract/project';
+import type { ImageItem, ImageStatus, Split } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 import { useGalleryStore } from './gallery';

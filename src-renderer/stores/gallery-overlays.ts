@@ -1,7 +1,7 @@
 // Mask overlays for gallery cells (the class colours over the thumbnail) and the class shares a
 // hover shows: fetched per image and revision, a few at a time, kept in a bounded cache.
 import { ref, shallowRef } from 'vue';
-import type { MaskOverlay } from '@contract/contract/gallery';
+import type { MaskOverlay } from '@contract/gallery';
 import { useApi } from '../api/use-api';
 import { blobUrl } from '../lib/blob-url';
 

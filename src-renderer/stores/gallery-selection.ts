@@ -2,8 +2,8 @@
 // under the filter) and the bulk actions on it. The selection is a set of image ids, so it
 // survives scrolling, paging and refreshes; a range is taken in the gallery's filtered order.
 import { computed, ref, shallowRef, type Ref } from 'vue';
-import type { BulkResult, DeleteResult } from '@contract/contract/gallery';
-import type { ImageItem, ImageStatus, Split } from '@contract/contract/project';
+import type { BulkResult, DeleteResult } from '@contract/gallery';
+import type { ImageItem, ImageStatus, Split } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 import { plural } from '../lib/plural';

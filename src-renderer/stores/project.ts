@@ -1,7 +1,7 @@
 // The open project: its summary (counts per status and split) kept fresh from `project.changed`.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ProjectSummary } from '@contract/contract/project';
+import type { ProjectSummary } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 

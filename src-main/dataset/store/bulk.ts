@@ -1,7 +1,7 @@
 // Changes to many images at once (the gallery's bulk actions) and deleting images. Each is one
 // transaction, so a bulk change is all or nothing.
 import { readdir, rm } from 'node:fs/promises';
-import type { ImageStatus, Split } from '../../api/contract/project';
+import type { ImageStatus, Split } from '../../contract/project';
 import { type ImageRow, type ProjectStore } from './store';
 
 export interface BulkChange {
