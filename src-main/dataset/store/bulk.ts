@@ -91,7 +91,12 @@ export async function deleteImages(store: ProjectStore, ids: readonly number[]):
   const gone = new Set(deleted.map(String));
   for (const name of thumbs) {
     const m = /^(\d+)-\d+\.jpg$/.exec(name);
-    if (m && gone.has(m[1]!)) files.push(store.path(`thumbs/${name}`));
+    if (!m || !gone.has(m[1]!)) continue;
+    try {
+      files.push(store.path(`thumbs/${name}`));
+    } catch {
+      // A planted link out of the project: left alone (the rows are gone already).
+    }
   }
   const leftovers: string[] = [];
   for (const file of files) {

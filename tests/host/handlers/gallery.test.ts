@@ -149,6 +149,19 @@ describe('delete', () => {
   });
 });
 
+describe('delete of linked images', () => {
+  it('removes the rows and the project\'s files, never the linked photo where it lives', async () => {
+    const dir = join(root, `p${n++}`);
+    await call('project.open', { dir, create: true });
+    await call('project.import', { source, preset: 'labels8', mode: 'link' });
+    const face = await byName('face5');
+    expect(existsSync(join(dir, 'masks', String(face.id)))).toBe(true);
+    expect(await call<DeleteResult>('images.delete', { ids: [face.id] })).toEqual({ deleted: 1, revisions: 1 });
+    expect(existsSync(join(dir, 'masks', String(face.id)))).toBe(false);
+    expect(existsSync(join(source, 'images', 'face5.jpg'))).toBe(true);
+  });
+});
+
 describe('overlays, revert and coalescing', () => {
   it('serves a mask overlay with class shares from the full mask', async () => {
     await freshProject();
