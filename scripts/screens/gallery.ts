@@ -1,18 +1,18 @@
 // Screenshots of the gallery (masks over the thumbnails, a multi-selection, class shares on
 // hover) and of the editor with its history panel comparing a revision, at 1280x720 and
 // 1920x1080, into docs/screens/. Synthetic faces only: the real data set never appears in
-// committed pictures. `npx tsx scripts/screens-gallery.ts [--out docs/screens]`
+// committed pictures. `npx tsx scripts/screens/gallery.ts [--out docs/screens]`
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { launchChromium } from '../tests/helpers/browser';
-import { startServe } from '../tests/helpers/server';
-import { DEFAULT_STYLE, drawFace, writeFace, type FaceStyle } from './bench/synthetic-face';
+import { launchChromium } from '../../tests/helpers/browser';
+import { startServe } from '../../tests/helpers/server';
+import { DEFAULT_STYLE, drawFace, writeFace, type FaceStyle } from '../bench/synthetic-face';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
+const repo = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const out = resolve(outIndex >= 0 ? args[outIndex + 1]! : join(repo, 'docs/screens'));
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     }
     const project = join(dir, 'project');
     await promisify(execFile)(process.execPath, [join(repo, 'bin/facet.js'), 'import', src, '--project', project, '--preset', 'labels8', '--no-progress']);
-    const { ensureRendererBuilt } = await import('../src-main/cli/renderer-build');
+    const { ensureRendererBuilt } = await import('../../src-main/cli/renderer-build');
     await ensureRendererBuilt({ build: true, force: true });
     const serve = await startServe(project);
     const { browser, close } = await launchChromium();
