@@ -4,12 +4,13 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../api/contract/project';
-import { exportProject } from '../dataset/export';
-import { loadPreset } from '../dataset/presets/load';
+import { EXPORT_FORMATS, type ExportFormatName } from '../api/contract/project-files';
+import { exportInFormat } from '../dataset/export-formats';
 import { openStore } from '../dataset/store/store';
 import { progressBar } from './progress';
 
-const FORMATS = ['labels8', 'seed-18', 'celebamask-hq'] as const;
+// The contract's list: the studio's export form offers the same formats.
+const FORMATS: readonly ExportFormatName[] = EXPORT_FORMATS.map((f) => f.name);
 
 function oneOf<T extends string>(what: string, allowed: readonly T[]) {
   return (value: string): T => {
@@ -21,7 +22,7 @@ function oneOf<T extends string>(what: string, allowed: readonly T[]) {
 interface ExportCliOptions {
   project: string;
   out: string;
-  format: (typeof FORMATS)[number];
+  format: ExportFormatName;
   split?: Split;
   status?: ImageStatus;
   overlay: boolean;
@@ -45,9 +46,9 @@ export function registerExport(program: Command): void {
       const store = openStore(opts.project);
       const bar = progressBar('export', opts.progress && process.stderr.isTTY === true);
       try {
-        const report = await exportProject(store, {
+        const report = await exportInFormat(store, {
           out: opts.out,
-          preset: loadPreset(opts.format),
+          format: opts.format,
           split: opts.split,
           status: opts.status,
           overlay: opts.overlay,

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import { projectEvents, projectMethods } from './project';
+import { projectFileEvents, projectFileMethods } from './project-files';
 import { trainingEvents, trainingMethods } from './training';
 import { segmentEvents, segmentMethods } from './segment';
 import { engineEvents, engineMethods } from './engine';
@@ -11,6 +12,7 @@ import type { EventDef, MethodDef } from './define';
 export const methods = {
   ...appMethods,
   ...projectMethods,
+  ...projectFileMethods,
   ...trainingMethods,
   ...segmentMethods,
   ...engineMethods,
@@ -19,6 +21,7 @@ export const methods = {
 export const events = {
   ...appEvents,
   ...projectEvents,
+  ...projectFileEvents,
   ...trainingEvents,
   ...segmentEvents,
   ...engineEvents,

@@ -2,6 +2,7 @@
 import type { Handlers } from '../router';
 import { appHandlers } from './app';
 import { projectHandlers } from './project';
+import { projectFileHandlers } from './project-files';
 import { predictHandlers } from './predict';
 import { segmentHandlers } from './segment';
 import { trainingHandlers } from './training';
@@ -10,6 +11,7 @@ import { engineHandlers } from './engine';
 export const handlers = {
   ...appHandlers,
   ...projectHandlers,
+  ...projectFileHandlers,
   ...predictHandlers,
   ...segmentHandlers,
   ...trainingHandlers,
