@@ -14,6 +14,17 @@ export function joinFolder(parent: string, name: string): string {
   return `${parent.replace(/[\\/]+$/, '')}${sep}${name.trim()}`;
 }
 
+/** Where this tab keeps the project it switched to: each connection starts on the host's project, and a reload should not lose the choice. */
+const TAB_PROJECT_KEY = 'facet.project';
+
+function tabStorage(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 export const useProjectStore = defineStore('project', () => {
   const summary = ref<ProjectSummary | null>(null);
   const error = ref<string | null>(null);
@@ -36,6 +47,7 @@ export const useProjectStore = defineStore('project', () => {
 
   async function load(): Promise<void> {
     const api = useApi();
+    const restoring = !loaded.value && !subscribed ? tabStorage()?.getItem(TAB_PROJECT_KEY) : null;
     if (!subscribed) {
       subscribed = true;
       api.on('project.changed', (payload) => {
@@ -58,8 +70,13 @@ export const useProjectStore = defineStore('project', () => {
       error.value = none.value ? null : errorMessage(e);
     } finally {
       loading.value = false;
-      loaded.value = true;
     }
+    if (restoring && restoring !== summary.value?.dir && !(await open(restoring))) {
+      // The project of this tab is gone or unreadable: stay on the host's, say nothing more.
+      tabStorage()?.removeItem(TAB_PROJECT_KEY);
+      switchError.value = null;
+    }
+    loaded.value = true;
   }
 
   async function loadRecent(): Promise<void> {
@@ -75,6 +92,7 @@ export const useProjectStore = defineStore('project', () => {
     switchError.value = null;
     try {
       summary.value = await call();
+      tabStorage()?.setItem(TAB_PROJECT_KEY, summary.value.dir);
       none.value = false;
       error.value = null;
       loaded.value = true;
