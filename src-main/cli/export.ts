@@ -1,10 +1,11 @@
-// `facet export --project DIR --out DIR --format labels8|seed-18|celebamask-hq`: masks (and the
-// upright photos) named like the images, optionally colour overlays; re-imports unchanged.
-// Exit status 2 when some images were refused (unsafe names or paths in the project's database).
+// `facet export --project DIR --out DIR --format labels8|seed-18|celebamask-hq|coco|cvat-mask|label-studio`:
+// masks (and the upright photos) named like the images, optionally colour overlays; re-imports
+// unchanged (label-studio is export only). Exit status 2 when some images were refused (unsafe
+// names or paths in the project's database).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../api/contract/project';
-import { EXPORT_FORMATS, type ExportFormatName } from '../api/contract/project-files';
+import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../contract/project';
+import { EXPORT_FORMATS, type ExportFormatName } from '../contract/project-files';
 import { exportInFormat } from '../dataset/export-formats';
 import { openStore } from '../dataset/store/store';
 import { progressBar } from './progress';
@@ -35,7 +36,7 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('export the project\'s masks (with their photos) in a label scheme')
     .requiredOption('--project <dir>', 'project folder')
-    .requiredOption('--out <dir>', 'output folder: images/, masks/ (and overlays/)')
+    .requiredOption('--out <dir>', 'output folder: images/, masks/ (and overlays/); the layout of coco, cvat-mask and label-studio (see README)')
     .requiredOption('--format <name>', `label scheme: ${FORMATS.join(', ')}`, oneOf('format', FORMATS))
     .option('--split <split>', `only this split (${SPLITS.join(', ')})`, oneOf('split', SPLITS))
     .option('--status <status>', `only this status (${IMAGE_STATUSES.join(', ')})`, oneOf('status', IMAGE_STATUSES))

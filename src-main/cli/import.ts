@@ -10,6 +10,7 @@ import { importFolder, type SplitSetting } from '../dataset/import';
 import { listPresets, loadPreset } from '../dataset/presets/load';
 import { parseSplitRatios } from '../dataset/splits';
 import { readSplitFile } from '../dataset/split-file';
+import { EXIT } from './failure';
 import { progressBar } from './progress';
 
 interface ImportCliOptions {
@@ -23,6 +24,7 @@ interface ImportCliOptions {
   colorMap?: string;
   overwriteEdits?: boolean;
   overwriteReviewed?: boolean;
+  labelMap?: string;
   progress: boolean;
 }
 
@@ -35,6 +37,14 @@ function parseSeed(value: string): number {
 function readColorMap(value: string): Record<string, number> {
   const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
   return JSON.parse(text) as Record<string, number>;
+}
+
+/** `{"source label": "class name" or 0..7}`, inline or in a file. */
+function readLabelMap(value: string): Record<string, unknown> {
+  const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`--label-map: expected a JSON object {"label": "class"}, got ${text.slice(0, 60)}`);
+  return parsed as Record<string, unknown>;
 }
 
 function presetNames(): string {
@@ -61,6 +71,7 @@ export function registerImport(program: Command): void {
     .option('--color-map <json|file>', 'for --preset color: {"#rrggbb": class 0..7, ...}')
     .option('--overwrite-edits', 'replace masks a person edited since the last import (the edits stay in the revision history; not reviewed images)')
     .option('--overwrite-reviewed', 'with --overwrite-edits: also replace the masks of reviewed images (they become done)')
+    .option('--label-map <json|file>', 'for --preset coco or cvat-mask: {"source label": "class name" or 0..7, ...} for labels that are not the 8 classes')
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
@@ -70,7 +81,10 @@ export function registerImport(program: Command): void {
     .action(async (src: string, opts: ImportCliOptions) => {
       if (opts.copy && opts.link) throw new Error('choose one of --copy and --link');
       if (opts.overwriteReviewed && !opts.overwriteEdits) throw new Error('--overwrite-reviewed needs --overwrite-edits too');
-      const preset = loadPreset(opts.preset, { colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined });
+      const preset = loadPreset(opts.preset, {
+        colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined,
+        labelMap: opts.labelMap ? readLabelMap(opts.labelMap) : undefined,
+      });
       const split: SplitSetting =
         opts.split === 'none' ? { kind: 'none' } : { kind: 'auto', ratios: opts.split ? parseSplitRatios(opts.split) : undefined, seed: opts.seed };
       const fixedSplits = opts.splitFile ? readSplitFile(opts.splitFile) : undefined;
@@ -99,6 +113,6 @@ export function registerImport(program: Command): void {
       for (const f of report.files) if (f.outcome === 'kept') process.stdout.write(`kept: ${f.reason ?? f.file}\n`);
       const problems = report.files.filter((f) => f.outcome === 'skipped');
       for (const f of problems) process.stderr.write(`skipped: ${f.reason ?? f.file}\n`);
-      if (problems.length > 0) process.exitCode = 2;
+      if (problems.length > 0) process.exitCode = EXIT.partial;
     });
 }

@@ -1,7 +1,6 @@
 // The `facet` command line: one file per subcommand, registered here.
 import { Command } from 'commander';
 import pkg from '../../package.json';
-import { describeFsError } from '../dataset/io/fs-errors';
 import { registerServe } from './serve';
 import { registerImport } from './import';
 import { registerExport } from './export';
@@ -10,6 +9,7 @@ import { registerTrain } from './train';
 import { registerEval } from './eval';
 import { registerInfo } from './info';
 import { registerBench } from './bench';
+import { reportFailure } from './failure';
 
 const program = new Command()
   .name('facet')
@@ -29,8 +29,5 @@ registerBench(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // File-system errors in words naming the file; everything else as its message.
-  const message = describeFsError(error) ?? (error instanceof Error ? error.message : String(error));
-  process.stderr.write(`facet: ${message}\n`);
-  process.exitCode = 1;
+  reportFailure(error);
 }

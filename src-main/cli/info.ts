@@ -1,8 +1,7 @@
 // `facet info`: which TensorFlow.js backend the engine runs on, its version, SIMD and threads,
 // and for every faster backend why it is not in use.
 import type { Command } from 'commander';
-import { initEngine, parseBackendChoice, type EngineInfo } from '../engine/backend/index';
-import { defaultTrainWorkers } from '../engine/train/open-steps';
+import { defaultTrainWorkers, parseBackendChoice, startEngine, type EngineInfo } from '../engine/index';
 import { parsePositiveInt } from './options';
 
 export function formatEngineInfo(info: EngineInfo): string {
@@ -34,7 +33,7 @@ export function registerInfo(program: Command): void {
     .option('--backend <name>', 'force a backend: tfjs-node-gpu, tfjs-node, tensorflow, wasm, cpu (env FACET_BACKEND)', parseBackendChoice)
     .option('--threads <n>', 'wasm threads (env FACET_THREADS; default: cores, at most 4)', parsePositiveInt)
     .action(async (opts: { json?: boolean; backend?: ReturnType<typeof parseBackendChoice>; threads?: number }) => {
-      const info = await initEngine({
+      const info = await startEngine({
         ...(opts.backend === undefined ? {} : { backend: opts.backend }),
         ...(opts.threads === undefined ? {} : { threads: opts.threads }),
       });

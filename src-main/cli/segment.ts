@@ -4,19 +4,14 @@
 // failed mid-way (full, read-only: what was done is kept, and a re-run continues).
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { segmentOptionsSchema, type SegmentOptions } from '../contract/segment';
+import { loadFaceDetector, resolveModelFolder, type FaceDetector } from '../engine/index';
 import { segmentFolder, type SegmentProgress, type SegmentReport } from '../segment/batch';
-import { loadSegmentModel, resolveModelDir } from '../segment/model';
-import type { FaceDetector } from '../segment/types';
+import { loadSegmentModel } from '../segment/model';
+import { EXIT } from './failure';
 
-interface SegmentCliOptions {
-  out: string;
-  model?: string;
-  overlay: boolean;
-  faces: boolean;
-  force: boolean;
-  progress: boolean;
-  jsonProgress: boolean;
-}
+/** The flags: the segment options (`--out` is outDir), plus how progress is shown. */
+type SegmentCliOptions = Omit<SegmentOptions, 'inDir' | 'outDir'> & { out: string; progress: boolean; jsonProgress: boolean };
 
 /** One JSON object per line on stdout: what the studio's batch panel reads from this process. */
 export type SegmentJsonLine =
@@ -48,13 +43,10 @@ export function registerSegment(program: Command): void {
     .option('--json-progress', 'print progress as JSON lines on stdout (for the studio)', false)
     .addHelpText('after', '\nExit status: 0 all photos done, 2 some photos could not be read (see summary.csv), 1 error (a full or read-only disk: what is done is kept).')
     .action(async (inDir: string, opts: SegmentCliOptions) => {
-      const modelDir = await resolveModelDir(opts.model);
+      const options = segmentOptionsSchema.parse({ inDir, outDir: opts.out, model: opts.model, overlay: opts.overlay, faces: opts.faces, force: opts.force });
+      const modelDir = resolveModelFolder({ model: options.model }).dir;
       const model = await loadSegmentModel(modelDir);
-      let detector: FaceDetector | null = null;
-      if (opts.faces) {
-        const { createFaceDetector } = await import('../engine/infer/faces');
-        detector = await createFaceDetector();
-      }
+      const detector: FaceDetector | null = options.faces ? await loadFaceDetector() : null;
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
@@ -65,12 +57,12 @@ export function registerSegment(program: Command): void {
         : null;
       try {
         const report = await segmentFolder({
-          inDir,
-          outDir: opts.out,
+          inDir: options.inDir,
+          outDir: options.outDir,
           model,
           detector,
-          overlay: opts.overlay,
-          force: opts.force,
+          overlay: options.overlay,
+          force: options.force,
           signal: controller.signal,
           onStart(total) {
             if (opts.jsonProgress) json({ type: 'start', total, model: modelDir });
@@ -84,9 +76,9 @@ export function registerSegment(program: Command): void {
         bar?.stop();
         if (opts.jsonProgress) json({ type: 'done', report });
         else printReport(report);
-        if (report.failed.length > 0) process.exitCode = 2;
-        if (report.cancelled) process.exitCode = 130;
-        if (report.stopped) process.exitCode = 1;
+        if (report.failed.length > 0) process.exitCode = EXIT.partial;
+        if (report.cancelled) process.exitCode = EXIT.interrupted;
+        if (report.stopped) process.exitCode = EXIT.failed;
       } finally {
         bar?.stop();
         process.off('SIGINT', stop);

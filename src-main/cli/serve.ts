@@ -1,10 +1,10 @@
 // `facet serve`: the studio in any browser on this machine, through the loopback server.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { handlers } from '../api/handlers/index';
-import { createRouter } from '../api/router';
-import { startLoopbackServer } from '../api/transports/server';
-import { defaultProjectDir } from '../project-location';
+import { handlers } from '../host/handlers/index';
+import { createRouter } from '../host/router';
+import { startLoopbackServer } from '../host/transports/server';
+import { defaultProjectDir } from '../host/project-location';
 import { ensureRendererBuilt } from './renderer-build';
 import { parsePort } from './options';
 import { maxImagePixels } from '../dataset/io/limits';

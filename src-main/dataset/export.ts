@@ -4,20 +4,24 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
-import { CLASS_COLORS } from '../api/contract/classes';
-import type { ImageStatus, Split } from '../api/contract/project';
+import { DomainError } from '../contract/domain-error';
+import { CLASS_COLORS } from '../contract/classes';
+import type { ImageStatus, Split } from '../contract/project';
 import { writeFileAtomic } from './io/atomic';
 import { makeFolder } from './io/folders';
 import { sharpWithinLimit } from './io/image';
 import { encodePng8, type Rgb } from './io/png8';
+import type { ExportFormat, FormatWriter } from './formats/types';
 import type { Preset } from './presets/load';
 import { readMask, revisionRow } from './store/revisions';
 import type { ImageRow, ProjectStore } from './store/store';
 
 export interface ExportOptions {
   out: string;
-  preset: Preset;
+  /** A preset's PNG scheme (masks/<name>.png), or else `format`. */
+  preset?: Preset | undefined;
+  /** A format with its own layout (COCO, CVAT, Label Studio): see formats/. */
+  format?: ExportFormat | undefined;
   split?: Split | undefined;
   status?: ImageStatus | undefined;
   overlay?: boolean | undefined;
@@ -53,13 +57,34 @@ function checkedFiles(store: ProjectStore, row: ImageRow): { image: string } | {
   }
 }
 
+/** The photo's exported file name: upright JPEG/PNG/WebP keep their bytes and extension, others become PNG. */
+function exportedImageName(row: ImageRow): string {
+  return row.orientation <= 1 && COPYABLE.has(row.format) ? `${row.name}${extname(row.file).toLowerCase()}` : `${row.name}.png`;
+}
+
 async function exportImage(source: string, row: ImageRow, dir: string): Promise<void> {
   if (row.orientation <= 1 && COPYABLE.has(row.format)) {
-    await copyFile(source, join(dir, `${row.name}${extname(row.file).toLowerCase()}`));
+    await copyFile(source, join(dir, exportedImageName(row)));
     return;
   }
   const png = await (await sharpWithinLimit(source, await readFile(source))).rotate().png().toBuffer();
-  await writeFileAtomic(join(dir, `${row.name}.png`), png);
+  await writeFileAtomic(join(dir, exportedImageName(row)), png);
+}
+
+/** The presets' own writer: masks/<name>.png with the scheme's raw value per class. */
+async function presetWriter(preset: Preset | undefined, dir: string): Promise<FormatWriter> {
+  const scheme = preset?.export;
+  if (!scheme) throw new DomainError({ code: 'invalid_input', field: 'format', message: `preset ${preset?.name ?? '(none)'} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
+  makeFolder(dir, 'export');
+  const palette: Rgb[] | null = scheme.palette?.map((c) => [c[0], c[1], c[2]] as const) ?? null;
+  return {
+    async add({ row, labels, width, height }) {
+      const raw = new Uint8Array(labels.length);
+      for (let i = 0; i < raw.length; i++) raw[i] = scheme.values[labels[i]!]!;
+      await writeFileAtomic(join(dir, `${row.name}.png`), encodePng8(raw, width, height, palette));
+    },
+    finish: async () => undefined,
+  };
 }
 
 async function exportOverlay(source: string, row: ImageRow, labels: Uint8Array, dir: string): Promise<void> {
@@ -77,10 +102,10 @@ async function exportOverlay(source: string, row: ImageRow, labels: Uint8Array, 
 
 export async function exportProject(store: ProjectStore, options: ExportOptions): Promise<ExportReport> {
   const started = Date.now();
-  const scheme = options.preset.export;
-  if (!scheme) throw new ApiError({ code: 'invalid_input', field: 'format', message: `preset ${options.preset.name} cannot be exported to (use labels8, seed-18 or celebamask-hq)` });
   const out = resolve(options.out);
-  const dirs = { images: join(out, 'images'), masks: join(out, 'masks'), overlays: join(out, 'overlays') };
+  const dirs = { images: join(out, options.format?.imagesDir ?? 'images'), masks: join(out, 'masks'), overlays: join(out, 'overlays') };
+  makeFolder(out, 'export');
+  const writer = options.format ? await options.format.open(out) : await presetWriter(options.preset, dirs.masks);
   const rows = store.allRows().filter((r) => (!options.split || r.split === options.split) && (!options.status || r.status === options.status));
   const refused: ExportReport['refused'] = [];
   const labelled: { row: ImageRow; image: string }[] = [];
@@ -92,20 +117,17 @@ export async function exportProject(store: ProjectStore, options: ExportOptions)
   }
   const withImages = options.images !== false;
   if (withImages) makeFolder(dirs.images, 'export');
-  makeFolder(dirs.masks, 'export');
   if (options.overlay) makeFolder(dirs.overlays, 'export');
 
-  const palette: Rgb[] | null = scheme.palette?.map((c) => [c[0], c[1], c[2]] as const) ?? null;
   let done = 0;
   for (const { row, image } of labelled) {
     const mask = await readMask(store, row.id);
-    const raw = new Uint8Array(mask.labels.length);
-    for (let i = 0; i < raw.length; i++) raw[i] = scheme.values[mask.labels[i]!]!;
-    await writeFileAtomic(join(dirs.masks, `${row.name}.png`), encodePng8(raw, mask.width, mask.height, palette));
+    await writer.add({ row, imageFile: exportedImageName(row), width: mask.width, height: mask.height, labels: mask.labels });
     if (withImages) await exportImage(image, row, dirs.images);
     if (options.overlay) await exportOverlay(image, row, mask.labels, dirs.overlays);
     options.onProgress?.({ done: ++done, total: labelled.length, file: row.name });
   }
+  await writer.finish();
   const withoutMask = rows.filter((r) => r.mask_revision === 0).length;
   return { exported: labelled.length, withoutMask, refused, out, seconds: (Date.now() - started) / 1000 };
 }

@@ -4,9 +4,10 @@
 // Import and training (`--data DIR --preset NAME`) both read folders through here.
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../contract/domain-error';
 import { isImageName } from './io/image';
 import { unsafeNameReason } from './store/paths';
+import type { ExpectedSize, MaskLabels } from './io/mask';
 import type { Preset } from './presets/load';
 
 export interface SourceItem {
@@ -15,6 +16,12 @@ export interface SourceItem {
   imagePath: string;
   /** Null when the preset has no masks or this image has none. */
   maskPath: string | null;
+  /**
+   * How a format (dataset/formats/) reads this item's mask; absent: maskPath through the preset.
+   * `photo` is the decoded photo's size, so that a format whose file states the mask's size can
+   * refuse a mismatch before decoding.
+   */
+  readMask?: ((expected: ExpectedSize) => Promise<MaskLabels>) | undefined;
 }
 
 export interface SourceRejection {
@@ -87,7 +94,7 @@ async function listFiles(dir: string, except: string | null = null): Promise<{ f
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ApiError({ code: code === 'ENOENT' ? 'not_found' : 'bad_file', file: dir, message: `${dir}: cannot read folder (${code})` });
+    throw new DomainError({ code: code === 'ENOENT' ? 'not_found' : 'bad_file', file: dir, message: `${dir}: cannot read folder (${code})` });
   }
   const files: string[] = [];
   const rejected: SourceRejection[] = [];
@@ -130,7 +137,7 @@ export async function listSourceFolder(source: string, preset: Preset): Promise<
   const root = resolve(source);
   if (!(await isDir(root))) {
     const exists = await stat(root).catch(() => null);
-    throw new ApiError({ code: exists ? 'bad_file' : 'not_found', file: root, message: `${root}: ${exists ? 'not a folder' : 'folder not found'}` });
+    throw new DomainError({ code: exists ? 'bad_file' : 'not_found', file: root, message: `${root}: ${exists ? 'not a folder' : 'folder not found'}` });
   }
   const nested = join(root, preset.imagesDir);
   const imagesDir = (await isDir(nested)) ? nested : root;
@@ -138,7 +145,7 @@ export async function listSourceFolder(source: string, preset: Preset): Promise<
   if (preset.masksDir !== null) {
     masksDir = join(root, preset.masksDir);
     if (!(await isDir(masksDir))) {
-      throw new ApiError({ code: 'not_found', file: masksDir, message: `${masksDir}: preset ${preset.name} expects its masks in this folder, which does not exist` });
+      throw new DomainError({ code: 'not_found', file: masksDir, message: `${masksDir}: preset ${preset.name} expects its masks in this folder, which does not exist` });
     }
   }
 
@@ -200,7 +207,7 @@ export async function listSourceFolder(source: string, preset: Preset): Promise<
  */
 export async function listLabelledFolder(dir: string, preset: Preset): Promise<LabelledPair[]> {
   if (preset.masksDir === null) {
-    throw new ApiError({ code: 'invalid_input', field: 'preset', message: `preset ${preset.name} has no masks: a labelled folder needs a preset that reads masks` });
+    throw new DomainError({ code: 'invalid_input', field: 'preset', message: `preset ${preset.name} has no masks: a labelled folder needs a preset that reads masks` });
   }
   const listing = await listSourceFolder(dir, preset);
   return listing.items.filter((i): i is LabelledPair => i.maskPath !== null);

@@ -3,11 +3,13 @@
 // preset so a person can check the mapping on their own data before importing. Values the preset
 // does not name are shown (as 255 in the labels), not thrown: that is what the preview is for.
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
-import { PREVIEW_SIDE, type ImportPreview, type PreviewLabel } from '../api/contract/project-files';
-import { listSourceFolder, type SourceItem } from './folder';
+import { DomainError } from '../contract/domain-error';
+import { PREVIEW_SIDE, type ImportPreview, type PreviewLabel } from '../contract/project-files';
+import { CLASS_NAMES } from '../contract/classes';
+import type { SourceItem } from './folder';
+import { listSource } from './formats/index';
 import { decodeImage } from './io/image';
-import { readRawMask, type RawMask } from './io/mask';
+import { readRawMask, type MaskLabels, type RawMask } from './io/mask';
 import type { Preset } from './presets/load';
 
 /** Labels value of a pixel whose raw value the preset does not name. */
@@ -93,6 +95,7 @@ async function previewPair(item: SourceItem, index: number, count: number, prese
     values: [],
     problem: null,
   };
+  if (item.readMask) return withFormatMask(sample, item, item.readMask, photo);
   if (!item.maskPath || preset.read === 'none') return sample;
   let raw: RawMask;
   try {
@@ -113,14 +116,40 @@ async function previewPair(item: SourceItem, index: number, count: number, prese
   return sample;
 }
 
+/**
+ * Another tool's format (COCO, CVAT) names its labels itself and its reader maps them to classes:
+ * the preview shows the classes the reader produced, with their pixel counts.
+ */
+async function withFormatMask(
+  sample: NonNullable<ImportPreview['sample']>,
+  item: SourceItem,
+  read: NonNullable<SourceItem['readMask']>,
+  photo: { width: number; height: number },
+): Promise<NonNullable<ImportPreview['sample']>> {
+  let mask: MaskLabels;
+  try {
+    mask = await read({
+      width: photo.width,
+      height: photo.height,
+      mismatch: (found) => new DomainError({ code: 'bad_file', file: item.maskPath ?? item.imagePath, message: `${item.maskPath ?? item.imagePath}: size mismatch: mask is ${found.width}x${found.height} but image ${item.imagePath} is ${photo.width}x${photo.height}; the import skips this pair` }),
+    });
+  } catch (error) {
+    return { ...sample, problem: (error as Error).message };
+  }
+  const counts = new Array<number>(CLASS_NAMES.length).fill(0);
+  for (const cls of mask.labels) counts[cls]!++;
+  const values = counts.flatMap((pixels, cls): PreviewLabel[] => (pixels > 0 ? [{ value: CLASS_NAMES[cls]!, label: null, pixels, classIndex: cls }] : []));
+  return { ...sample, maskSize: { width: mask.width, height: mask.height }, values, labels: resampleLabels(mask.labels, mask.width, mask.height, sample.image.width, sample.image.height) };
+}
+
 export async function previewImport(options: PreviewOptions): Promise<ImportPreview> {
   const { preset } = options;
-  const listing = await listSourceFolder(options.source, preset);
+  const listing = await listSource(options.source, preset);
   const withMask = listing.items.filter((i) => i.maskPath !== null);
   const candidates = withMask.length > 0 ? withMask : listing.items;
   const pair = options.pair ?? 0;
   if (candidates.length > 0 && pair >= candidates.length) {
-    throw new ApiError({ code: 'invalid_input', field: 'pair', message: `pair ${pair} is past the last one (${candidates.length} to preview)` });
+    throw new DomainError({ code: 'invalid_input', field: 'pair', message: `pair ${pair} is past the last one (${candidates.length} to preview)` });
   }
   const item = candidates[pair];
   return {

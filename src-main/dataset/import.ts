@@ -6,12 +6,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
-import type { ImportFileReport, ImportReport } from '../api/contract/project';
+import { DomainError } from '../contract/domain-error';
+import type { ImportFileReport, ImportReport } from '../contract/project';
 import { sweepStaleTemps, writeFileAtomic } from './io/atomic';
 import { decodeImage, type DecodedImage } from './io/image';
 import { encodeIndexedPng, readMaskWithPreset, type MaskLabels } from './io/mask';
-import { listSourceFolder, type SourceItem } from './folder';
+import type { SourceItem } from './folder';
+import { listSource } from './formats/index';
 import { LockHeldError, takeLock, type HeldLock } from './io/process-lock';
 import type { Preset } from './presets/load';
 import { assignSplits, DEFAULT_RATIOS, IncrementalSplits, seededOrder, type AssignableSplit, type SplitRatios } from './splits';
@@ -46,19 +47,19 @@ function sameLabels(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-function sizeMismatch(item: SourceItem, mask: { width: number; height: number }, image: { width: number; height: number; orientation: number }): ApiError {
+function sizeMismatch(item: SourceItem, mask: { width: number; height: number }, image: { width: number; height: number; orientation: number }): DomainError {
   const turned = image.orientation >= 5 && mask.width === image.height && mask.height === image.width;
   const hint = turned ? ` (the image's EXIF orientation ${image.orientation} turns it upright; masks must match the upright photo)` : '';
-  return new ApiError({
+  return new DomainError({
     code: 'bad_file',
     file: item.maskPath ?? item.imagePath,
     message: `${item.maskPath}: size mismatch: mask is ${mask.width}x${mask.height} but image ${item.imagePath} is ${image.width}x${image.height}${hint}`,
   });
 }
 
-function duplicate(item: SourceItem, existing: { name: string; source: string } | null): ApiError {
+function duplicate(item: SourceItem, existing: { name: string; source: string } | null): DomainError {
   const from = existing ? ` (from ${existing.source})` : '';
-  return new ApiError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: duplicate name: the project already has a different image named "${existing?.name ?? item.name}"${from}` });
+  return new DomainError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: duplicate name: the project already has a different image named "${existing?.name ?? item.name}"${from}` });
 }
 
 interface Prepared {
@@ -74,14 +75,15 @@ async function readSource(item: SourceItem): Promise<{ bytes: Buffer; sha256: st
     const bytes = await readFile(item.imagePath);
     return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (error) {
-    throw new ApiError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+    throw new DomainError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
   }
 }
 
 async function readMaskFor(item: SourceItem, preset: Preset, image: { width: number; height: number; orientation: number }): Promise<MaskLabels | null> {
   if (!item.maskPath) return null;
   // The size is compared from the mask's header, before it is inflated (a small file can hold a bomb).
-  const mask = await readMaskWithPreset(item.maskPath, preset, { width: image.width, height: image.height, mismatch: (found) => sizeMismatch(item, found, image) });
+  const expected = { width: image.width, height: image.height, mismatch: (found: { width: number; height: number }) => sizeMismatch(item, found, image) };
+  const mask = item.readMask ? await item.readMask(expected) : await readMaskWithPreset(item.maskPath, preset, expected);
   if (mask.width !== image.width || mask.height !== image.height) throw sizeMismatch(item, mask, image);
   return mask;
 }
@@ -222,8 +224,8 @@ async function importItem(store: ProjectStore, item: SourceItem, options: Import
     return await importNew(store, { item, bytes, sha256, image, mask }, options, turn, plan);
   } catch (error) {
     // A person saved an edit while this import read the source: their edit stays.
-    if (error instanceof ApiError && error.code === 'conflict') return { file: item.imagePath, outcome: 'kept', reason: `${item.maskPath}: kept: ${error.message}` };
-    const reason = error instanceof ApiError && error.code !== 'internal' ? error.message : `${item.imagePath}: ${(error as Error).message}`;
+    if (error instanceof DomainError && error.code === 'conflict') return { file: item.imagePath, outcome: 'kept', reason: `${item.maskPath}: kept: ${error.message}` };
+    const reason = error instanceof DomainError ? error.message : `${item.imagePath}: ${(error as Error).message}`;
     return { file: item.imagePath, outcome: 'skipped', reason };
   } finally {
     turn.release();
@@ -265,7 +267,7 @@ async function lockImports(store: ProjectStore): Promise<HeldLock> {
     return await takeLock(join(store.dir, 'import.lock'));
   } catch (error) {
     if (!(error instanceof LockHeldError)) throw error;
-    throw new ApiError({ code: 'busy', message: `${store.dir}: another import is running (process ${error.holder.pid})` });
+    throw new DomainError({ code: 'busy', message: `${store.dir}: another import is running (process ${error.holder.pid})` });
   }
 }
 
@@ -280,10 +282,10 @@ export async function importFolder(store: ProjectStore, options: ImportOptions):
 
 async function importUnlocked(store: ProjectStore, options: ImportOptions): Promise<ImportReport> {
   if (options.overwriteReviewed && !options.overwriteEdits) {
-    throw new ApiError({ code: 'invalid_input', field: 'overwriteReviewed', message: 'overwriting reviewed masks needs overwriting edits too (--overwrite-edits --overwrite-reviewed)' });
+    throw new DomainError({ code: 'invalid_input', field: 'overwriteReviewed', message: 'overwriting reviewed masks needs overwriting edits too (--overwrite-edits --overwrite-reviewed)' });
   }
   const started = Date.now();
-  const listing = await listSourceFolder(options.source, options.preset);
+  const listing = await listSource(options.source, options.preset);
   // Leftovers of an import or save that was killed mid-write (never referenced by the database).
   await sweepStaleTemps(store.dir);
   // Recorded first: linked photos are only read from folders an import recorded (see store/paths.ts),

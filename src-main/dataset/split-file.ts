@@ -2,11 +2,11 @@
 // `name split` lines (# comments), `name,split` CSV, or a JSON object {name: split}. Names may
 // carry their extension (it is dropped). Splits fixed this way survive re-imports.
 import { readFileSync } from 'node:fs';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../contract/domain-error';
 import { ASSIGNABLE_SPLITS, type AssignableSplit } from './splits';
 
-function bad(path: string, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
+function bad(path: string, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
 }
 
 function entriesOf(path: string, text: string): [string, unknown][] {
@@ -35,7 +35,7 @@ export function readSplitFile(path: string): Map<string, AssignableSplit> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ApiError({ code: 'not_found', file: path, message: `${path}: cannot read the split file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    throw new DomainError({ code: 'not_found', file: path, message: `${path}: cannot read the split file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
   }
   const out = new Map<string, AssignableSplit>();
   for (const [name, split] of entriesOf(path, text)) {

@@ -4,7 +4,7 @@
 // the split that most lacks its rarest class, then the split that most lacks images. Imports use
 // the one-at-a-time form (IncrementalSplits) so that each image takes its split in its insert.
 import { createHash } from 'node:crypto';
-import type { Split } from '../api/contract/project';
+import type { Split } from '../contract/project';
 
 export const ASSIGNABLE_SPLITS = ['train', 'val', 'test'] as const;
 export type AssignableSplit = (typeof ASSIGNABLE_SPLITS)[number];

@@ -2,7 +2,7 @@
 // <img> can show (upright, in a format browsers read).
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../contract/domain-error';
 import { writeFileReplace } from './io/atomic';
 import { sharpWithinLimit, type DecodedImage } from './io/image';
 import type { ImageRow, ProjectStore } from './store/store';
@@ -20,7 +20,7 @@ async function readStored(store: ProjectStore, row: ImageRow): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new ApiError({ code: 'not_found', file: path, message: `${path}: image ${row.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})${row.linked ? '; it was linked, not copied: was the source moved?' : ''}` });
+    throw new DomainError({ code: 'not_found', file: path, message: `${path}: image ${row.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})${row.linked ? '; it was linked, not copied: was the source moved?' : ''}` });
   }
 }
 
@@ -46,8 +46,8 @@ export async function thumbnail(store: ProjectStore, row: ImageRow, size: number
     .jpeg({ quality: 80 })
     .toBuffer()
     .catch((error: unknown) => {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError({ code: 'bad_file', file: photo, message: `${photo}: cannot make a thumbnail (${(error as Error).message})` });
+      if (error instanceof DomainError) throw error;
+      throw new DomainError({ code: 'bad_file', file: photo, message: `${photo}: cannot make a thumbnail (${(error as Error).message})` });
     });
   await writeFileReplace(path, bytes);
   return bytes;

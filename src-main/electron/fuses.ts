@@ -7,13 +7,9 @@ export interface FuseChoice {
 }
 
 export const FUSES = {
-  RunAsNode: {
-    // `facet segment` batches run the CLI in a child started as `<app binary>` with
-    // ELECTRON_RUN_AS_NODE=1 (segment/job.ts). Switching this off needs that child moved to
-    // utilityProcess.fork first.
-    enabled: true,
-    why: 'the studio runs segment batches as a Node child of its own binary',
-  },
+  // Batches and predictions run in worker threads of the app's own process, so nothing needs the
+  // binary as a plain Node.
+  RunAsNode: { enabled: false, why: 'ELECTRON_RUN_AS_NODE cannot turn the app binary into a plain Node' },
   EnableCookieEncryption: { enabled: true, why: 'cookies at rest encrypted with the OS key store' },
   EnableNodeOptionsEnvironmentVariable: { enabled: false, why: 'NODE_OPTIONS cannot inject code into the app' },
   EnableNodeCliInspectArguments: { enabled: false, why: '--inspect cannot attach a debugger to the app' },

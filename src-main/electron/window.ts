@@ -2,10 +2,10 @@
 // window lives (unbound when it closes, so macOS `activate` can open a new one), and the page
 // loaded from the app's origin.
 import { BrowserWindow } from 'electron';
-import { handlers } from '../api/handlers/index';
-import { createRouter } from '../api/router';
-import { bindIpc } from '../api/transports/ipc';
-import { defaultProjectDir } from '../project-location';
+import { handlers } from '../host/handlers/index';
+import { createRouter } from '../host/router';
+import { bindIpc } from './ipc';
+import { defaultProjectDir } from '../host/project-location';
 
 export interface StudioWindowOptions {
   preload: string;

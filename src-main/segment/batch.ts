@@ -6,27 +6,26 @@
 // Nothing is ever written inside the input folder.
 import { access, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { DomainError } from '../contract/domain-error';
+import type { SegmentOptions } from '../contract/segment';
 import { describeFsError, explainFsError, isDiskFailure } from '../dataset/io/fs-errors';
-import { isInsidePath, realPathOf } from './containment';
+import { writeIndexedPng } from '../dataset/io/mask';
+import { isInsidePath, realPathOf } from '../dataset/io/paths';
+import type { FaceDetector } from '../engine/index';
 import { decodePhoto, type Photo } from './decode';
 import { writeOverlayJpeg } from './overlay';
-import { writeMaskPng } from './png';
 import { segmentPhoto } from './segment-photo';
 import { classFractions, readSummary, writeSummary, type SummaryRow } from './summary';
-import type { FaceDetector, ProbabilityModel } from './types';
+import type { ProbabilityModel } from './types';
 import { walkPhotos, type PhotoEntry } from './walk';
 
 export const SUMMARY_FILE = 'summary.csv';
 export const OVERLAY_DIR = 'overlays';
 
-export interface SegmentFolderOptions {
-  inDir: string;
-  outDir: string;
+export interface SegmentFolderOptions extends Pick<SegmentOptions, 'inDir' | 'outDir'>, Partial<Pick<SegmentOptions, 'overlay' | 'force'>> {
   model: ProbabilityModel;
   /** Face mode when given. */
   detector?: FaceDetector | null;
-  overlay?: boolean;
-  force?: boolean;
   /** Stops after the photo in progress; the summary is written. */
   signal?: AbortSignal;
   /** Called once before the first photo, with the photo count. */
@@ -59,7 +58,10 @@ export interface SegmentReport {
   summaryPath: string;
 }
 
-export class SegmentSetupError extends Error {}
+/** A folder the batch cannot work with: the field it came from, and why in words. */
+function setupError(field: 'inDir' | 'outDir', message: string, file?: string): DomainError {
+  return new DomainError({ code: 'invalid_input', field, message, ...(file === undefined ? {} : { file }) });
+}
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -73,11 +75,11 @@ export function overlayPathOf(entry: PhotoEntry): string {
 }
 
 /** Real path of a folder to check, with its problem in words as a setup error. */
-async function realOf(path: string): Promise<string> {
+async function realOf(path: string, field: 'inDir' | 'outDir'): Promise<string> {
   try {
     return await realPathOf(path);
   } catch (error) {
-    throw new SegmentSetupError(describeFsError(error, { path }) ?? (error as Error).message);
+    throw setupError(field, describeFsError(error, { path }) ?? (error as Error).message, path);
   }
 }
 
@@ -89,18 +91,18 @@ export async function checkFolders(inDir: string, outDir: string): Promise<{ inD
   const input = resolve(inDir);
   const output = resolve(outDir);
   const info = await stat(input).catch(() => null);
-  if (!info) throw new SegmentSetupError(`input folder not found: ${input}`);
-  if (!info.isDirectory()) throw new SegmentSetupError(`input is not a folder: ${input}`);
-  const realInput = await realOf(input);
-  const realOutput = await realOf(output);
+  if (!info) throw setupError('inDir', `input folder not found: ${input}`, input);
+  if (!info.isDirectory()) throw setupError('inDir', `input is not a folder: ${input}`, input);
+  const realInput = await realOf(input, 'inDir');
+  const realOutput = await realOf(output, 'outDir');
   const really = (given: string, real: string): string => (given === real ? given : `${given} (really ${real})`);
   // The input folder is never modified: refuse an output folder that overlaps it either way.
-  if (isInsidePath(realOutput, realInput)) throw new SegmentSetupError(`the output folder ${really(output, realOutput)} must not be inside the input folder ${really(input, realInput)}`);
-  if (isInsidePath(realInput, realOutput)) throw new SegmentSetupError(`the input folder ${really(input, realInput)} must not be inside the output folder ${really(output, realOutput)}`);
+  if (isInsidePath(realOutput, realInput)) throw setupError('outDir', `the output folder ${really(output, realOutput)} must not be inside the input folder ${really(input, realInput)}`);
+  if (isInsidePath(realInput, realOutput)) throw setupError('outDir', `the input folder ${really(input, realInput)} must not be inside the output folder ${really(output, realOutput)}`);
   try {
     await mkdir(output, { recursive: true });
   } catch (error) {
-    throw new SegmentSetupError(`the output folder: ${describeFsError(error, { path: output, writing: true }) ?? (error as Error).message}`);
+    throw setupError('outDir', `the output folder: ${describeFsError(error, { path: output, writing: true }) ?? (error as Error).message}`, output);
   }
   return { inDir: input, outDir: output };
 }
@@ -167,7 +169,7 @@ export async function segmentFolder(options: SegmentFolderOptions): Promise<Segm
       const result = await segmentPhoto(decoded, options.model, options.detector);
       let writing = join(outDir, entry.mask);
       try {
-        await writeMaskPng(writing, result.labels, result.width, result.height);
+        await writeIndexedPng(writing, result.labels, result.width, result.height);
         if (overlay) {
           writing = join(outDir, overlayPathOf(entry));
           await writeOverlayJpeg(writing, decoded, result.labels);

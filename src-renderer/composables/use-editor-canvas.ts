@@ -4,7 +4,7 @@
 // image of the raster, redrawn per changed rectangle, never the source of truth.
 import Konva from 'konva';
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
-import { CLASS_COLORS } from '@contract/contract/classes';
+import { CLASS_COLORS } from '@contract/classes';
 import { useEditorStore } from '../stores/editor';
 import type { EditorDocument } from '../editor/document';
 import { ImageScene } from '../editor/render/image-scene';

@@ -1,6 +1,6 @@
 // The mask as the editor holds it: one class index per pixel at the photo's full resolution.
 // Konva only ever displays it; every tool reads and writes these bytes, never blended values.
-import { NUM_CLASSES } from '@contract/contract/classes';
+import { NUM_CLASSES } from '@contract/classes';
 import type { Rect } from './rect';
 
 export interface LabelRaster {

@@ -1,6 +1,6 @@
 // Every editor shortcut in one table: the key handler and the '?' help read the same list, so
 // the help can never drift from what the keys do. Tools bring their own keys (./tools/index.ts).
-import { CLASS_NAMES } from '@contract/contract/classes';
+import { CLASS_NAMES } from '@contract/classes';
 import { TOOLS, type ToolId } from './tools/index';
 import type { ToolKey } from './tools/tool';
 

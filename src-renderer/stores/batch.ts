@@ -2,7 +2,7 @@
 // picker's listing. Survives room switches (the job keeps running on the host).
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { FolderListing, SegmentJob, SegmentProgressEvent } from '@contract/contract/segment';
+import type { FolderListing, SegmentJob, SegmentProgressEvent } from '@contract/segment';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 

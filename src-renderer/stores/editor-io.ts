@@ -1,7 +1,7 @@
 // Loading and saving the open image: its EditorDocument, the base revision a save must match,
 // autosave after idle, and the dirty/undo state the top bar shows.
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { ImageItem } from '@contract/contract/project';
+import type { ImageItem } from '@contract/project';
 import { ApiError } from '@contract/errors';
 import { useApi } from '../api/use-api';
 import { EditorDocument } from '../editor/document';

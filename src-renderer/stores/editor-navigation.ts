@@ -1,6 +1,6 @@
 // Moving through the gallery selection from the editor, and the image's status and training flag.
 import type { Ref } from 'vue';
-import type { ImageItem, ImageStatus } from '@contract/contract/project';
+import type { ImageItem, ImageStatus } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 import { useGalleryStore } from './gallery';

@@ -1,7 +1,7 @@
 // The model in the loop: a prediction for the open image, what it would change, and accepting it
 // (all of it within the class lock, or one class) as one undo step.
 import { markRaw, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
-import type { ImageItem } from '@contract/contract/project';
+import type { ImageItem } from '@contract/project';
 import { ApiError } from '@contract/errors';
 import { useApi } from '../api/use-api';
 import type { EditorDocument } from '../editor/document';

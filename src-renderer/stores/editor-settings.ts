@@ -1,7 +1,7 @@
 // The editor's settings: tool, class, brush size, overlay and clean-up thresholds, kept across
 // sessions in localStorage; the class lock and the overlay switch last one session.
 import { ref } from 'vue';
-import { NUM_CLASSES } from '@contract/contract/classes';
+import { NUM_CLASSES } from '@contract/classes';
 import { MAX_BRUSH, MIN_BRUSH } from '../editor/ops/brush';
 import { isToolId, toolById, type ToolId } from '../editor/tools/index';
 

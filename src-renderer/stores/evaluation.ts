@@ -2,8 +2,8 @@
 // model uncertainty (the active-learning queue), and pick one to look at.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Split } from '@contract/contract/project';
-import type { EvalReport, PerImageResult } from '@contract/contract/training';
+import type { Split } from '@contract/project';
+import type { EvalReport, PerImageResult } from '@contract/training';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 

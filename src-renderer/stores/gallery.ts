@@ -3,7 +3,7 @@
 // cache, the selection, and next/previous for the editor.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { ImageItem, ImageStatus, Split } from '@contract/contract/project';
+import type { ImageItem, ImageStatus, Split } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { useProjectStore } from './project';
 import { blobUrl } from '../lib/blob-url';

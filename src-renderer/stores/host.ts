@@ -1,7 +1,7 @@
 // The host the renderer talks to: its identity and whether the connection is alive.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppInfo, LogEntry } from '@contract/contract/app';
+import type { AppInfo, LogEntry } from '@contract/app';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 

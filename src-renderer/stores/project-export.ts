@@ -2,8 +2,8 @@
 // status, with overlays: progress, then the report (exported, without a mask, refused rows).
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ImageStatus, Split } from '@contract/contract/project';
-import { EXPORT_FORMATS, type ExportFormatName, type ExportReportData } from '@contract/contract/project-files';
+import type { ImageStatus, Split } from '@contract/project';
+import { EXPORT_FORMATS, type ExportFormatName, type ExportReportData } from '@contract/project-files';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 

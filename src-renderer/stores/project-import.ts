@@ -3,9 +3,9 @@
 // report of every file. The import button waits for a preview of exactly what will be imported.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { MethodInput } from '@contract/contract/index';
-import type { ImportReport } from '@contract/contract/project';
-import type { ImportPresetInfo, ImportPreview } from '@contract/contract/project-files';
+import type { MethodInput } from '@contract/index';
+import type { ImportReport } from '@contract/project';
+import type { ImportPresetInfo, ImportPreview } from '@contract/project-files';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 

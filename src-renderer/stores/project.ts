@@ -2,8 +2,8 @@
 // and switching projects (open, create, the host's recent list).
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ProjectSummary } from '@contract/contract/project';
-import type { RecentProjects } from '@contract/contract/project-files';
+import type { ProjectSummary } from '@contract/project';
+import type { RecentProjects } from '@contract/project-files';
 import { ApiError } from '@contract/errors';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';

@@ -2,7 +2,7 @@
 // with live per-batch and per-epoch events, and a second run to compare with.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RunBatchEvent, RunConfigInput, RunDetail, RunSummary, TrainingOptions } from '@contract/contract/training';
+import type { RunBatchEvent, RunConfigInput, RunDetail, RunSummary, TrainingOptions } from '@contract/training';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLASS_COLORS } from '../../src-main/api/contract/classes';
+import { CLASS_COLORS } from '../../src-main/contract/classes';
 import { decodePng8 } from '../../src-main/dataset/io/png8';
 import { readSummary } from '../../src-main/segment/summary';
 import { describeWith } from '../helpers/describe-with';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvalReport } from '../../src-main/api/contract/training';
+import type { EvalReport } from '../../src-main/contract/training';
 import { RunFolder } from '../../src-main/engine/train/run-folder';
 import { describeWith } from '../helpers/describe-with';
 import { celebaDir, needsData } from '../helpers/requirements';

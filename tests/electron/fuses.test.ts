@@ -1,15 +1,13 @@
-// The fuses the package is built with: code-injection paths off, and the one kept on (RunAsNode)
-// kept for a stated reason.
+// The fuses the package is built with: code-injection paths off.
 import { expect, it } from 'vitest';
 import { fuseSettings } from '../../src-main/electron/fuses';
 
-it('switches off NODE_OPTIONS, --inspect and file:// privileges; asar checks only for an asar package', () => {
+it('switches off RunAsNode, NODE_OPTIONS, --inspect and file:// privileges; asar checks only for an asar package', () => {
   const loose = fuseSettings(false);
   expect(loose).toMatchObject({ EnableNodeOptionsEnvironmentVariable: false, EnableNodeCliInspectArguments: false, GrantFileProtocolExtraPrivileges: false, EnableCookieEncryption: true });
   expect(loose).not.toHaveProperty('OnlyLoadAppFromAsar');
   expect(fuseSettings(true)).toMatchObject({ EnableEmbeddedAsarIntegrityValidation: true, OnlyLoadAppFromAsar: true });
-  // Kept on: segment batches run as a Node child of the app binary.
-  expect(loose.RunAsNode).toBe(true);
+  expect(loose.RunAsNode).toBe(false);
 });
 
 it('names every fuse that @electron/fuses knows, and only those', async () => {

@@ -3,7 +3,7 @@
 // (a second ipcMain.handle for a channel throws in Electron); every web contents is guarded; the
 // session denies permission requests and checks; the page is served from app://studio.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { methodNames } from '../../src-main/api/contract/index';
+import { methodNames } from '../../src-main/contract/index';
 import { FakeBrowserWindow, fakeElectron } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron);
@@ -14,7 +14,7 @@ const onRejection = (reason: unknown): void => void rejections.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
   delete process.env['ELECTRON_RENDERER_URL'];
-  await import('../../src-main/main');
+  await import('../../src-main/electron/main');
   fakeElectron.app.whenReady();
   fakeElectron.app.readyResolve();
   await vi.waitFor(() => expect(FakeBrowserWindow.windows[0]?.loaded).toBeTruthy());

@@ -25,14 +25,14 @@ function diskError(code: string, path: string): NodeJS.ErrnoException {
   return error;
 }
 
-vi.mock('../../src-main/segment/png', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src-main/segment/png')>();
+vi.mock('../../src-main/dataset/io/mask', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-main/dataset/io/mask')>();
   return {
     ...real,
-    writeMaskPng: async (path: string, labels: Uint8Array, width: number, height: number) => {
+    writeIndexedPng: async (path: string, labels: Uint8Array, width: number, height: number) => {
       faults.maskWrites++;
       if (faults.failMaskAt > 0 && faults.maskWrites >= faults.failMaskAt) throw diskError(faults.code, path);
-      return real.writeMaskPng(path, labels, width, height);
+      return real.writeIndexedPng(path, labels, width, height);
     },
   };
 });

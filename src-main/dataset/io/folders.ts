@@ -3,7 +3,7 @@
 // level at a time from the nearest existing ancestor, and virtual file systems are refused first.
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 
 /** Kernel file systems that hold no user files (Linux): a project or export there makes no sense. */
 const VIRTUAL_ROOTS = ['/proc', '/sys', '/dev'];
@@ -20,7 +20,7 @@ function statOrNull(path: string): ReturnType<typeof statSync> | null {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw new ApiError({ code: 'bad_file', file: path, message: `${path}: cannot be examined (${code ?? String(error)})` });
+    throw new DomainError({ code: 'bad_file', file: path, message: `${path}: cannot be examined (${code ?? String(error)})` });
   }
 }
 
@@ -32,7 +32,7 @@ export function makeFolder(dir: string, what = 'folder'): string {
   for (;;) {
     const st = statOrNull(head);
     if (st) {
-      if (!st.isDirectory()) throw new ApiError({ code: 'bad_file', file: head, message: `${head}: exists and is not a folder, so the ${what} ${target} cannot be made there` });
+      if (!st.isDirectory()) throw new DomainError({ code: 'bad_file', file: head, message: `${head}: exists and is not a folder, so the ${what} ${target} cannot be made there` });
       break;
     }
     const up = dirname(head);
@@ -48,7 +48,7 @@ export function makeFolder(dir: string, what = 'folder'): string {
   }
   const virtual = underVirtualRoot(target) ?? underVirtualRoot(real);
   if (virtual) {
-    throw new ApiError({ code: 'bad_file', file: target, message: `${target}: is inside ${virtual}, a virtual file system of the kernel, not a place for a ${what}; choose a normal folder` });
+    throw new DomainError({ code: 'bad_file', file: target, message: `${target}: is inside ${virtual}, a virtual file system of the kernel, not a place for a ${what}; choose a normal folder` });
   }
   let path = head;
   for (const part of missing.reverse()) {
@@ -57,7 +57,7 @@ export function makeFolder(dir: string, what = 'folder'): string {
       mkdirSync(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statOrNull(path)?.isDirectory()) continue;
-      throw new ApiError({ code: 'bad_file', file: path, message: `${path}: cannot create the ${what} folder (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+      throw new DomainError({ code: 'bad_file', file: path, message: `${path}: cannot create the ${what} folder (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
     }
   }
   return target;

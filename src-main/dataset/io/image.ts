@@ -2,7 +2,7 @@
 // caught here, not in training), EXIF orientation applied, always 3-channel sRGB.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 import { checkPixelLimit, maxImagePixels } from './limits';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
@@ -24,8 +24,8 @@ export function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-function badImage(path: string, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
+function badImage(path: string, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
 }
 
 /** sharp's messages for the common failures, in words a user can act on. */
@@ -64,7 +64,7 @@ export async function decodeImage(path: string, bytes?: Uint8Array): Promise<Dec
       orientation: meta.orientation ?? 1,
     };
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     throw badImage(path, describeSharpError(error));
   }
 }

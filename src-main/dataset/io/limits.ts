@@ -2,8 +2,8 @@
 // gigabytes (a decompression bomb), so every photo and mask is measured from its header first and
 // refused above the limit before anything is inflated. FACET_MAX_MEGAPIXELS raises (or lowers) it.
 import sharp from 'sharp';
-import { ApiError } from '../../api/errors';
-import { DEFAULT_MAX_PIXELS } from '../../api/contract/limits';
+import { DomainError } from '../../contract/domain-error';
+import { DEFAULT_MAX_PIXELS } from '../../contract/limits';
 
 export const DEFAULT_MAX_MEGAPIXELS = DEFAULT_MAX_PIXELS / 1e6;
 export const MAX_MEGAPIXELS_ENV = 'FACET_MAX_MEGAPIXELS';
@@ -14,7 +14,7 @@ export function maxImagePixels(): number {
   if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_MEGAPIXELS * 1e6;
   const mp = Number(raw);
   if (!Number.isFinite(mp) || mp <= 0) {
-    throw new ApiError({ code: 'invalid_input', field: MAX_MEGAPIXELS_ENV, message: `${MAX_MEGAPIXELS_ENV}=${raw} is not a positive number of megapixels` });
+    throw new DomainError({ code: 'invalid_input', field: MAX_MEGAPIXELS_ENV, message: `${MAX_MEGAPIXELS_ENV}=${raw} is not a positive number of megapixels` });
   }
   return Math.round(mp * 1e6);
 }
@@ -24,7 +24,7 @@ export function checkPixelLimit(path: string, width: number, height: number, wha
   const limit = maxImagePixels();
   if (width * height <= limit) return;
   const mp = (width * height) / 1e6;
-  throw new ApiError({
+  throw new DomainError({
     code: 'bad_file',
     file: path,
     message: `${path}: ${what} is ${width}x${height} (${mp.toFixed(1)} megapixels), above the limit of ${limit / 1e6} megapixels; not decoded (set ${MAX_MEGAPIXELS_ENV} to raise the limit)`,

@@ -1,13 +1,13 @@
 // Reads a source mask through a preset into class labels 0..7, or our own stored masks.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 import { mapIndexValues, mapRgbValues } from '../presets/map';
 import type { Preset } from '../presets/load';
 import { decodePng8, encodePng8, PngFormatError, type Rgb } from './png8';
 import { writeFileAtomic } from './atomic';
 import { checkPixelLimit, headerSize, maxImagePixels } from './limits';
-import { CLASS_COLORS, NUM_CLASSES } from '../../api/contract/classes';
+import { CLASS_COLORS, NUM_CLASSES } from '../../contract/classes';
 
 export interface MaskLabels {
   width: number;
@@ -16,8 +16,8 @@ export interface MaskLabels {
   labels: Uint8Array;
 }
 
-function badMask(path: string, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
+function badMask(path: string, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
 }
 
 async function readBytes(path: string): Promise<Buffer> {
@@ -26,7 +26,7 @@ async function readBytes(path: string): Promise<Buffer> {
     if (bytes.length === 0) throw badMask(path, 'empty file');
     return bytes;
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     throw badMask(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }

@@ -1,7 +1,7 @@
 // Maps a decoded mask's raw values to the 8 classes through a preset, rejecting any value
 // (or colour) the preset does not name: silently folding unknown ids into background is how
 // the seed project lost its ears and glasses.
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 import type { Preset } from './load';
 
 function hex(rgb: number): string {
@@ -20,7 +20,7 @@ export function mapIndexValues(samples: Uint8Array, preset: Preset, file: string
   }
   if (unknown) {
     const values = [...unknown].sort((a, b) => a - b);
-    throw new ApiError({
+    throw new DomainError({
       code: 'bad_file',
       file,
       message: `${file}: mask value${values.length > 1 ? 's' : ''} ${values.join(', ')} not named by preset ${preset.name}`,
@@ -50,7 +50,7 @@ export function mapRgbValues(rgb: Uint8Array, preset: Preset, file: string): Uin
   if (unknown) {
     const colors = [...unknown].sort((a, b) => a - b);
     const shown = colors.slice(0, 12).map(hex).join(', ') + (colors.length > 12 ? ` and ${colors.length - 12} more` : '');
-    throw new ApiError({ code: 'bad_file', file, message: `${file}: mask colour${colors.length > 1 ? 's' : ''} ${shown} not named by preset ${preset.name}` });
+    throw new DomainError({ code: 'bad_file', file, message: `${file}: mask colour${colors.length > 1 ? 's' : ''} ${shown} not named by preset ${preset.name}` });
   }
   return out;
 }

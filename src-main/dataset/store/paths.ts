@@ -4,7 +4,7 @@
 // fails is refused with what is wrong, naming the image.
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, normalize, relative } from 'node:path';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 import { IMAGE_EXTENSIONS } from '../io/image';
 
 /** Why `name` cannot be an image name (it becomes a file name on export), or null when it can. */
@@ -17,8 +17,8 @@ export function unsafeNameReason(name: string): string | null {
   return null;
 }
 
-function refused(what: string, file: string, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file, message: `${what}: ${problem}; refused (the project's facet.db is not as an import writes it)` });
+function refused(what: string, file: string, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file, message: `${what}: ${problem}; refused (the project's facet.db is not as an import writes it)` });
 }
 
 /** The real path of `path`, or of its nearest existing ancestor joined with the rest. */

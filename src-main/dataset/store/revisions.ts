@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ApiError } from '../../api/errors';
-import { NUM_CLASSES } from '../../api/contract/classes';
-import type { ImageStatus, MaskData, MaskRevision, Split } from '../../api/contract/project';
+import { DomainError } from '../../contract/domain-error';
+import { NUM_CLASSES } from '../../contract/classes';
+import type { ImageStatus, MaskData, MaskRevision, Split } from '../../contract/project';
 import { encodeIndexedPng, readIndexedPng } from '../io/mask';
 import { syncDirSync, writeFileAtomic } from '../io/atomic';
 import { now, type ImageRow, type NewImage, type ProjectStore, type RevisionRow } from './store';
@@ -37,13 +37,13 @@ function nextStatus(current: ImageStatus, kind: string): ImageStatus {
 
 function checkLabels(row: ImageRow, labels: Uint8Array, width: number, height: number): void {
   if (width !== row.width || height !== row.height) {
-    throw new ApiError({ code: 'invalid_input', field: 'labels', message: `mask is ${width}x${height} but image ${row.name} is ${row.width}x${row.height}` });
+    throw new DomainError({ code: 'invalid_input', field: 'labels', message: `mask is ${width}x${height} but image ${row.name} is ${row.width}x${row.height}` });
   }
   if (labels.length !== width * height) {
-    throw new ApiError({ code: 'invalid_input', field: 'labels', message: `mask has ${labels.length} labels, expected ${width}x${height} = ${width * height}` });
+    throw new DomainError({ code: 'invalid_input', field: 'labels', message: `mask has ${labels.length} labels, expected ${width}x${height} = ${width * height}` });
   }
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i]! >= NUM_CLASSES) throw new ApiError({ code: 'invalid_input', field: 'labels', message: `label ${labels[i]} at pixel ${i} is not a class 0..${NUM_CLASSES - 1}` });
+    if (labels[i]! >= NUM_CLASSES) throw new DomainError({ code: 'invalid_input', field: 'labels', message: `label ${labels[i]} at pixel ${i} is not a class 0..${NUM_CLASSES - 1}` });
   }
 }
 
@@ -69,8 +69,8 @@ export function saveMask(store: ProjectStore, imageId: number, labels: Uint8Arra
   return serialize(`${store.dir}#${imageId}`, async () => {
     const before = store.row(imageId);
     checkLabels(before, labels, width, height);
-    const conflict = (current: number): ApiError =>
-      new ApiError({ code: 'conflict', message: `image ${before.name}: the mask is at revision ${current}, the edit started from ${options.baseRevision}; reload it and redo the edit` });
+    const conflict = (current: number): DomainError =>
+      new DomainError({ code: 'conflict', message: `image ${before.name}: the mask is at revision ${current}, the edit started from ${options.baseRevision}; reload it and redo the edit` });
     if (options.baseRevision !== undefined && options.baseRevision !== before.mask_revision) throw conflict(before.mask_revision);
 
     const file = revisionFile(imageId, before.mask_revision + 1);
@@ -114,10 +114,10 @@ export async function readMask(store: ProjectStore, imageId: number, revision?: 
   const wanted = revision ?? row.mask_revision;
   if (wanted === 0) return { imageId, width: row.width, height: row.height, labels: new Uint8Array(row.width * row.height), revision: 0 };
   const rev = revisionRow(store, imageId, wanted);
-  if (!rev) throw new ApiError({ code: 'not_found', message: `image ${row.name} has no mask revision ${wanted} (latest is ${row.mask_revision})` });
+  if (!rev) throw new DomainError({ code: 'not_found', message: `image ${row.name} has no mask revision ${wanted} (latest is ${row.mask_revision})` });
   const path = store.maskPath(rev);
-  const mismatch = (mask: { width: number; height: number }): ApiError =>
-    new ApiError({ code: 'bad_file', file: path, message: `${path}: mask is ${mask.width}x${mask.height}, image ${row.name} is ${row.width}x${row.height}` });
+  const mismatch = (mask: { width: number; height: number }): DomainError =>
+    new DomainError({ code: 'bad_file', file: path, message: `${path}: mask is ${mask.width}x${mask.height}, image ${row.name} is ${row.width}x${row.height}` });
   // The size is compared from the header, before a (possibly hostile) file is inflated.
   const mask = await readIndexedPng(path, { width: row.width, height: row.height, mismatch });
   if (mask.width !== row.width || mask.height !== row.height) throw mismatch(mask);

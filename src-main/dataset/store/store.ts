@@ -4,14 +4,16 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ApiError } from '../../api/errors';
-import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../api/contract/project';
+import { DomainError } from '../../contract/domain-error';
+import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../contract/project';
 import { makeFolder } from '../io/folders';
 import { imageFilePath, insideProject, maskFilePath } from './paths';
 import { migrate } from './schema';
 
 export const DB_FILE = 'facet.db';
-export const PROJECT_DIRS = ['images', 'masks', 'thumbs', 'runs'] as const;
+/** Where a project keeps its training runs (the engine's run folders). */
+export const RUNS_DIR = 'runs';
+export const PROJECT_DIRS = ['images', 'masks', 'thumbs', RUNS_DIR] as const;
 
 export interface ImageRow {
   id: number;
@@ -88,10 +90,10 @@ export class ProjectStore {
     const dbFile = join(root, DB_FILE);
     if (!existsSync(dbFile)) {
       if (!create) {
-        throw new ApiError({ code: 'not_found', file: root, message: `${root}: not a Facet project (no ${DB_FILE}); open it with create to make one` });
+        throw new DomainError({ code: 'not_found', file: root, message: `${root}: not a Facet project (no ${DB_FILE}); open it with create to make one` });
       }
       if (existsSync(root) && !statSync(root).isDirectory()) {
-        throw new ApiError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
+        throw new DomainError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
       }
     }
     makeFolder(root, 'project');
@@ -173,7 +175,7 @@ export class ProjectStore {
 
   row(id: number): ImageRow {
     const row = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
-    if (!row) throw new ApiError({ code: 'not_found', message: `image ${id} not found in ${this.dir}` });
+    if (!row) throw new DomainError({ code: 'not_found', message: `image ${id} not found in ${this.dir}` });
     return row;
   }
 

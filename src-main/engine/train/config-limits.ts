@@ -3,7 +3,8 @@
 // pass, float32). Only the configurable U-Net can grow without bound; the fixed architectures are
 // bounded by the schema's input-size and batch limits. Estimates, not measurements: a config far
 // past a limit is refused in words, instead of answering `running` and failing in the engine.
-import type { RunConfig } from '../../api/contract/training';
+import { DomainError } from '../../contract/domain-error';
+import type { RunConfig } from '../../contract/training';
 import { UNET_DEFAULTS } from '../models/decoders/unet';
 
 const GB = 2 ** 30;
@@ -12,7 +13,11 @@ export const MAX_PARAMETERS = 200_000_000;
 /** One image's activations must fit one engine's heap (the wasm engine's 4 GB, less a margin). */
 export const MAX_BYTES_PER_IMAGE = 3.5 * GB;
 
-export class TrainingBudgetError extends Error {}
+export class TrainingBudgetError extends DomainError {
+  constructor(message: string) {
+    super({ code: 'invalid_input', field: 'config.modelOptions', message });
+  }
+}
 
 export interface ModelEstimate {
   parameters: number;

@@ -3,13 +3,13 @@
 // `running` but have no live job here were interrupted (the host died): they read as `stopped`
 // and can be resumed — unless another process holds the run's lock (a `facet train` beside this
 // host): then the run reads as `running` and cannot be resumed here.
-import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../api/contract/training';
-import { runTrainJob, type TrainJobMessage } from '../worker/jobs/train';
-import { checkModel } from '../models/registry';
-import { openDataSource } from '../../dataset/loader';
-import { listRunFolders, RunFolder, RUNS_DIR } from './run-folder';
+import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../contract/training';
+import { runTrainJob, type TrainJobMessage } from './run-job';
+import { runsDirOf } from '../infer/model-folder';
+import { createRun } from './new-run';
+import { RunBusyError, RunNotFoundError } from './run-errors';
+import { listRunFolders, RunFolder } from './run-folder';
 import { liveLockHolder, lockRun, RunLockedError, type RunLock } from './run-lock';
-import { checkTrainingBudget } from './config-limits';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -27,10 +27,6 @@ interface ActiveRun {
   summary: RunSummary;
 }
 
-export class RunBusyError extends Error {}
-export class RunNotFoundError extends Error {}
-export class RunDataError extends Error {}
-
 /** Runs a job and reports its messages; the default runs in-process (a worker host can replace it). */
 export type JobRunner = typeof runTrainJob;
 
@@ -40,8 +36,8 @@ export class RunManager {
   constructor(private readonly runner: JobRunner = runTrainJob) {}
 
   runDir(projectDir: string, id: string): RunFolder {
-    const dir = join(projectDir, RUNS_DIR, id);
-    if (!RunFolder.isRun(dir)) throw new RunNotFoundError(`no run "${id}" in ${join(projectDir, RUNS_DIR)}`);
+    const dir = join(runsDirOf(projectDir), id);
+    if (!RunFolder.isRun(dir)) throw new RunNotFoundError(`no run "${id}" in ${runsDirOf(projectDir)}`);
     return new RunFolder(dir);
   }
 
@@ -90,11 +86,7 @@ export class RunManager {
 
   async start(projectDir: string, config: RunConfig, listener: RunListener): Promise<RunSummary> {
     this.busy();
-    checkModel(config.model, config.inputSize, config.modelOptions);
-    checkTrainingBudget(config);
-    const splits = await openDataSource(config.data);
-    if (splits.train.length === 0) throw new RunDataError(`no labelled training images in ${splits.describe}`);
-    const run = await RunFolder.create(projectDir, config);
+    const run = await createRun(projectDir, config);
     let lock: RunLock;
     try {
       lock = await this.lock(run);

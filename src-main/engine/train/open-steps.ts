@@ -4,11 +4,11 @@
 // MobileNetV2 at 256 px, batch 8: 2 workers 1.74 img/s; one heap with 2 threads could not hold
 // the batch at all). Elsewhere (tfjs-node uses every core itself; cpu) this thread's engine.
 import os from 'node:os';
-import type { RunConfig } from '../../api/contract/training';
-import { NUM_CLASSES } from '../../api/contract/classes';
+import type { RunConfig } from '../../contract/training';
+import { NUM_CLASSES } from '../../contract/classes';
 import type { SegLoss } from '../losses/index';
 import { tf } from '../tf';
-import { DataParallel } from '../worker/data-parallel';
+import { DataParallel } from './replicas';
 import { chooseMicroBatch } from './heap-budget';
 import { saveOptimizerState } from './optimizer';
 import { LocalSteps, ParallelSteps, type StepEngine } from './step-engine';

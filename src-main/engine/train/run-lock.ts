@@ -1,6 +1,7 @@
 // The lock of a run folder: one process trains a run at a time. The lock file (`train.lock` in the
 // run folder) names the trainer (dataset/io/process-lock.ts: pid, host, start time; a dead
 // trainer's lock is taken over).
+import { DomainError } from '../../contract/domain-error';
 import { basename, join } from 'node:path';
 import { LockHeldError, liveHolder, takeLock, type HeldLock, type LockHolder } from '../../dataset/io/process-lock';
 
@@ -9,15 +10,18 @@ export const LOCK_FILE = 'train.lock';
 export type { LockHolder };
 export type RunLock = HeldLock;
 
-export class RunLockedError extends Error {
+export class RunLockedError extends DomainError {
   constructor(
     readonly runDir: string,
     readonly holder: LockHolder,
   ) {
-    super(
-      `run ${basename(runDir)} is being trained by process ${holder.pid} on ${holder.host} (since ${holder.startedAt}); ` +
+    super({
+      code: 'busy',
+      file: join(runDir, LOCK_FILE),
+      message:
+        `run ${basename(runDir)} is being trained by process ${holder.pid} on ${holder.host} (since ${holder.startedAt}); ` +
         `stop that process first (if it is gone, delete ${join(runDir, LOCK_FILE)})`,
-    );
+    });
   }
 }
 

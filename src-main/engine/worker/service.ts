@@ -11,9 +11,3 @@ export function engineHost(options: EngineOptions = {}): Promise<EngineHost> {
   });
   return host;
 }
-
-export async function closeEngineHost(): Promise<void> {
-  const h = host;
-  host = null;
-  if (h) await (await h).close();
-}

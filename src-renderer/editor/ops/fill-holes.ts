@@ -1,7 +1,7 @@
 // Fill holes: regions enclosed by one class (touching nothing else and not the image edge) up to a
 // size become that class. The class lock limits which classes count as hole material, so
 // "fill background holes in skin" never swallows an eye.
-import { NUM_CLASSES } from '@contract/contract/classes';
+import { NUM_CLASSES } from '@contract/classes';
 import { BoundsAccumulator, type Rect } from '../rect';
 import type { LabelRaster } from '../raster';
 import type { PaintRule } from '../paint-rule';

@@ -1,7 +1,7 @@
 // Remove specks: islands of one class smaller than a size take the class that surrounds them
 // (the most common class along their border among non-speck neighbours; ties go to the lower
 // class index, so the result is deterministic). All specks are decided on the original mask.
-import { NUM_CLASSES } from '@contract/contract/classes';
+import { NUM_CLASSES } from '@contract/classes';
 import { BoundsAccumulator, type Rect } from '../rect';
 import type { LabelRaster } from '../raster';
 import { forEachNeighbour, labelComponents } from './components';

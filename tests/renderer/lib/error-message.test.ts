@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../src-main/api/errors';
+import { ApiError } from '../../../src-main/contract/errors';
 import { errorMessage } from '../../../src-renderer/lib/error-message';
 
 describe('errorMessage', () => {

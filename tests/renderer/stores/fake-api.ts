@@ -3,9 +3,9 @@
 // An in-memory host for store tests: images with masks, saves with revisions and conflicts,
 // and a recorded call log. Installed as the module-level API that `useApi()` returns.
 import type { App } from 'vue';
-import type { ImageItem, MaskData } from '../../../src-main/api/contract/project';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-main/api/contract/index';
-import { ApiError } from '../../../src-main/api/errors';
+import type { ImageItem, MaskData } from '../../../src-main/contract/project';
+import type { MethodInput, MethodName, MethodOutput } from '../../../src-main/contract/index';
+import { ApiError } from '../../../src-main/contract/errors';
 import type { ConnectedApi } from '../../../src-renderer/api/client';
 import { provideApi } from '../../../src-renderer/api/use-api';
 

@@ -5,10 +5,10 @@
 import type { App } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-main/api/contract/index';
-import type { ProjectSummary } from '../../../src-main/api/contract/project';
-import type { ImportPreview } from '../../../src-main/api/contract/project-files';
-import { ApiError } from '../../../src-main/api/errors';
+import type { MethodInput, MethodName, MethodOutput } from '../../../src-main/contract/index';
+import type { ProjectSummary } from '../../../src-main/contract/project';
+import type { ImportPreview } from '../../../src-main/contract/project-files';
+import { ApiError } from '../../../src-main/contract/errors';
 import type { ConnectedApi } from '../../../src-renderer/api/client';
 import { provideApi } from '../../../src-renderer/api/use-api';
 import { joinFolder, useProjectStore } from '../../../src-renderer/stores/project';
