@@ -232,6 +232,17 @@ describe('import with a split file, and export', () => {
     const png = decodePng8(await readFile(join(root, 'exports', 'celebamask-hq', 'masks', 'face0.png')));
     expect([png.samples[0], png.samples[10], png.samples[20], png.samples[30], png.samples[39]]).toEqual([0, 1, 2, 4, 0]);
 
+    // Another tool's format previews through its own reader: our CVAT export, read back, shows the classes it holds.
+    const cvat = await call<ImportPreview>('project.previewImport', { source: join(root, 'exports', 'cvat-mask'), preset: 'cvat-mask' });
+    expect(cvat).toMatchObject({ images: 3, withMask: 3 });
+    expect(cvat.sample!.problem).toBeNull();
+    expect(cvat.sample!.values.map((v) => [v.value, v.classIndex, v.pixels])).toEqual([
+      ['background', 0, 480],
+      ['skin', 1, 240],
+      ['eyes', 3, 240],
+      ['nose', 4, 240],
+    ]);
+
     const onlyTest = await call<ExportReportData>('project.export', { out: join(root, 'exports', 'test-only'), format: 'labels8', split: 'test', images: false });
     expect(onlyTest).toMatchObject({ exported: 1 });
     expect(existsSync(join(root, 'exports', 'test-only', 'images'))).toBe(false);
