@@ -47,6 +47,8 @@ async function writeDataset(dir: string): Promise<void> {
 }
 
 async function shoot(page: Page, name: string, width: number): Promise<void> {
+  // From the top of the room (a click may have scrolled it), as a person arriving there sees it.
+  await page.evaluate("document.querySelectorAll('main').forEach((e) => e.scrollTo(0, 0)); window.scrollTo(0, 0)");
   await page.waitForTimeout(300); // let transitions and images settle; pictures, not measurements
   const path = join(outDir, `${name}-${width}.png`);
   await page.screenshot({ path });
@@ -94,8 +96,9 @@ try {
         await shoot(page, 'project-import-report', viewport.width);
 
         await page.getByTestId('tab-export').click();
-        await page.getByTestId('export-format').selectOption('celebamask-hq');
-        await page.getByTestId('export-out').fill(join(run, 'exports', 'faces-2026-celebamask-hq'));
+        await page.getByTestId('export-format').selectOption('cvat-mask');
+        await page.getByTestId('export-split').selectOption('test');
+        await page.getByTestId('export-out').fill(join(run, 'exports', 'faces-2026-cvat'));
         await page.getByTestId('export-start').click();
         await page.getByTestId('export-report').waitFor({ timeout: 120_000 });
         await shoot(page, 'project-export', viewport.width);
