@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import { projectEvents, projectMethods } from './project';
 import { galleryMethods } from './gallery';
+import { projectFileEvents, projectFileMethods } from './project-files';
 import { trainingEvents, trainingMethods } from './training';
 import { segmentEvents, segmentMethods } from './segment';
 import { engineEvents, engineMethods } from './engine';
@@ -13,6 +14,7 @@ export const methods = {
   ...appMethods,
   ...projectMethods,
   ...galleryMethods,
+  ...projectFileMethods,
   ...trainingMethods,
   ...segmentMethods,
   ...engineMethods,
@@ -21,6 +23,7 @@ export const methods = {
 export const events = {
   ...appEvents,
   ...projectEvents,
+  ...projectFileEvents,
   ...trainingEvents,
   ...segmentEvents,
   ...engineEvents,

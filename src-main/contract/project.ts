@@ -118,6 +118,8 @@ export const projectMethods = {
             z.object({ ratios: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).optional(), seed: z.number().int().min(0).optional() }).strict(),
           ])
           .optional(),
+        /** Fixed splits by name ("name split" lines, CSV or JSON), as `facet import --split-file`: they survive re-import. */
+        splitFile: path.optional(),
       })
       .strict(),
   ),

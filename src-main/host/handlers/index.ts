@@ -3,6 +3,7 @@ import type { Handlers } from '../router';
 import { appHandlers } from './app';
 import { projectHandlers } from './project';
 import { galleryHandlers } from './gallery';
+import { projectFileHandlers } from './project-files';
 import { predictHandlers } from './predict';
 import { segmentHandlers } from './segment';
 import { trainingHandlers } from './training';
@@ -12,6 +13,7 @@ export const handlers = {
   ...appHandlers,
   ...projectHandlers,
   ...galleryHandlers,
+  ...projectFileHandlers,
   ...predictHandlers,
   ...segmentHandlers,
   ...trainingHandlers,

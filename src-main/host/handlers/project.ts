@@ -11,11 +11,14 @@ import { listRevisions, readMask, saveMask } from '../../dataset/store/revisions
 import { importFolder, type SplitSetting } from '../../dataset/import';
 import { parseSplitRatios } from '../../dataset/splits';
 import type { ParsedInput } from '../../contract/index';
+import type { ProjectSummary } from '../../contract/project';
 import { loadPreset } from '../../dataset/presets/load';
 import { displayBytes, thumbnail } from '../../dataset/thumbnails';
 import { toItem } from '../../dataset/store/store';
 import { sweepStaleTemps } from '../../dataset/io/atomic';
 import { watchForOtherWriters } from './external-changes';
+import { readSplitFile } from '../../dataset/split-file';
+import { rememberProject } from '../recent-projects';
 
 type ProjectMethods =
   | 'project.open'
@@ -70,14 +73,25 @@ function splitSetting(split: ParsedInput<'project.import'>['split']): SplitSetti
   return { kind: 'auto', ratios, seed: split.seed };
 }
 
+/**
+ * Makes `s` this session's project: stale temps cleared, the host's recent list updated (a list
+ * that cannot be written is logged, never a failed open), and the client told everything changed.
+ */
+export async function openedInSession(ctx: HandlerContext, s: ProjectStore): Promise<ProjectSummary> {
+  ctx.session.projectDir = s.dir;
+  watchForOtherWriters(s, ctx);
+  // Temp files of writers killed mid-write are never part of the project: clear them.
+  await sweepStaleTemps(s.dir);
+  const summary = s.summary();
+  await rememberProject(summary).catch((error: unknown) => ctx.log('warn', 'project', `recent projects not saved: ${(error as Error).message}`));
+  changed(ctx, s, null);
+  return summary;
+}
+
 export const projectHandlers: Pick<Handlers, ProjectMethods> = {
   async 'project.open'(input, ctx) {
     const s = openStore(input.dir, { create: input.create });
-    ctx.session.projectDir = s.dir;
-    watchForOtherWriters(s, ctx);
-    // Temp files of writers killed mid-write are never part of the project: clear them.
-    await sweepStaleTemps(s.dir);
-    return s.summary();
+    return openedInSession(ctx, s);
   },
   async 'project.summary'(_input, ctx) {
     return store(ctx).summary();
@@ -85,6 +99,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
   async 'project.import'(input, ctx) {
     const s = store(ctx);
     const preset = loadPreset(input.preset, { colorMap: input.colorMap });
+    const fixedSplits = input.splitFile === undefined ? undefined : readSplitFile(input.splitFile);
     // importFolder refuses (busy) while another import into this project runs, in any process.
     const report = await importFolder(s, {
       source: input.source,
@@ -93,6 +108,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
       overwriteEdits: input.overwriteEdits,
       overwriteReviewed: input.overwriteReviewed,
       split: splitSetting(input.split),
+      fixedSplits,
       onProgress: (p) => ctx.emit('import.progress', p),
     });
     changed(ctx, s, null);
