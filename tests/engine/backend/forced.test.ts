@@ -11,8 +11,8 @@ describe('forced backend', () => {
   it('facet info --backend cpu --json reports cpu and the skipped rungs', async () => {
     const { stdout } = await run(process.execPath, ['bin/facet.js', 'info', '--backend', 'cpu', '--json'], { cwd: process.cwd() });
     const info = JSON.parse(stdout) as EngineInfo;
-    expect(info).toMatchObject({ backend: 'cpu', step: 'cpu', forced: true, threads: 1, simd: null, addedKernels: [] });
-    expect(info.skipped.map((s) => s.step)).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm']);
+    expect(info).toMatchObject({ backend: 'cpu', step: 'cpu', forced: true, threads: 1, simd: null, addedKernels: [], adapter: null });
+    expect(info.skipped.map((s) => s.step)).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm']);
     expect(info.skipped[0]!.reason).toMatch(/not tried: backend cpu was chosen \(not installed\)/);
   });
 
