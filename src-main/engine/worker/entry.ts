@@ -2,6 +2,7 @@
 // time in arrival order (a backend is not re-entrant), posting their events and results.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initEngine } from '../backend/index';
+import { gpuDeviceLost } from '../backend/gpu-health';
 import type { EngineInfo } from '../backend/types';
 import { jobs } from './jobs/index';
 import type { HostToWorker, JobContext, JobDefinition, WorkerConfig, WorkerToHost } from './protocol';
@@ -35,6 +36,10 @@ async function runJob(engine: EngineInfo, id: number, name: string, input: unkno
   } finally {
     cancels.delete(id);
   }
+  // A lost GPU device cannot compute again in this thread: end it once the job has answered,
+  // so the host (worker/service.ts) starts a fresh engine, with a new device, for the next job.
+  // (In a worker thread process.exit ends only the thread; the answer above is already posted.)
+  if (gpuDeviceLost()) setImmediate(() => process.exit(1));
 }
 
 async function main(): Promise<void> {
