@@ -13,7 +13,7 @@ export interface AdapterLike {
   limits: Record<string, unknown>;
 }
 
-const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|\bwarp\b|microsoft basic render|software/i;
+const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|lvp_icd|softpipe|\bwarp\b|microsoft basic render|software/i;
 
 /** Limits worth reporting: the ones that decide what fits in one dispatch and one buffer. */
 export const KEY_LIMITS = [
