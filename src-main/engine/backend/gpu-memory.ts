@@ -27,9 +27,26 @@ interface BufferManagerLike {
   getNumFreeBuffers(): number;
 }
 
+interface WebGpuBackendLike {
+  bufferManager?: BufferManagerLike;
+  commandEncoder: object | null;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
+
+/**
+ * The buffer manager, after submitting the recorded commands: tfjs defers both the submit (up to
+ * 15 dispatches) and the release of the buffers those commands use, so counts read in between
+ * include buffers already disposed.
+ */
 function bufferManager(): BufferManagerLike | null {
   if (tf.getBackend() !== 'webgpu') return null;
-  return (tf.backend() as unknown as { bufferManager?: BufferManagerLike }).bufferManager ?? null;
+  const backend = tf.backend() as unknown as WebGpuBackendLike;
+  if (backend.commandEncoder !== null) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+  return backend.bufferManager ?? null;
 }
 
 /** The webgpu backend's memory now, or null on other backends. */

@@ -6,6 +6,7 @@
 // it is the mean over micro-batches — the same approximation data-parallel training makes.
 import type { SegLoss } from '../losses/index';
 import { tf } from '../tf';
+import { gpuLostError } from '../backend/gpu-health';
 import { assertEngineHealthy } from '../backend/wasm-failures';
 
 export interface BatchGradients {
@@ -93,6 +94,9 @@ export async function batchGradients(
     const gradients = sums!;
     sums = null;
     return { loss: lossSum, predicted, confusion, gradients };
+  } catch (error) {
+    // A lost GPU device surfaces as whatever call failed first: say what happened instead.
+    throw gpuLostError('training step') ?? error;
   } finally {
     if (sums) tf.dispose(sums);
   }
