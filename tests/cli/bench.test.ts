@@ -41,7 +41,7 @@ describe('facet bench', () => {
 describeWith([needsWebGpu()], 'facet bench --backend webgpu (SwiftShader: the figures only show it runs)', () => {
   it('trains and infers on the GPU engine and reports GFLOP/s and peak GPU memory', async () => {
     const env = { ...process.env, VK_ICD_FILENAMES: process.env['VK_ICD_FILENAMES'] ?? swiftShaderIcd() };
-    const args = [bin, 'bench', '--backend', 'webgpu', '--model', 'unet', '--size', '32', '--batch', '2', '--steps', '1', '--no-cpu', '--json'];
+    const args = [bin, 'bench', '--backend', 'webgpu', '--model', 'unet', '--size', '16', '--batch', '2', '--steps', '1', '--no-cpu', '--json'];
     const { stdout } = await run(process.execPath, args, { timeout: 600_000, env });
     const report = JSON.parse(stdout) as { engine: { backend: string; adapter: { software: boolean } }; rows: Array<{ ours: Row['ours'] & Record<string, number> }> };
     expect(report.engine.backend).toBe('webgpu');
