@@ -21,17 +21,24 @@ export interface WatchedDevice {
 
 let lost: LostInfo | null = null;
 let errors: string[] = [];
+/** The engine's device: events of any other (one left behind by a failed probe) do not count. */
+let current: object | null = null;
 const watched = new WeakSet<object>();
 
-/** Starts watching a device (idempotent per device). */
+/** Watches the engine's device (idempotent per device); it becomes the one that counts. */
 export function watchGpuDevice(device: WatchedDevice): void {
+  if (current !== device) {
+    current = device;
+    lost = null;
+    errors = [];
+  }
   if (watched.has(device)) return;
   watched.add(device);
   void device.lost.then((info) => {
-    lost = { reason: info.reason ?? 'unknown', message: info.message ?? '' };
+    if (device === current) lost = { reason: info.reason ?? 'unknown', message: info.message ?? '' };
   });
   const onError = (event: { error?: { message?: string } }) => {
-    errors.push((event.error?.message ?? 'unknown error').split('\n')[0]!.slice(0, 300));
+    if (device === current) errors.push((event.error?.message ?? 'unknown error').split('\n')[0]!.slice(0, 300));
   };
   if (typeof device.addEventListener === 'function') device.addEventListener('uncapturederror', onError);
   else device.onuncapturederror = onError;
@@ -62,7 +69,14 @@ export function assertGpuHealthy(what: string): void {
   throw new EngineFailure(`${what}: the WebGPU engine reported an error (${seen.join('; ')}), so its results are wrong and the work stopped.`);
 }
 
-/** For tests: forget a lost device and errors (a new device is being watched). */
+/** The engine does not run on the watched device any more (e.g. it lost the wasm probe). */
+export function unwatchGpuDevice(): void {
+  current = null;
+  lost = null;
+  errors = [];
+}
+
+/** For tests: forget a lost device and errors. */
 export function resetGpuHealth(): void {
   lost = null;
   errors = [];

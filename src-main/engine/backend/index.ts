@@ -8,6 +8,7 @@ import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../kernels/wasm/register';
 import { tf } from '../tf';
 import { webGpuKernelNames } from '../kernels/webgpu/register';
+import { unwatchGpuDevice } from './gpu-health';
 import { startNative } from './native';
 import { probeGflops } from './probe';
 import { ladder, type BackendName, type EngineInfo, type EngineOptions, type GpuAdapterReport, type LadderStep, type SkippedBackend } from './types';
@@ -68,6 +69,8 @@ async function tryWebGpu(forced: boolean, threads: number, found: (a: GpuAdapter
   }
   r.adapter.probe = { webgpuGflops, wasmGflops };
   if (webgpuGflops >= wasmGflops) return attempt;
+  // The engine will not run on this device: its later events must not fail wasm work.
+  unwatchGpuDevice();
   r.adapter.software = true;
   r.adapter.softwareSigns.push(`slower than wasm on the probe (${webgpuGflops.toFixed(1)} vs ${wasmGflops.toFixed(1)} GFLOP/s)`);
   return { ok: false, reason: `adapter slower than wasm on a 3x3 conv probe (${webgpuGflops.toFixed(1)} vs ${wasmGflops.toFixed(1)} GFLOP/s); force with --backend webgpu` };

@@ -39,7 +39,7 @@ async function runJob(engine: EngineInfo, id: number, name: string, input: unkno
   // A lost GPU device cannot compute again in this thread: end it once the job has answered,
   // so the host (worker/service.ts) starts a fresh engine, with a new device, for the next job.
   // (In a worker thread process.exit ends only the thread; the answer above is already posted.)
-  if (gpuDeviceLost()) setImmediate(() => process.exit(1));
+  if (engine.backend === 'webgpu' && gpuDeviceLost()) setImmediate(() => process.exit(1));
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 // silent CPU fallback, and a lost or failing device turned into an error. No GPU needed.
 import { describe, expect, it } from 'vitest';
 import { adapterName, describeAdapter, softwareSigns } from '../../../src-main/engine/backend/gpu-adapter';
-import { assertGpuHealthy, gpuDeviceLost, resetGpuHealth, watchGpuDevice } from '../../../src-main/engine/backend/gpu-health';
+import { assertGpuHealthy, gpuDeviceLost, resetGpuHealth, unwatchGpuDevice, watchGpuDevice } from '../../../src-main/engine/backend/gpu-health';
 import { gpuFallbackReason } from '../../../src-main/engine/backend/native';
 
 const limits = { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 27, maxComputeWorkgroupStorageSize: 32768, other: 'x' };
@@ -70,5 +70,20 @@ describe('GPU device health', () => {
     expect(() => assertGpuHealthy('training step')).toThrow(/the GPU device was lost \(unknown: gone\)/);
     expect(() => assertGpuHealthy('evaluation')).toThrow(/evaluation: the GPU device was lost/);
     resetGpuHealth();
+  });
+
+  it('ignores a device the engine no longer runs on (one left behind by the speed probe)', async () => {
+    const left = fakeDevice();
+    watchGpuDevice(left.device);
+    unwatchGpuDevice();
+    left.lose('destroyed');
+    left.error('late validation error');
+    await new Promise((r) => setImmediate(r));
+    expect(gpuDeviceLost()).toBe(false);
+    expect(() => assertGpuHealthy('training step')).not.toThrow();
+    const used = fakeDevice();
+    watchGpuDevice(used.device);
+    left.error('another late error');
+    expect(() => assertGpuHealthy('training step')).not.toThrow();
   });
 });
