@@ -2,7 +2,8 @@
 // driver; a real GPU runs the same code). For every registered model at a small size, one
 // training step's loss and gradients match the wasm engine's; the loss's one-hot truth survives
 // tfjs's int32→float32 cast (kernels/webgpu/Cast.ts); repeated steps leak no tensor and no GPU
-// buffer, and the pool is given back; a lost device fails the step with an error that says so.
+// buffer and read back only the loss and the confusion counts, and the pool is given back; a lost
+// device fails the step with an error that says so.
 import { beforeAll, expect, it } from 'vitest';
 import { initEngine, type EngineInfo } from '../../../src-main/engine/backend/index';
 import { gpuMemory, releaseGpuPool } from '../../../src-main/engine/backend/gpu-memory';
@@ -128,7 +129,19 @@ describeWith([needsWebGpu()], 'the engine on WebGPU (SwiftShader)', () => {
     expect(first.confusion!.reduce((a, b) => a + b, 0)).toBe(2 * 32 * 32);
     const tensors = tf.memory().numTensors;
     const buffers = gpuMemory()!.usedBuffers;
-    for (let i = 0; i < 3; i++) await steps.step(x, y, 2, 32, 0.01);
+    // Every download from the device during the steps: one per step (loss + confusion together).
+    const backend = tf.backend() as unknown as { read(id: object): Promise<unknown>; readSync(id: object): unknown };
+    const [read, readSync] = [backend.read.bind(backend), backend.readSync.bind(backend)];
+    let reads = 0;
+    backend.read = (id) => (reads++, read(id));
+    backend.readSync = (id) => (reads++, readSync(id));
+    try {
+      for (let i = 0; i < 3; i++) await steps.step(x, y, 2, 32, 0.01);
+    } finally {
+      backend.read = read;
+      backend.readSync = readSync;
+    }
+    expect(reads).toBe(3);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(gpuMemory()!.usedBuffers).toBe(buffers);
     model.dispose();
