@@ -14,6 +14,7 @@ import { makeLoss, ORIGINAL_LOSS } from '../../../src-main/engine/losses/index';
 import { buildModel, modelNames } from '../../../src-main/engine/models/registry';
 import { tf } from '../../../src-main/engine/tf';
 import { randomBatch } from '../../../src-main/engine/train/random-batch';
+import { chooseMicroBatch } from '../../../src-main/engine/train/heap-budget';
 import { LocalSteps } from '../../../src-main/engine/train/step-engine';
 import { describeWith } from '../../helpers/describe-with';
 import { needsWebGpu, useSwiftShader } from '../../helpers/requirements';
@@ -151,6 +152,25 @@ describeWith([needsWebGpu()], 'the engine on WebGPU (SwiftShader)', () => {
     const after = gpuMemory()!;
     expect(after.freeBuffers).toBe(0);
     expect(after.allocated).toBe(after.inUse);
+  });
+
+  it('sizes micro-batches from the device memory one image measured, against FACET_GPU_MEMORY_MB', async () => {
+    await tf.setBackend('webgpu');
+    const model = buildModel('unet', { inputSize: 32, numClasses: CLASSES, seed: 2, options: UNET });
+    const loss = makeLoss(ORIGINAL_LOSS, CLASSES);
+    const saved = process.env['FACET_GPU_MEMORY_MB'];
+    try {
+      const roomy = await chooseMicroBatch(model, loss, 32, 4, CLASSES);
+      expect(roomy.microBatch).toBe(4);
+      expect(roomy.bytesPerImage).toBeGreaterThan(0);
+      // Less than one image's worth: one image per micro-batch (never 0).
+      process.env['FACET_GPU_MEMORY_MB'] = String((0.5 * roomy.bytesPerImage!) / 2 ** 20);
+      expect((await chooseMicroBatch(model, loss, 32, 4, CLASSES)).microBatch).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env['FACET_GPU_MEMORY_MB'];
+      else process.env['FACET_GPU_MEMORY_MB'] = saved;
+      model.dispose();
+    }
   });
 
   // Last: the device stays lost for this process.
