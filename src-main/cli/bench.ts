@@ -59,7 +59,7 @@ export function formatBench(rows: BenchRow[], engine: string): string {
     );
     if (ours.trainGflopsPerSec !== undefined && ours.inferGflopsPerSec !== undefined) {
       out.push(
-        `  GFLOP/s train ${f1(ours.trainGflopsPerSec)} (3x forward), infer ${f1(ours.inferGflopsPerSec)}` +
+        `  GFLOP/s train ${f2(ours.trainGflopsPerSec)} (3x forward), infer ${f2(ours.inferGflopsPerSec)}` +
           (ours.microBatch !== undefined && ours.microBatch < ours.batch ? `; micro-batches of ${ours.microBatch}` : ''),
       );
     }
