@@ -8,14 +8,15 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    // The engine worker is its own entry: host.ts starts `./entry.js` beside the bundled main.
-    build: { rollupOptions: { input: { main: src('./src-main/main.ts'), entry: src('./src-main/engine/worker/entry.ts') } } },
+    // Engine workers are entries of their own: worker/host.ts starts `./entry.js` (the engine's
+    // jobs) or `./segment-worker.js` (a batch) beside the bundled main.
+    build: { rollupOptions: { input: { main: src('./src-main/electron/main.ts'), entry: src('./src-main/engine/jobs/entry.ts'), 'segment-worker': src('./src-main/segment/worker-entry.ts') } } },
   },
   preload: {
     plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
     build: {
       rollupOptions: {
-        input: { preload: src('./src-main/preload.ts') },
+        input: { preload: src('./src-main/electron/preload.ts') },
         // Sandboxed preloads must be CommonJS.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
@@ -24,7 +25,7 @@ export default defineConfig({
   renderer: {
     root: src('./src-renderer'),
     plugins: [vue()],
-    resolve: { alias: { '@contract': src('./src-main/api') } },
+    resolve: { alias: { '@contract': src('./src-main/contract') } },
     build: { rollupOptions: { input: { index: src('./src-renderer/index.html') } } },
   },
 });

@@ -10,7 +10,7 @@ export default defineConfig({
   base: './',
   plugins: [vue()],
   resolve: {
-    alias: { '@contract': fileURLToPath(new URL('./src-main/api', import.meta.url)) },
+    alias: { '@contract': fileURLToPath(new URL('./src-main/contract', import.meta.url)) },
   },
   build: {
     outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { '@contract': fileURLToPath(new URL('./src-main/api', import.meta.url)) },
+    alias: { '@contract': fileURLToPath(new URL('./src-main/contract', import.meta.url)) },
   },
   test: {
     include: ['tests/**/*.test.ts'],

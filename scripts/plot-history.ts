@@ -7,7 +7,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
-import type { EpochRecord } from '../src-main/api/contract/training';
+import type { EpochRecord } from '../src-main/contract/training';
 
 export interface Series {
   label: string;

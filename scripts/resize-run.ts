@@ -16,7 +16,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NUM_CLASSES } from '../src-main/api/contract/classes';
+import { NUM_CLASSES } from '../src-main/contract/classes';
 import { initEngine } from '../src-main/engine/backend/index';
 import { loadModelDir, readExtra, saveModelDir } from '../src-main/engine/infer/model-dir';
 import { buildModel, checkModel } from '../src-main/engine/models/registry';

@@ -22,7 +22,7 @@ import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { EpochRecord, EvalReport, RunConfig, RunSummary } from '../src-main/api/contract/training';
+import type { EpochRecord, EvalReport, RunConfig, RunSummary } from '../src-main/contract/training';
 import { plotHistory } from './plot-history';
 import { RESIZE_FILE, resizeRun, type ResizeRecord } from './resize-run';
 

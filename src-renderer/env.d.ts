@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { PreloadApi } from '../src-main/api/transports/preload-api';
+import type { PreloadApi } from '@contract/preload-api';
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue';

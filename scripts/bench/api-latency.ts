@@ -1,7 +1,7 @@
 // Benchmark: does the studio's API stay responsive while a training run is going? Starts the real
 // `facet serve` on a temp project of real photos, measures `app.ping` round trips over the
 // WebSocket idle and then during a training run (default DeepLabV3+ MobileNetV2, 256 px, batch 8),
-// and prints p50, p99 and max. Target (issue 7): p99 within 50 ms during training.
+// and prints p50, p99 and max. Target: p99 within 50 ms during training.
 //   npm run bench:api -- [--samples N] [--model NAME] [--size S] [--batch B] [--json]
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import WebSocket from 'ws';
-import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/api/wire';
+import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/contract/wire';
 import { startServe } from '../../tests/helpers/server';
 
 const { values } = parseArgs({

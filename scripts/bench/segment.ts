@@ -8,15 +8,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { CLASS_NAMES } from '../../src-main/api/contract/classes';
+import { CLASS_NAMES } from '../../src-main/contract/classes';
 import { initEngine } from '../../src-main/engine/backend/index';
 import { saveModelDir } from '../../src-main/engine/infer/predict';
 import { buildModel } from '../../src-main/engine/models/registry';
 import { RGB_MEAN, RGB_STD } from '../../src-main/dataset/loader';
 import { segmentFolder } from '../../src-main/segment/batch';
 import { createFaceDetector } from '../../src-main/engine/infer/faces';
-import { DEFAULT_MODEL_DIR, loadSegmentModel } from '../../src-main/segment/model';
-import type { FaceDetector, ProbabilityModel } from '../../src-main/segment/types';
+import { loadSegmentModel } from '../../src-main/segment/model';
+import { BUNDLED_MODEL_DIR as DEFAULT_MODEL_DIR } from '../../src-main/engine/infer/model-folder';
+import type { FaceDetector } from '../../src-main/engine/infer/faces';
+import type { ProbabilityModel } from '../../src-main/segment/types';
 import { existsSync } from 'node:fs';
 
 const { values } = parseArgs({

@@ -2,14 +2,7 @@
 // engine's backend, in the engine worker; with --peer, the PyTorch peer in the same run and the
 // ratios side by side. The machine is shared and noisy: compare ratios from one run.
 import type { Command } from 'commander';
-import { adapterName } from '../engine/backend/gpu-adapter';
-import { parseBackendChoice } from '../engine/backend/index';
-import { modelNames } from '../engine/models/registry';
-import { defaultTrainWorkers } from '../engine/train/open-steps';
-import { EngineHost } from '../engine/worker/host';
-import type { ModelBench } from '../engine/worker/jobs/bench';
-import { benchDataParallel } from '../engine/worker/bench-dp';
-import { benchJob, trainStepJob } from '../engine/worker/jobs/builtin';
+import { adapterName, benchDataParallel, benchJob, defaultTrainWorkers, EngineHost, modelNames, parseBackendChoice, trainStepJob, type ModelBench } from '../engine/index';
 import { parsePositiveInt } from './options';
 import { peerModelNames, runPeer, type PeerResult } from './peer';
 

@@ -4,11 +4,9 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import type { DataSource, EvalReport } from '../api/contract/training';
-import { runConfigSchema } from '../api/contract/training';
-import { initEngine, parseBackendChoice } from '../engine/backend/index';
-import { evaluateSaved, type EvalSplit } from '../engine/train/eval-run';
-import { DEFAULT_MODEL_DIR } from '../segment/model';
+import type { DataSource, EvalReport } from '../contract/training';
+import { runConfigSchema } from '../contract/training';
+import { defaultModelDir, evaluateSaved, parseBackendChoice, startEngine, type EvalSplit } from '../engine/index';
 
 interface EvalCliOptions {
   model: string;
@@ -40,7 +38,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a run (its best checkpoint) or a model folder on a split: per-class metrics, means, confusion matrix')
-    .option('-m, --model <dir>', 'a run folder (runs/<id>) or a model folder (model.json + facet-model.json)', DEFAULT_MODEL_DIR)
+    .option('-m, --model <dir>', 'a run folder (runs/<id>) or a model folder (model.json + facet-model.json)', defaultModelDir())
     .option('--checkpoint <which>', 'for a run: best or last', (v: string) => {
       if (v !== 'best' && v !== 'last') throw new InvalidArgumentError(`expected best or last, got ${v}`);
       return v;
@@ -62,7 +60,7 @@ export function registerEval(program: Command): void {
     .action(async (opts: EvalCliOptions) => {
       if ((opts.data === undefined) !== (opts.preset === undefined)) throw new Error('--data and --preset go together');
       if (opts.data !== undefined && opts.project !== undefined) throw new Error('give --project or --data, not both');
-      const engine = await initEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
+      const engine = await startEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
       let data: DataSource | undefined;
       if (opts.data !== undefined) data = runConfigSchema.shape.data.parse({ kind: 'folder', dir: resolve(opts.data), preset: opts.preset });
       else if (opts.project !== undefined) data = runConfigSchema.shape.data.parse({ kind: 'project', dir: resolve(opts.project) });

@@ -1,13 +1,16 @@
 // `facet import SRC --project DIR --preset NAME`: brings a folder of photos (and masks) into a
-// project. Exit status: 0 every file imported (or already there), 2 some files were skipped for
-// a problem (listed on stderr), 1 the import could not run.
+// project. Prints the counts, then every file not imported with why (kept: a person's edit stays;
+// skipped: a problem, on stderr). Exit status: 0 every file imported, updated, unchanged or kept,
+// 2 some files were skipped, 1 the import could not run.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { openStore } from '../dataset/store/store';
-import { importFolder, UNCHANGED, type SplitSetting } from '../dataset/import';
+import { importFolder, type SplitSetting } from '../dataset/import';
 import { listPresets, loadPreset } from '../dataset/presets/load';
-import { ASSIGNABLE_SPLITS, parseSplitRatios, type AssignableSplit } from '../dataset/splits';
+import { parseSplitRatios } from '../dataset/splits';
+import { readSplitFile } from '../dataset/split-file';
+import { EXIT } from './failure';
 import { progressBar } from './progress';
 
 interface ImportCliOptions {
@@ -19,6 +22,9 @@ interface ImportCliOptions {
   seed?: number;
   splitFile?: string;
   colorMap?: string;
+  overwriteEdits?: boolean;
+  overwriteReviewed?: boolean;
+  labelMap?: string;
   progress: boolean;
 }
 
@@ -28,27 +34,17 @@ function parseSeed(value: string): number {
   return n;
 }
 
-/** `name split` lines, `name,split` CSV, or a JSON object {name: split}. */
-export function readSplitFile(path: string): Map<string, AssignableSplit> {
-  const text = readFileSync(path, 'utf8');
-  const entries: [string, string][] = text.trimStart().startsWith('{')
-    ? Object.entries(JSON.parse(text) as Record<string, string>)
-    : text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'))
-        .map((l) => l.split(/[\s,]+/) as [string, string]);
-  const out = new Map<string, AssignableSplit>();
-  for (const [name, split] of entries) {
-    if (!ASSIGNABLE_SPLITS.includes(split as AssignableSplit)) throw new Error(`${path}: "${name}" has split "${split}", expected train, val or test`);
-    out.set(name.replace(/\.[^.]+$/, ''), split as AssignableSplit);
-  }
-  return out;
-}
-
 function readColorMap(value: string): Record<string, number> {
   const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
   return JSON.parse(text) as Record<string, number>;
+}
+
+/** `{"source label": "class name" or 0..7}`, inline or in a file. */
+function readLabelMap(value: string): Record<string, unknown> {
+  const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`--label-map: expected a JSON object {"label": "class"}, got ${text.slice(0, 60)}`);
+  return parsed as Record<string, unknown>;
 }
 
 function presetNames(): string {
@@ -73,11 +69,22 @@ export function registerImport(program: Command): void {
     .option('--seed <n>', 'seed of the split assignment (default: the project\'s, else 0)', parseSeed)
     .option('--split-file <file>', 'fixed splits by name ("name split" lines, CSV or JSON); they survive re-import')
     .option('--color-map <json|file>', 'for --preset color: {"#rrggbb": class 0..7, ...}')
+    .option('--overwrite-edits', 'replace masks a person edited since the last import (the edits stay in the revision history; not reviewed images)')
+    .option('--overwrite-reviewed', 'with --overwrite-edits: also replace the masks of reviewed images (they become done)')
+    .option('--label-map <json|file>', 'for --preset coco or cvat-mask: {"source label": "class name" or 0..7, ...} for labels that are not the 8 classes')
     .option('--no-progress', 'no progress bar')
-    .addHelpText('after', '\nExit status: 0 all files imported or already there, 2 some files skipped (listed on stderr), 1 error.')
+    .addHelpText(
+      'after',
+      '\nA re-import never replaces a mask a person edited or reviewed unless told to: such files are listed as kept.' +
+        '\nExit status: 0 all files imported, updated, unchanged or kept; 2 some files skipped (listed on stderr); 1 error.',
+    )
     .action(async (src: string, opts: ImportCliOptions) => {
       if (opts.copy && opts.link) throw new Error('choose one of --copy and --link');
-      const preset = loadPreset(opts.preset, { colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined });
+      if (opts.overwriteReviewed && !opts.overwriteEdits) throw new Error('--overwrite-reviewed needs --overwrite-edits too');
+      const preset = loadPreset(opts.preset, {
+        colorMap: opts.colorMap ? readColorMap(opts.colorMap) : undefined,
+        labelMap: opts.labelMap ? readLabelMap(opts.labelMap) : undefined,
+      });
       const split: SplitSetting =
         opts.split === 'none' ? { kind: 'none' } : { kind: 'auto', ratios: opts.split ? parseSplitRatios(opts.split) : undefined, seed: opts.seed };
       const fixedSplits = opts.splitFile ? readSplitFile(opts.splitFile) : undefined;
@@ -91,20 +98,21 @@ export function registerImport(program: Command): void {
           mode: opts.link ? 'link' : 'copy',
           split,
           fixedSplits,
+          overwriteEdits: opts.overwriteEdits,
+          overwriteReviewed: opts.overwriteReviewed,
           onProgress: (p) => bar.update(p.done, p.total, p.file),
         });
       } finally {
         bar.stop();
         store.close();
       }
-      const problems = report.files.filter((f) => f.outcome === 'skipped' && f.reason !== UNCHANGED);
-      for (const f of problems) process.stderr.write(`skipped: ${f.reason ?? f.file}\n`);
-      const updated = report.files.filter((f) => f.outcome === 'updated').length;
-      const unchanged = report.skipped - problems.length;
       const rate = report.imported > 0 ? ` (${(report.imported / report.seconds).toFixed(1)} images/s)` : '';
       process.stdout.write(
-        `${report.imported} imported, ${updated} updated, ${unchanged} unchanged, ${problems.length} skipped in ${report.seconds.toFixed(1)} s${rate}\n`,
+        `${report.imported} imported, ${report.updated} updated, ${report.unchanged} unchanged, ${report.kept} kept, ${report.skipped} skipped in ${report.seconds.toFixed(1)} s${rate}\n`,
       );
-      if (problems.length > 0) process.exitCode = 2;
+      for (const f of report.files) if (f.outcome === 'kept') process.stdout.write(`kept: ${f.reason ?? f.file}\n`);
+      const problems = report.files.filter((f) => f.outcome === 'skipped');
+      for (const f of problems) process.stderr.write(`skipped: ${f.reason ?? f.file}\n`);
+      if (problems.length > 0) process.exitCode = EXIT.partial;
     });
 }

@@ -9,6 +9,7 @@ import { registerTrain } from './train';
 import { registerEval } from './eval';
 import { registerInfo } from './info';
 import { registerBench } from './bench';
+import { reportFailure } from './failure';
 
 const program = new Command()
   .name('facet')
@@ -28,7 +29,5 @@ registerBench(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`facet: ${message}\n`);
-  process.exitCode = 1;
+  reportFailure(error);
 }

@@ -1,10 +1,7 @@
 // `facet info`: which TensorFlow.js backend the engine runs on, its version, SIMD and threads,
 // the WebGPU adapter found (in use or not), and for every faster backend why it is not in use.
 import type { Command } from 'commander';
-import { adapterName } from '../engine/backend/gpu-adapter';
-import { initEngine, parseBackendChoice, type EngineInfo, type GpuAdapterReport } from '../engine/backend/index';
-import { GPU_BUDGET_MB } from '../engine/train/heap-budget';
-import { defaultTrainWorkers } from '../engine/train/open-steps';
+import { adapterName, defaultTrainWorkers, GPU_BUDGET_MB, parseBackendChoice, startEngine, type EngineInfo, type GpuAdapterReport } from '../engine/index';
 import { parsePositiveInt } from './options';
 
 function formatAdapter(a: GpuAdapterReport): string[] {
@@ -52,7 +49,7 @@ export function registerInfo(program: Command): void {
     .option('--backend <name>', 'force a backend: tfjs-node-gpu, webgpu, tfjs-node, tensorflow, wasm, cpu (env FACET_BACKEND)', parseBackendChoice)
     .option('--threads <n>', 'wasm threads (env FACET_THREADS; default: cores, at most 4)', parsePositiveInt)
     .action(async (opts: { json?: boolean; backend?: ReturnType<typeof parseBackendChoice>; threads?: number }) => {
-      const info = await initEngine({
+      const info = await startEngine({
         ...(opts.backend === undefined ? {} : { backend: opts.backend }),
         ...(opts.threads === undefined ? {} : { threads: opts.threads }),
       });

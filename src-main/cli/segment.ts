@@ -1,21 +1,17 @@
 // `facet segment IN_DIR --out OUT_DIR`: segments every photo of a folder tree offline.
 // Exit status: 0 when every photo was segmented (or already was), 2 when some photos could not
-// be read (listed on stderr and in summary.csv), 1 when the batch could not start.
+// be read (listed on stderr and in summary.csv), 1 when the batch could not start or the disk
+// failed mid-way (full, read-only: what was done is kept, and a re-run continues).
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { segmentOptionsSchema, type SegmentOptions } from '../contract/segment';
+import { loadFaceDetector, resolveModelFolder, type FaceDetector } from '../engine/index';
 import { segmentFolder, type SegmentProgress, type SegmentReport } from '../segment/batch';
-import { loadSegmentModel, resolveModelDir } from '../segment/model';
-import type { FaceDetector } from '../segment/types';
+import { loadSegmentModel } from '../segment/model';
+import { EXIT } from './failure';
 
-interface SegmentCliOptions {
-  out: string;
-  model?: string;
-  overlay: boolean;
-  faces: boolean;
-  force: boolean;
-  progress: boolean;
-  jsonProgress: boolean;
-}
+/** The flags: the segment options (`--out` is outDir), plus how progress is shown. */
+type SegmentCliOptions = Omit<SegmentOptions, 'inDir' | 'outDir'> & { out: string; progress: boolean; jsonProgress: boolean };
 
 /** One JSON object per line on stdout: what the studio's batch panel reads from this process. */
 export type SegmentJsonLine =
@@ -30,6 +26,7 @@ function printReport(report: SegmentReport): void {
   const rate = report.segmented > 0 ? ` (${(report.segmented / report.seconds).toFixed(2)} images/s)` : '';
   process.stdout.write(`${report.cancelled ? 'cancelled: ' : ''}${parts.join(', ')} of ${report.total} photos in ${report.seconds.toFixed(1)} s${rate}\n`);
   process.stdout.write(`masks and summary: ${report.outDir}\n`);
+  if (report.stopped) process.stderr.write(`facet: stopped: ${report.stopped}\nthe ${report.segmented + report.skipped} photos done are kept; run the same command again to continue\n`);
 }
 
 export function registerSegment(program: Command): void {
@@ -44,15 +41,12 @@ export function registerSegment(program: Command): void {
     .option('--force', 'redo photos that an earlier run finished', false)
     .option('--no-progress', 'no progress bar')
     .option('--json-progress', 'print progress as JSON lines on stdout (for the studio)', false)
-    .addHelpText('after', '\nExit status: 0 all photos done, 2 some photos could not be read (see summary.csv), 1 error.')
+    .addHelpText('after', '\nExit status: 0 all photos done, 2 some photos could not be read (see summary.csv), 1 error (a full or read-only disk: what is done is kept).')
     .action(async (inDir: string, opts: SegmentCliOptions) => {
-      const modelDir = await resolveModelDir(opts.model);
+      const options = segmentOptionsSchema.parse({ inDir, outDir: opts.out, model: opts.model, overlay: opts.overlay, faces: opts.faces, force: opts.force });
+      const modelDir = resolveModelFolder({ model: options.model }).dir;
       const model = await loadSegmentModel(modelDir);
-      let detector: FaceDetector | null = null;
-      if (opts.faces) {
-        const { createFaceDetector } = await import('../engine/infer/faces');
-        detector = await createFaceDetector();
-      }
+      const detector: FaceDetector | null = options.faces ? await loadFaceDetector() : null;
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
@@ -63,12 +57,12 @@ export function registerSegment(program: Command): void {
         : null;
       try {
         const report = await segmentFolder({
-          inDir,
-          outDir: opts.out,
+          inDir: options.inDir,
+          outDir: options.outDir,
           model,
           detector,
-          overlay: opts.overlay,
-          force: opts.force,
+          overlay: options.overlay,
+          force: options.force,
           signal: controller.signal,
           onStart(total) {
             if (opts.jsonProgress) json({ type: 'start', total, model: modelDir });
@@ -82,8 +76,9 @@ export function registerSegment(program: Command): void {
         bar?.stop();
         if (opts.jsonProgress) json({ type: 'done', report });
         else printReport(report);
-        if (report.failed.length > 0) process.exitCode = 2;
-        if (report.cancelled) process.exitCode = 130;
+        if (report.failed.length > 0) process.exitCode = EXIT.partial;
+        if (report.cancelled) process.exitCode = EXIT.interrupted;
+        if (report.stopped) process.exitCode = EXIT.failed;
       } finally {
         bar?.stop();
         process.off('SIGINT', stop);

@@ -1,12 +1,13 @@
 // `facet serve`: the studio in any browser on this machine, through the loopback server.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { handlers } from '../api/handlers/index';
-import { createRouter } from '../api/router';
-import { startLoopbackServer } from '../api/transports/server';
-import { defaultProjectDir } from '../project-location';
+import { handlers } from '../host/handlers/index';
+import { createRouter } from '../host/router';
+import { startLoopbackServer } from '../host/transports/server';
+import { defaultProjectDir } from '../host/project-location';
 import { ensureRendererBuilt } from './renderer-build';
 import { parsePort } from './options';
+import { maxImagePixels } from '../dataset/io/limits';
 
 export function registerServe(program: Command): void {
   program
@@ -22,6 +23,8 @@ export function registerServe(program: Command): void {
         session: { projectDir: resolve(opts.project), transport: 'server' },
         staticDir,
         port: opts.port,
+        // The largest message follows the pixel limit in force (FACET_MAX_MEGAPIXELS).
+        maxPixels: maxImagePixels(),
       });
       process.stdout.write(`Facet Studio is at ${server.url}\n`);
       process.stdout.write(`project: ${resolve(opts.project)} (Ctrl+C stops)\n`);

@@ -1,7 +1,7 @@
 // Progress for `facet train` and `facet eval`: a bar with ETA on a terminal, plain lines
 // otherwise (logs, tests), and one summary line per epoch either way.
 import { Presets, SingleBar } from 'cli-progress';
-import type { EpochRecord, RunBatchEvent } from '../api/contract/training';
+import type { EpochRecord, RunBatchEvent } from '../contract/training';
 
 const pct = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(3));
 

@@ -4,13 +4,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { runConfigSchema, TRAINING_PRESETS, type RunConfig, type RunConfigInput } from '../api/contract/training';
-import { initEngine, parseBackendChoice } from '../engine/backend/index';
-import { openDataSource } from '../dataset/loader';
-import { checkModel, DEFAULT_MODEL, describeModels } from '../engine/models/registry';
-import { runTraining } from '../engine/train/loop';
-import { RunFolder } from '../engine/train/run-folder';
-import { defaultProjectDir } from '../project-location';
+import { DEFAULT_MODEL, runConfigSchema, TRAINING_RECIPES, type RunConfig, type RunConfigInput } from '../contract/training';
+import { createRun, describeModels, lockRun, parseBackendChoice, RunFolder, runTraining, startEngine, type RunLock } from '../engine/index';
+import { defaultProjectDir } from '../host/project-location';
+import { EXIT } from './failure';
 import { parsePositiveInt, parsePositiveNumber } from './options';
 import { formatEpoch, trainProgress } from './train-progress';
 
@@ -62,8 +59,8 @@ function choice<T extends string>(values: readonly T[]) {
 
 /** Schema defaults ← the recipe ← the flags actually given. */
 export function configFromOptions(o: TrainCliOptions): RunConfig {
-  const recipe = TRAINING_PRESETS[o.recipe as keyof typeof TRAINING_PRESETS];
-  if (!recipe) throw new Error(`unknown recipe "${o.recipe}"; valid: ${Object.keys(TRAINING_PRESETS).join(', ')}`);
+  const recipe = TRAINING_RECIPES[o.recipe as keyof typeof TRAINING_RECIPES];
+  if (!recipe) throw new Error(`unknown recipe "${o.recipe}"; valid: ${Object.keys(TRAINING_RECIPES).join(', ')}`);
   if ((o.data === undefined) !== (o.preset === undefined)) throw new Error('--data and --preset go together');
   const input: RunConfigInput = {
     ...recipe,
@@ -109,7 +106,7 @@ export function registerTrain(program: Command): void {
     .option('--project <dir>', 'project folder: its train/val splits are the data, and the run goes under it', defaultProjectDir())
     .option('--data <dir>', 'train on a labelled folder read in place (with --preset); every 5th image (sorted) is val')
     .option('--preset <name>', 'import preset that reads the --data masks (e.g. celebamask-hq)')
-    .option('--recipe <name>', `training recipe: ${Object.keys(TRAINING_PRESETS).join(', ')}`, 'original')
+    .option('--recipe <name>', `training recipe: ${Object.keys(TRAINING_RECIPES).join(', ')}`, 'original')
     .option('--epochs <n>', 'epochs (default 100)', parsePositiveInt)
     .option('--batch <n>', 'batch size (default 8)', parsePositiveInt)
     .option('--size <px>', 'input side in pixels (default 256)', parsePositiveInt)
@@ -131,24 +128,26 @@ export function registerTrain(program: Command): void {
     .option('--no-progress', 'no progress bar (one line per epoch)')
     .addHelpText('after', `\nModels:\n${models}\n`)
     .action(async (opts: TrainCliOptions) => {
-      const engine = await initEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
+      const engine = await startEngine(opts.backend ? { backend: parseBackendChoice(opts.backend) } : {});
       let run: RunFolder;
+      let config: RunConfig;
+      // One process trains a run folder at a time: held from here until training ends.
+      let lock: RunLock;
       if (opts.resume) {
         run = new RunFolder(resolve(opts.resume));
         if (!RunFolder.isRun(run.dir)) throw new Error(`${run.dir}: not a run folder (no config.json)`);
+        lock = await lockRun(run.dir);
+        config = await run.readConfig();
       } else {
-        const config = configFromOptions(opts);
-        // A bad model name or size fails here, before a run folder exists.
-        checkModel(config.model, config.inputSize, config.modelOptions);
-        const splits = await openDataSource(config.data);
-        if (splits.train.length === 0) throw new Error(`no labelled training images in ${splits.describe}`);
-        run = await RunFolder.create(resolve(opts.project), config);
+        // Parsed once here; a bad model name, size, budget or empty data fails before a run folder exists.
+        config = configFromOptions(opts);
+        run = await createRun(resolve(opts.project), config);
+        lock = await lockRun(run.dir);
       }
-      const config = await run.readConfig();
       process.stdout.write(`run ${run.dir}\nmodel ${config.model} at ${config.inputSize}px, backend ${engine.backend}\n`);
       const controller = new AbortController();
       const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(130);
+        if (controller.signal.aborted) process.exit(EXIT.interrupted);
         process.stderr.write('\nstopping after this batch (Ctrl+C again to quit now)…\n');
         controller.abort();
       };
@@ -175,6 +174,7 @@ export function registerTrain(program: Command): void {
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        await lock.release();
       }
     });
 }

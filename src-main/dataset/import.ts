@@ -1,19 +1,22 @@
 // Imports a source folder into a project through a preset. Each item is all-or-nothing: its
-// files are written (atomically) before one transaction makes it visible, and any problem skips
-// it with a reason that names the file. Splits are assigned after the items, stratified.
+// files are written (atomically) before one transaction makes it visible, with its split, and any
+// problem skips it with a reason that names the file. Every file seen ends in the report as
+// imported, updated, unchanged, kept (a person edited the mask since) or skipped with its reason.
 import { createHash, randomBytes } from 'node:crypto';
-import { link, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
-import type { ImportFileReport, ImportReport } from '../api/contract/project';
+import { DomainError } from '../contract/domain-error';
+import type { ImportFileReport, ImportReport } from '../contract/project';
 import { sweepStaleTemps, writeFileAtomic } from './io/atomic';
 import { decodeImage, type DecodedImage } from './io/image';
 import { encodeIndexedPng, readMaskWithPreset, type MaskLabels } from './io/mask';
-import { listSourceFolder, type SourceItem } from './folder';
+import type { SourceItem } from './folder';
+import { listSource } from './formats/index';
+import { LockHeldError, takeLock, type HeldLock } from './io/process-lock';
 import type { Preset } from './presets/load';
-import { assignSplits, DEFAULT_RATIOS, type AssignableSplit, type SplitRatios } from './splits';
-import { classBits, commitNewImage, readMask, saveMask, stagingDir } from './store/revisions';
+import { assignSplits, DEFAULT_RATIOS, IncrementalSplits, seededOrder, type AssignableSplit, type SplitRatios } from './splits';
+import { classBits, commitNewImage, readMask, revisionRow, saveMask, stagingDir } from './store/revisions';
 import { now, type ImageRow, type ProjectStore } from './store/store';
 import { DEFAULT_THUMB_SIZE, thumbnailPath, writeThumbnailFromPixels } from './thumbnails';
 
@@ -27,12 +30,16 @@ export interface ImportOptions {
   split?: SplitSetting | undefined;
   /** Splits the user fixed by name (e.g. from a file): kept on re-import, never reassigned. */
   fixedSplits?: Map<string, AssignableSplit> | undefined;
+  /** Replace masks a person edited since the last import (never a `reviewed` image's: see overwriteReviewed). */
+  overwriteEdits?: boolean | undefined;
+  /** Also replace the masks of `reviewed` images: a second, explicit confirmation on top of overwriteEdits. */
+  overwriteReviewed?: boolean | undefined;
   /** Items decoded at once (sharp runs on libuv's pool). */
   concurrency?: number | undefined;
   onProgress?: ((progress: { done: number; total: number; file: string }) => void) | undefined;
 }
 
-/** Outcome reason of an item already in the project with the same image and mask. */
+/** Reason of an item already in the project with the same image and mask (outcome `unchanged`). */
 export const UNCHANGED = 'already in the project, unchanged';
 const COPYABLE = new Set(['jpeg', 'png', 'webp']);
 
@@ -40,19 +47,19 @@ function sameLabels(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-function sizeMismatch(item: SourceItem, mask: MaskLabels, image: { width: number; height: number; orientation: number }): ApiError {
+function sizeMismatch(item: SourceItem, mask: { width: number; height: number }, image: { width: number; height: number; orientation: number }): DomainError {
   const turned = image.orientation >= 5 && mask.width === image.height && mask.height === image.width;
   const hint = turned ? ` (the image's EXIF orientation ${image.orientation} turns it upright; masks must match the upright photo)` : '';
-  return new ApiError({
+  return new DomainError({
     code: 'bad_file',
     file: item.maskPath ?? item.imagePath,
     message: `${item.maskPath}: size mismatch: mask is ${mask.width}x${mask.height} but image ${item.imagePath} is ${image.width}x${image.height}${hint}`,
   });
 }
 
-function duplicate(item: SourceItem, existing: { name: string; source: string } | null): ApiError {
+function duplicate(item: SourceItem, existing: { name: string; source: string } | null): DomainError {
   const from = existing ? ` (from ${existing.source})` : '';
-  return new ApiError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: duplicate name: the project already has a different image named "${existing?.name ?? item.name}"${from}` });
+  return new DomainError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: duplicate name: the project already has a different image named "${existing?.name ?? item.name}"${from}` });
 }
 
 interface Prepared {
@@ -68,32 +75,73 @@ async function readSource(item: SourceItem): Promise<{ bytes: Buffer; sha256: st
     const bytes = await readFile(item.imagePath);
     return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (error) {
-    throw new ApiError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+    throw new DomainError({ code: 'bad_file', file: item.imagePath, message: `${item.imagePath}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
   }
 }
 
 async function readMaskFor(item: SourceItem, preset: Preset, image: { width: number; height: number; orientation: number }): Promise<MaskLabels | null> {
   if (!item.maskPath) return null;
-  const mask = await readMaskWithPreset(item.maskPath, preset);
+  // The size is compared from the mask's header, before it is inflated (a small file can hold a bomb).
+  const expected = { width: image.width, height: image.height, mismatch: (found: { width: number; height: number }) => sizeMismatch(item, found, image) };
+  const mask = item.readMask ? await item.readMask(expected) : await readMaskWithPreset(item.maskPath, preset, expected);
   if (mask.width !== image.width || mask.height !== image.height) throw sizeMismatch(item, mask, image);
   return mask;
 }
 
 /**
- * An item whose name is already in the project. The same photo (same bytes: it was fully decoded
- * when first imported) → a mask update or nothing; another photo → a duplicate name.
+ * Why the current mask must stay (a person edited it after the import, or reviewed it), or null
+ * when the import may replace it.
  */
-async function reimport(store: ProjectStore, existing: ImageRow, item: SourceItem, sha256: string, preset: Preset): Promise<ImportFileReport> {
+function keepReason(store: ProjectStore, existing: ImageRow, item: SourceItem, options: ImportOptions): string | null {
+  const rev = revisionRow(store, existing.id, existing.mask_revision);
+  const edited = rev !== null && !rev.kind.startsWith('import:');
+  if (existing.status === 'reviewed' && !options.overwriteReviewed) {
+    const by = edited ? `, its mask revision ${rev.revision} by ${rev.author} (${rev.kind})` : '';
+    return `${item.maskPath}: kept image "${existing.name}"'s mask: the image is reviewed${by}; the source mask was left alone (--overwrite-edits --overwrite-reviewed replaces it)`;
+  }
+  if (edited && !options.overwriteEdits) {
+    return `${item.maskPath}: kept image "${existing.name}"'s mask: revision ${rev.revision} by ${rev.author} (${rev.kind}) is newer than the import; the source mask was left alone (--overwrite-edits replaces it)`;
+  }
+  return null;
+}
+
+/**
+ * An item whose name is already in the project. The same photo (same bytes: it was fully decoded
+ * when first imported) → a mask update, nothing, or kept (a person's edit stays current); another
+ * photo → a duplicate name.
+ */
+async function reimport(store: ProjectStore, existing: ImageRow, item: SourceItem, sha256: string, options: ImportOptions): Promise<ImportFileReport> {
   if (existing.sha256 !== sha256) throw duplicate(item, existing);
-  const mask = await readMaskFor(item, preset, existing);
-  if (!mask) return { file: item.imagePath, outcome: 'skipped', reason: UNCHANGED };
+  const mask = await readMaskFor(item, options.preset, existing);
+  if (!mask) return { file: item.imagePath, outcome: 'unchanged', reason: UNCHANGED };
   const current = await readMask(store, existing.id);
-  if (current.revision > 0 && sameLabels(current.labels, mask.labels)) return { file: item.imagePath, outcome: 'skipped', reason: UNCHANGED };
-  const { revision } = await saveMask(store, existing.id, mask.labels, mask.width, mask.height, { author: 'import', kind: `import:${preset.name}` });
+  if (current.revision > 0 && sameLabels(current.labels, mask.labels)) return { file: item.imagePath, outcome: 'unchanged', reason: UNCHANGED };
+  const keep = keepReason(store, existing, item, options);
+  if (keep) return { file: item.imagePath, outcome: 'kept', reason: keep };
+  // A review applied to the mask being replaced: the image is `done` again, to be reviewed anew.
+  const status = existing.status === 'reviewed' ? 'done' : undefined;
+  // baseRevision: an edit saved while this import ran is a conflict (kept), never overwritten.
+  const { revision } = await saveMask(store, existing.id, mask.labels, mask.width, mask.height, {
+    author: 'import',
+    kind: `import:${options.preset.name}`,
+    baseRevision: existing.mask_revision,
+    status,
+  });
   return { file: item.imagePath, outcome: 'updated', reason: `mask revision ${revision} from ${item.maskPath}` };
 }
 
-async function importNew(store: ProjectStore, p: Prepared, options: ImportOptions): Promise<ImportFileReport> {
+/** New images commit one at a time in a fixed order, each taking its split inside its insert. */
+interface CommitTurn {
+  wait(): Promise<void>;
+  release(): void;
+}
+
+interface SplitPlan {
+  planner: IncrementalSplits | null;
+  setting: { ratios: SplitRatios; seed: number } | null;
+}
+
+async function importNew(store: ProjectStore, p: Prepared, options: ImportOptions, turn: CommitTurn, plan: SplitPlan): Promise<ImportFileReport> {
   const { item, image } = p;
   const written: string[] = [];
   try {
@@ -124,8 +172,17 @@ async function importNew(store: ProjectStore, p: Prepared, options: ImportOption
       staged = { stagedPath, classes: classBits(p.mask.labels), author: 'import', kind: `import:${options.preset.name}` };
     }
     const fixed = options.fixedSplits?.get(item.name);
+    const classes = p.mask ? classBits(p.mask.labels) : 0;
+    await turn.wait();
     const row = commitNewImage(
       store,
+      // Called inside the insert's transaction: the image is never visible without its split.
+      () => {
+        if (fixed) plan.planner?.place(fixed, classes);
+        const split = fixed ?? plan.planner?.assign(classes) ?? 'unassigned';
+        if (plan.setting) store.setMeta('split', JSON.stringify(plan.setting));
+        return split;
+      },
       {
         name: item.name,
         file,
@@ -136,15 +193,18 @@ async function importNew(store: ProjectStore, p: Prepared, options: ImportOption
         height: image.height,
         sha256: p.sha256,
         status: p.mask ? 'done' : 'unlabeled',
-        split: fixed ?? 'unassigned',
         split_fixed: fixed ? 1 : 0,
         source: item.imagePath,
         in_training: p.mask ? 1 : 0,
       },
       staged,
     );
+    turn.release();
     // The thumbnail is a cache: failing to write it does not undo the import.
-    await writeThumbnailFromPixels(thumbnailPath(store, row.id, DEFAULT_THUMB_SIZE), image, DEFAULT_THUMB_SIZE).catch(() => undefined);
+    // (Committed by now: nothing below may reach the catch that removes the written files.)
+    await Promise.resolve()
+      .then(() => writeThumbnailFromPixels(thumbnailPath(store, row.id, DEFAULT_THUMB_SIZE), image, DEFAULT_THUMB_SIZE))
+      .catch(() => undefined);
     return { file: item.imagePath, outcome: 'imported' };
   } catch (error) {
     await Promise.all(written.map((f) => rm(f, { force: true })));
@@ -154,27 +214,37 @@ async function importNew(store: ProjectStore, p: Prepared, options: ImportOption
   }
 }
 
-async function importItem(store: ProjectStore, item: SourceItem, options: ImportOptions): Promise<ImportFileReport> {
+async function importItem(store: ProjectStore, item: SourceItem, options: ImportOptions, turn: CommitTurn, plan: SplitPlan): Promise<ImportFileReport> {
   try {
     const { bytes, sha256 } = await readSource(item);
     const existing = store.rowByName(item.name);
-    if (existing) return await reimport(store, existing, item, sha256, options.preset);
+    if (existing) return await reimport(store, existing, item, sha256, options);
     const image = await decodeImage(item.imagePath, bytes);
     const mask = await readMaskFor(item, options.preset, image);
-    return await importNew(store, { item, bytes, sha256, image, mask }, options);
+    return await importNew(store, { item, bytes, sha256, image, mask }, options, turn, plan);
   } catch (error) {
-    const reason = error instanceof ApiError && error.code !== 'internal' ? error.message : `${item.imagePath}: ${(error as Error).message}`;
+    // A person saved an edit while this import read the source: their edit stays.
+    if (error instanceof DomainError && error.code === 'conflict') return { file: item.imagePath, outcome: 'kept', reason: `${item.maskPath}: kept: ${error.message}` };
+    const reason = error instanceof DomainError ? error.message : `${item.imagePath}: ${(error as Error).message}`;
     return { file: item.imagePath, outcome: 'skipped', reason };
+  } finally {
+    turn.release();
   }
+}
+
+/** Turn i opens when turn i-1 is released; releasing twice is harmless. */
+function commitTurns(n: number): (i: number) => CommitTurn {
+  const opened: (() => void)[] = [];
+  const gates = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? Promise.resolve() : new Promise<void>((resolve) => (opened[i] = resolve))));
+  return (i) => ({ wait: () => gates[i]!, release: () => opened[i + 1]?.() });
 }
 
 function readSplitSetting(store: ProjectStore, setting: SplitSetting | undefined): { ratios: SplitRatios; seed: number } | null {
   if (setting?.kind === 'none') return null;
   const saved = store.getMeta('split');
   const previous = saved ? (JSON.parse(saved) as { ratios: SplitRatios; seed: number }) : null;
-  const chosen = { ratios: setting?.ratios ?? previous?.ratios ?? DEFAULT_RATIOS, seed: setting?.seed ?? previous?.seed ?? 0 };
-  store.setMeta('split', JSON.stringify(chosen));
-  return chosen;
+  // Saved (meta.split) by the first insert or update that uses it, not before.
+  return { ratios: setting?.ratios ?? previous?.ratios ?? DEFAULT_RATIOS, seed: setting?.seed ?? previous?.seed ?? 0 };
 }
 
 /** Gives every unassigned, unfixed image a split, stratified against the ones already placed. */
@@ -188,68 +258,63 @@ export function assignPendingSplits(store: ProjectStore, setting: { ratios: Spli
   return result.size;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * One import per project across processes (the GUI and a `facet import` could otherwise race on
- * the same names): a lock file holding the importer's pid; a dead importer's lock is taken over.
+ * the same names); a dead importer's lock is taken over.
  */
-async function lockImports(store: ProjectStore): Promise<() => Promise<void>> {
-  const path = join(store.dir, 'import.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    // Written whole under a temp name, then hard-linked into place: the lock never exists
-    // without its pid, and link() fails atomically when another importer holds it.
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, String(process.pid));
-      await link(temp, path);
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
-        throw new ApiError({ code: 'busy', message: `${store.dir}: another import is running (process ${holder})` });
-      }
-      await rm(path, { force: true });
-    } finally {
-      await rm(temp, { force: true });
-    }
+async function lockImports(store: ProjectStore): Promise<HeldLock> {
+  try {
+    return await takeLock(join(store.dir, 'import.lock'));
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new DomainError({ code: 'busy', message: `${store.dir}: another import is running (process ${error.holder.pid})` });
   }
-  throw new ApiError({ code: 'busy', message: `${store.dir}: could not take the import lock` });
 }
 
 export async function importFolder(store: ProjectStore, options: ImportOptions): Promise<ImportReport> {
-  const unlock = await lockImports(store);
+  const lock = await lockImports(store);
   try {
     return await importUnlocked(store, options);
   } finally {
-    await unlock();
+    await lock.release();
   }
 }
 
 async function importUnlocked(store: ProjectStore, options: ImportOptions): Promise<ImportReport> {
+  if (options.overwriteReviewed && !options.overwriteEdits) {
+    throw new DomainError({ code: 'invalid_input', field: 'overwriteReviewed', message: 'overwriting reviewed masks needs overwriting edits too (--overwrite-edits --overwrite-reviewed)' });
+  }
   const started = Date.now();
-  const startedAt = now();
-  const listing = await listSourceFolder(options.source, options.preset);
+  const listing = await listSource(options.source, options.preset);
   // Leftovers of an import or save that was killed mid-write (never referenced by the database).
   await sweepStaleTemps(store.dir);
+  // Recorded first: linked photos are only read from folders an import recorded (see store/paths.ts),
+  // also when this import is killed before it finishes.
+  const importId = Number(
+    store.db
+      .prepare('INSERT INTO imports (source, preset, mode, started_at) VALUES (?, ?, ?, ?)')
+      .run(listing.imagesDir, options.preset.name, options.mode, now()).lastInsertRowid,
+  );
+  const setting = readSplitSetting(store, options.split);
+  const plan: SplitPlan = { setting, planner: setting ? new IncrementalSplits(store.allRows(), setting.ratios) : null };
   const files: ImportFileReport[] = listing.rejected.map((r) => ({ file: r.file, outcome: 'skipped', reason: `${r.file}: ${r.reason}` }));
   const total = listing.items.length;
+  // Items are processed (and new ones committed) in a seeded order, so that splits depend on the
+  // names and the seed only, never on which decode finished first.
+  const order = seededOrder(
+    listing.items.map((item, index) => ({ item, index })),
+    (e) => e.item.name,
+    setting?.seed ?? 0,
+  );
+  const turnOf = commitTurns(total);
   const results = new Array<ImportFileReport>(total);
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < total) {
-      const index = next++;
-      const item = listing.items[index]!;
-      results[index] = await importItem(store, item, options);
+      const position = next++;
+      const { item, index } = order[position]!;
+      results[index] = await importItem(store, item, options, turnOf(position), plan);
       done++;
       options.onProgress?.({ done, total, file: item.imagePath });
     }
@@ -258,8 +323,9 @@ async function importUnlocked(store: ProjectStore, options: ImportOptions): Prom
   files.push(...results);
   await rmdir(stagingDir(store)).catch(() => undefined);
 
-  const imported = results.filter((r) => r.outcome === 'imported').length;
-  const updated = results.filter((r) => r.outcome === 'updated').length;
+  const count = (outcome: ImportFileReport['outcome']): number => files.filter((f) => f.outcome === outcome).length;
+  const imported = count('imported');
+  const updated = count('updated');
   if (options.fixedSplits?.size) {
     const fixed: [number, AssignableSplit][] = [];
     for (const [name, split] of options.fixedSplits) {
@@ -268,16 +334,20 @@ async function importUnlocked(store: ProjectStore, options: ImportOptions): Prom
     }
     store.setSplits(fixed, true);
   }
-  if (imported + updated > 0) {
-    const setting = readSplitSetting(store, options.split);
-    if (setting) assignPendingSplits(store, setting);
-    store.db
-      .prepare('INSERT INTO imports (source, preset, mode, started_at, finished_at, imported, skipped) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(listing.imagesDir, options.preset.name, options.mode, startedAt, now(), imported + updated, files.length - imported - updated);
+  // Images left unassigned by an earlier import (killed before splits moved into the insert).
+  if (setting && imported + updated > 0) {
+    store.setMeta('split', JSON.stringify(setting));
+    assignPendingSplits(store, setting);
   }
+  store.db
+    .prepare('UPDATE imports SET finished_at = ?, imported = ?, skipped = ? WHERE id = ?')
+    .run(now(), imported + updated, files.length - imported - updated, importId);
   return {
     imported,
-    skipped: files.filter((f) => f.outcome === 'skipped').length,
+    updated,
+    unchanged: count('unchanged'),
+    kept: count('kept'),
+    skipped: count('skipped'),
     files,
     seconds: (Date.now() - started) / 1000,
   };

@@ -2,7 +2,7 @@
 // decoded once at the model's input size, drawn in a seeded order that over-samples images with a
 // rare class (eyeglasses are in 6% of images), augmented identically on photo and mask, and
 // normalised as the models expect. Batch b of epoch e is a pure function of (seed, e, b).
-import type { AugmentConfig } from '../api/contract/training';
+import type { AugmentConfig } from '../contract/training';
 import { augment } from './batches/augment';
 import { SampleCache, type SizedSample } from './batches/cache';
 import { normalizeInto } from './batches/normalize';

@@ -1,26 +1,26 @@
 // Gallery thumbnails (sharp), cached in the project's thumbs/ folder, and the photo bytes an
 // <img> can show (upright, in a format browsers read).
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../contract/domain-error';
 import { writeFileReplace } from './io/atomic';
-import type { DecodedImage } from './io/image';
+import { sharpWithinLimit, type DecodedImage } from './io/image';
 import type { ImageRow, ProjectStore } from './store/store';
 
 export const DEFAULT_THUMB_SIZE = 160;
 const BROWSER_FORMATS: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 export function thumbnailPath(store: ProjectStore, imageId: number, size: number): string {
-  return join(store.dir, 'thumbs', `${imageId}-${size}.jpg`);
+  // Checked like every project path: a planted thumbs/ symlink must not lead reads or writes out.
+  return store.path(`thumbs/${imageId}-${size}.jpg`);
 }
 
 async function readStored(store: ProjectStore, row: ImageRow): Promise<Buffer> {
-  const path = store.path(row.file);
+  const path = store.imagePath(row);
   try {
     return await readFile(path);
   } catch (error) {
-    throw new ApiError({ code: 'not_found', file: path, message: `${path}: image ${row.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})${row.linked ? '; it was linked, not copied: was the source moved?' : ''}` });
+    throw new DomainError({ code: 'not_found', file: path, message: `${path}: image ${row.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})${row.linked ? '; it was linked, not copied: was the source moved?' : ''}` });
   }
 }
 
@@ -39,13 +39,15 @@ export async function thumbnail(store: ProjectStore, row: ImageRow, size: number
   const cached = await readFile(path).catch(() => null);
   if (cached) return cached;
   const source = await readStored(store, row);
-  const bytes = await sharp(source)
+  const photo = store.imagePath(row);
+  const bytes = await (await sharpWithinLimit(photo, source))
     .rotate()
     .resize(size, size, { fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 80 })
     .toBuffer()
     .catch((error: unknown) => {
-      throw new ApiError({ code: 'bad_file', file: store.path(row.file), message: `${store.path(row.file)}: cannot make a thumbnail (${(error as Error).message})` });
+      if (error instanceof DomainError) throw error;
+      throw new DomainError({ code: 'bad_file', file: photo, message: `${photo}: cannot make a thumbnail (${(error as Error).message})` });
     });
   await writeFileReplace(path, bytes);
   return bytes;
@@ -56,6 +58,6 @@ export async function displayBytes(store: ProjectStore, row: ImageRow): Promise<
   const source = await readStored(store, row);
   const mime = BROWSER_FORMATS[row.format];
   if (mime && row.orientation <= 1) return { bytes: source, mime };
-  const bytes = await sharp(source).rotate().png().toBuffer();
+  const bytes = await (await sharpWithinLimit(store.imagePath(row), source)).rotate().png().toBuffer();
   return { bytes, mime: 'image/png' };
 }

@@ -1,28 +1,31 @@
 // Segments every photo of a folder tree into an output folder: masks mirroring the subfolders,
 // optional overlays under `overlays/`, and summary.csv. Resumable: a photo whose mask, overlay
 // (when asked) and summary row exist is skipped unless `force`. A photo that fails is reported
-// and skipped; the batch goes on. Nothing is ever written inside the input folder.
-import { access, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+// and skipped; the batch goes on — except when the disk itself fails (full, read-only): then the
+// batch stops, keeping the masks and summary written so far, and a re-run continues from there.
+// Nothing is ever written inside the input folder.
+import { access, mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DomainError } from '../contract/domain-error';
+import type { SegmentOptions } from '../contract/segment';
+import { describeFsError, explainFsError, isDiskFailure } from '../dataset/io/fs-errors';
+import { writeIndexedPng } from '../dataset/io/mask';
+import { isInsidePath, realPathOf } from '../dataset/io/paths';
+import type { FaceDetector } from '../engine/index';
 import { decodePhoto, type Photo } from './decode';
 import { writeOverlayJpeg } from './overlay';
-import { writeMaskPng } from './png';
 import { segmentPhoto } from './segment-photo';
 import { classFractions, readSummary, writeSummary, type SummaryRow } from './summary';
-import type { FaceDetector, ProbabilityModel } from './types';
+import type { ProbabilityModel } from './types';
 import { walkPhotos, type PhotoEntry } from './walk';
 
 export const SUMMARY_FILE = 'summary.csv';
 export const OVERLAY_DIR = 'overlays';
 
-export interface SegmentFolderOptions {
-  inDir: string;
-  outDir: string;
+export interface SegmentFolderOptions extends Pick<SegmentOptions, 'inDir' | 'outDir'>, Partial<Pick<SegmentOptions, 'overlay' | 'force'>> {
   model: ProbabilityModel;
   /** Face mode when given. */
   detector?: FaceDetector | null;
-  overlay?: boolean;
-  force?: boolean;
   /** Stops after the photo in progress; the summary is written. */
   signal?: AbortSignal;
   /** Called once before the first photo, with the photo count. */
@@ -49,15 +52,15 @@ export interface SegmentReport {
   /** Non-photo files of the input folder (by extension), relative paths. */
   ignored: string[];
   cancelled: boolean;
+  /** Set when the disk failed (full, read-only…): what happened, in words; the rest was not tried. */
+  stopped?: string;
   seconds: number;
   summaryPath: string;
 }
 
-export class SegmentSetupError extends Error {}
-
-function inside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+/** A folder the batch cannot work with: the field it came from, and why in words. */
+function setupError(field: 'inDir' | 'outDir', message: string, file?: string): DomainError {
+  return new DomainError({ code: 'invalid_input', field, message, ...(file === undefined ? {} : { file }) });
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -71,15 +74,36 @@ export function overlayPathOf(entry: PhotoEntry): string {
   return `${OVERLAY_DIR}/${entry.mask.replace(/\.png$/, '.jpg')}`;
 }
 
+/** Real path of a folder to check, with its problem in words as a setup error. */
+async function realOf(path: string, field: 'inDir' | 'outDir'): Promise<string> {
+  try {
+    return await realPathOf(path);
+  } catch (error) {
+    throw setupError(field, describeFsError(error, { path }) ?? (error as Error).message, path);
+  }
+}
+
+/**
+ * Checks the two folders and creates the output folder. Overlap is judged on real paths, so an
+ * output folder reached through a symlink into the input folder is refused too.
+ */
 export async function checkFolders(inDir: string, outDir: string): Promise<{ inDir: string; outDir: string }> {
   const input = resolve(inDir);
   const output = resolve(outDir);
   const info = await stat(input).catch(() => null);
-  if (!info) throw new SegmentSetupError(`input folder not found: ${input}`);
-  if (!info.isDirectory()) throw new SegmentSetupError(`input is not a folder: ${input}`);
+  if (!info) throw setupError('inDir', `input folder not found: ${input}`, input);
+  if (!info.isDirectory()) throw setupError('inDir', `input is not a folder: ${input}`, input);
+  const realInput = await realOf(input, 'inDir');
+  const realOutput = await realOf(output, 'outDir');
+  const really = (given: string, real: string): string => (given === real ? given : `${given} (really ${real})`);
   // The input folder is never modified: refuse an output folder that overlaps it either way.
-  if (inside(output, input)) throw new SegmentSetupError(`the output folder ${output} must not be inside the input folder ${input}`);
-  if (inside(input, output)) throw new SegmentSetupError(`the input folder ${input} must not be inside the output folder ${output}`);
+  if (isInsidePath(realOutput, realInput)) throw setupError('outDir', `the output folder ${really(output, realOutput)} must not be inside the input folder ${really(input, realInput)}`);
+  if (isInsidePath(realInput, realOutput)) throw setupError('outDir', `the input folder ${really(input, realInput)} must not be inside the output folder ${really(output, realOutput)}`);
+  try {
+    await mkdir(output, { recursive: true });
+  } catch (error) {
+    throw setupError('outDir', `the output folder: ${describeFsError(error, { path: output, writing: true }) ?? (error as Error).message}`, output);
+  }
   return { inDir: input, outDir: output };
 }
 
@@ -90,7 +114,17 @@ async function isFinished(entry: PhotoEntry, row: SummaryRow | undefined, outDir
 }
 
 function errorText(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  const text = describeFsError(error) ?? (error instanceof Error ? error.message : String(error));
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The summary, written atomically; a failure is put in words. */
+async function saveSummary(path: string, rows: SummaryRow[]): Promise<void> {
+  try {
+    await writeSummary(path, rows);
+  } catch (error) {
+    throw explainFsError(error, { path, writing: true });
+  }
 }
 
 export async function segmentFolder(options: SegmentFolderOptions): Promise<SegmentReport> {
@@ -133,8 +167,22 @@ export async function segmentFolder(options: SegmentFolderOptions): Promise<Segm
     try {
       if (decoded instanceof Error) throw decoded;
       const result = await segmentPhoto(decoded, options.model, options.detector);
-      await writeMaskPng(join(outDir, entry.mask), result.labels, result.width, result.height);
-      if (overlay) await writeOverlayJpeg(join(outDir, overlayPathOf(entry)), decoded, result.labels);
+      let writing = join(outDir, entry.mask);
+      try {
+        await writeIndexedPng(writing, result.labels, result.width, result.height);
+        if (overlay) {
+          writing = join(outDir, overlayPathOf(entry));
+          await writeOverlayJpeg(writing, decoded, result.labels);
+        }
+      } catch (error) {
+        const explained = explainFsError(error, { path: writing, writing: true });
+        // A full or read-only disk fails every photo after this one too: stop, keep what is done.
+        if (isDiskFailure(explained)) {
+          report.stopped = explained.message;
+          break;
+        }
+        throw explained;
+      }
       row = {
         file: entry.rel,
         mask: entry.mask,
@@ -165,12 +213,25 @@ export async function segmentFolder(options: SegmentFolderOptions): Promise<Segm
     });
     // Keep the summary current every few seconds, so an interrupted batch resumes from it.
     if (performance.now() - lastSummaryWrite > 5000) {
-      await writeSummary(summaryPath, orderedRows(photos, rows));
+      try {
+        await saveSummary(summaryPath, orderedRows(photos, rows));
+      } catch (error) {
+        if (!isDiskFailure(error)) throw error;
+        report.stopped = (error as Error).message;
+        break;
+      }
       lastSummaryWrite = performance.now();
     }
   }
   await next?.catch(() => undefined);
-  await writeSummary(summaryPath, orderedRows(photos, rows));
+  try {
+    await saveSummary(summaryPath, orderedRows(photos, rows));
+  } catch (error) {
+    // On a failed disk the summary of the last save stays (atomic writes): a re-run redoes at most
+    // the photos since then. Report the first failure; any other error is the batch's own.
+    if (!isDiskFailure(error)) throw error;
+    report.stopped ??= (error as Error).message;
+  }
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }

@@ -11,7 +11,7 @@ export interface Photo {
   height: number;
 }
 
-/** The oriented photo as RGB; a bad file throws an ApiError (`bad_file`) naming it. */
+/** The oriented photo as RGB; a bad file throws a DomainError (`bad_file`) naming it. */
 export async function decodePhoto(file: string): Promise<Photo> {
   const { data, width, height } = await decodeImage(file);
   return { data, width, height };

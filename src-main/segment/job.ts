@@ -1,25 +1,13 @@
-// A batch segmentation job for the studio: `facet segment --json-progress` in a child process,
-// so the host's event loop (and its API) stays free while the model runs, a crash on a huge photo
-// cannot take the host down, and cancel is a signal the CLI turns into a clean stop.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A batch segmentation job for the studio: segmentFolder in an engine worker of its own (started
+// for the batch, closed after it), so the host's event loop (and its API) stays free while the
+// model runs, a training run in the shared engine worker is not held up, and cancel stops the
+// batch after the photo in progress with the summary written.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import type { SegmentJob, SegmentProgressEvent } from '../api/contract/segment';
-import type { SegmentJsonLine } from '../cli/segment';
+import type { ResolvedSegmentOptions, SegmentJob, SegmentProgressEvent } from '../contract/segment';
+import { EngineHost, workerEntry } from '../engine/index';
 import { SUMMARY_FILE } from './batch';
-
-const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
-
-export interface JobOptions {
-  inDir: string;
-  outDir: string;
-  model: string;
-  overlay: boolean;
-  faces: boolean;
-  force: boolean;
-}
+import { segmentFolderJob, type SegmentJobEvent } from './worker-job';
 
 export interface JobListener {
   onProgress(event: SegmentProgressEvent): void;
@@ -29,11 +17,13 @@ export interface JobListener {
 export interface RunningJob {
   readonly job: SegmentJob;
   cancel(): void;
-  /** Resolves when the child has exited and the job has its final state. */
+  /** Resolves when the batch has ended and the job has its final state. */
   readonly finished: Promise<SegmentJob>;
 }
 
-export function startSegmentJob(options: JobOptions, listener: JobListener): RunningJob {
+const here = import.meta.url;
+
+export function startSegmentJob(options: ResolvedSegmentOptions, listener: JobListener): RunningJob {
   const job: SegmentJob = {
     id: randomUUID(),
     ...options,
@@ -48,80 +38,59 @@ export function startSegmentJob(options: JobOptions, listener: JobListener): Run
     error: null,
     summaryPath: join(options.outDir, SUMMARY_FILE),
   };
-  const args = [bin, 'segment', options.inDir, '--out', options.outDir, '--model', options.model, '--json-progress', '--no-progress'];
-  if (options.overlay) args.push('--overlay');
-  if (options.faces) args.push('--faces');
-  if (options.force) args.push('--force');
   const started = performance.now();
-  // Inside Electron, process.execPath is the Electron binary: run it as plain Node.
-  const child: ChildProcess = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-8000);
-  });
-  let cancelled = false;
-  let sawDone = false;
+  const controller = new AbortController();
   // Images/s over the photos actually segmented (skipped ones cost nothing).
   let firstWorkAt: number | null = null;
 
-  const lines = createInterface({ input: child.stdout! });
-  lines.on('line', (text) => {
-    let line: SegmentJsonLine;
-    try {
-      line = JSON.parse(text) as SegmentJsonLine;
-    } catch {
+  const onEvent = (event: SegmentJobEvent): void => {
+    if (event.type === 'start') {
+      job.total = event.total;
+      listener.onJob({ ...job });
       return;
     }
-    if (line.type === 'start') {
-      job.total = line.total;
-      listener.onJob({ ...job });
-    } else if (line.type === 'progress') {
-      job.done = line.done;
-      if (line.outcome === 'segmented') job.segmented++;
-      else if (line.outcome === 'skipped') job.skipped++;
-      else job.failed.push({ file: line.file, error: line.error ?? 'failed' });
-      job.seconds = (performance.now() - started) / 1000;
-      if (line.outcome !== 'skipped') firstWorkAt ??= performance.now() - line.seconds * 1000;
-      const work = firstWorkAt === null ? 0 : (performance.now() - firstWorkAt) / 1000;
-      const processed = job.segmented + job.failed.length;
-      const rate = work > 0 ? processed / work : 0;
-      listener.onProgress({
-        jobId: job.id,
-        done: line.done,
-        total: line.total,
-        file: line.file,
-        outcome: line.outcome,
-        ...(line.error !== undefined ? { error: line.error } : {}),
-        imagesPerSecond: rate,
-        etaSeconds: rate > 0 ? (line.total - line.done) / rate : 0,
-      });
-    } else if (line.type === 'done') {
-      sawDone = true;
-      const r = line.report;
-      Object.assign(job, { total: r.total, segmented: r.segmented, skipped: r.skipped, failed: r.failed, done: r.segmented + r.skipped + r.failed.length });
-      job.state = r.cancelled ? 'cancelled' : 'finished';
-    }
-  });
+    job.done = event.done;
+    if (event.outcome === 'segmented') job.segmented++;
+    else if (event.outcome === 'skipped') job.skipped++;
+    else job.failed.push({ file: event.file, error: event.error ?? 'failed' });
+    job.seconds = (performance.now() - started) / 1000;
+    if (event.outcome !== 'skipped') firstWorkAt ??= performance.now() - event.seconds * 1000;
+    const work = firstWorkAt === null ? 0 : (performance.now() - firstWorkAt) / 1000;
+    const rate = work > 0 ? (job.segmented + job.failed.length) / work : 0;
+    listener.onProgress({
+      jobId: job.id,
+      done: event.done,
+      total: event.total,
+      file: event.file,
+      outcome: event.outcome,
+      ...(event.error !== undefined ? { error: event.error } : {}),
+      imagesPerSecond: rate,
+      etaSeconds: rate > 0 ? (event.total - event.done) / rate : 0,
+    });
+  };
 
-  const finished = new Promise<SegmentJob>((resolve) => {
-    child.once('close', (code) => {
-      job.seconds = (performance.now() - started) / 1000;
-      if (!sawDone) {
-        job.state = cancelled ? 'cancelled' : 'failed';
-        const message = stderr.split('\n').filter((l) => l.trim() !== '').slice(-3).join(' ').replace(/^facet: /, '');
-        job.error = cancelled ? null : message || `the segment process exited with status ${code}`;
+  const finished = (async (): Promise<SegmentJob> => {
+    let host: EngineHost | null = null;
+    try {
+      host = await EngineHost.start({}, workerEntry(new URL('./worker-entry.ts', here), 'segment-worker'));
+      if (controller.signal.aborted) job.state = 'cancelled';
+      else {
+        const report = await host.run(segmentFolderJob, options, { onEvent, signal: controller.signal });
+        // The report is the batch's own account; the running counts above were for display.
+        Object.assign(job, { total: report.total, segmented: report.segmented, skipped: report.skipped, failed: report.failed, done: report.segmented + report.skipped + report.failed.length });
+        job.state = report.cancelled ? 'cancelled' : report.stopped ? 'failed' : 'finished';
+        if (report.stopped) job.error = `stopped: ${report.stopped} (what was done is kept; start it again to continue)`;
       }
-      listener.onJob({ ...job });
-      resolve({ ...job });
-    });
-    child.once('error', (error) => {
+    } catch (error) {
       job.state = 'failed';
-      job.error = `cannot start the segment process: ${error.message}`;
-    });
-  });
+      job.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      await host?.close();
+    }
+    job.seconds = (performance.now() - started) / 1000;
+    listener.onJob({ ...job });
+    return { ...job };
+  })();
 
   listener.onJob({ ...job });
   return {
@@ -129,8 +98,7 @@ export function startSegmentJob(options: JobOptions, listener: JobListener): Run
       return { ...job };
     },
     cancel() {
-      cancelled = true;
-      if (child.exitCode === null) child.kill('SIGTERM');
+      controller.abort();
     },
     finished,
   };

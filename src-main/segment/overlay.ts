@@ -1,6 +1,6 @@
 // A colour overlay: the photo with each face part tinted in its class colour, for a quick look.
 import sharp from 'sharp';
-import { CLASS_COLORS } from '../api/contract/classes';
+import { CLASS_COLORS } from '../contract/classes';
 import { writeFileAtomic } from '../dataset/io/atomic';
 import type { Photo } from './decode';
 

@@ -2,53 +2,30 @@
 // checkpoint is used, or a model folder path), else the bundled default model. Loaded models are
 // cached per folder so repeated "Predict" clicks in the editor do not reload weights.
 import { statSync } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import { ApiError } from '../api/errors';
-import { MODEL_JSON } from '../engine/infer/model-dir';
-import { DEFAULT_MODEL_DIR, loadSegmentModel } from './model';
+import { join } from 'node:path';
+import { DomainError } from '../contract/domain-error';
+import { MODEL_JSON, resolveModelFolder } from '../engine/index';
+import { loadSegmentModel } from './model';
 import type { ProbabilityModel } from './types';
 
-/** The default model folder; FACET_DEFAULT_MODEL_DIR overrides it (tests, custom installs). */
-export function defaultModelDir(): string {
-  return resolve(process.env.FACET_DEFAULT_MODEL_DIR || DEFAULT_MODEL_DIR);
-}
-
-const exists = (file: string): Promise<boolean> =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
-
-/** A run id names runs/<id>; anything with a path separator (or absolute) is a folder path. */
-function looksLikeRunId(model: string): boolean {
-  return !isAbsolute(model) && !/[\\/]/.test(model) && model !== '.' && model !== '..';
-}
-
-/** The folder a current-model setting points at (not checked). Relative paths are from the project. */
-export function modelDirOf(projectDir: string, model: string): string {
-  return looksLikeRunId(model) ? join(projectDir, 'runs', model, 'checkpoints', 'best') : resolve(projectDir, model);
-}
-
-/** The checked folder for a setting: bad_file naming the missing model.json otherwise. */
-export async function checkedModelDir(projectDir: string, model: string): Promise<string> {
-  const dir = modelDirOf(projectDir, model);
-  const file = join(dir, MODEL_JSON);
-  if (!(await exists(file))) {
-    throw new ApiError({ code: 'bad_file', file, message: `${file}: not found, so ${model} is not a model (expected a run id under ${join(projectDir, 'runs')} with a best checkpoint, or a model folder)` });
+/**
+ * The checked folder for a project's model setting (a run id of the project or a folder path
+ * relative to it). A setting that points at no model is a bad reference: `bad_file` naming the
+ * missing model.json.
+ */
+export function checkedModelDir(projectDir: string, model: string): string {
+  try {
+    return resolveModelFolder({ model, projectDir, base: projectDir }).dir;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'not_found') throw new DomainError({ ...error.toData(), code: 'bad_file' });
+    throw error;
   }
-  return dir;
 }
 
-/** The model folder to predict with, or not_found saying how to get one. */
-export async function resolveProjectModel(projectDir: string, currentModel: string | null): Promise<string> {
+/** The model folder to predict with: the project's current model, else the default model. */
+export function resolveProjectModel(projectDir: string, currentModel: string | null): string {
   if (currentModel !== null) return checkedModelDir(projectDir, currentModel);
-  const dir = defaultModelDir();
-  if (await exists(join(dir, MODEL_JSON))) return dir;
-  throw new ApiError({
-    code: 'not_found',
-    message: `no model to predict with: the project has no current model and there is no default model (${join(dir, MODEL_JSON)}); train a model and use it as the current model, or install the default model`,
-  });
+  return resolveModelFolder({ model: null }).dir;
 }
 
 /** Per folder: the load, stamped with model.json's mtime so a rewritten checkpoint reloads. */

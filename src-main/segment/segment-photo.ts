@@ -5,7 +5,8 @@
 import { cutInput, type Photo } from './decode';
 import { placementOf, regionOf, wholePhotoPlacement, type PixelRect } from './region';
 import { resizeArgmax, resizeArgmaxRows } from './resize-argmax';
-import type { FaceBox, FaceDetector, ProbabilityModel } from './types';
+import type { FaceBox, FaceDetector } from '../engine/index';
+import type { ProbabilityModel } from './types';
 
 export interface SegmentedPhoto {
   labels: Uint8Array;

@@ -1,7 +1,7 @@
 // summary.csv: one row per photo of the input folder (size, faces, class fractions, seconds,
 // outcome). Read back on resume so the finished rows survive; rewritten atomically.
 import { readFile } from 'node:fs/promises';
-import { CLASS_NAMES } from '../api/contract/classes';
+import { CLASS_NAMES } from '../contract/classes';
 import { writeFileAtomic } from '../dataset/io/atomic';
 
 export interface SummaryRow {

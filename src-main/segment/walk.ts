@@ -2,8 +2,7 @@
 // `a/b.jpg` → `a/b.png`. Deterministic (sorted) so progress and summaries are stable.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
-
-export const PHOTO_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
+import { IMAGE_EXTENSIONS } from '../dataset/io/image';
 
 export interface PhotoEntry {
   /** Absolute path of the photo. */
@@ -24,19 +23,12 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
-}
-
 /**
- * Walks `inDir` recursively. Folders inside `excludeDir` (the output folder, when it lies within
- * the input) are skipped so a re-run never segments its own masks. Symlinked folders are not
- * followed (no cycles); symlinked files are.
+ * Walks `inDir` recursively (the output folder never lies inside it: segmentFolder refuses that).
+ * Symlinked folders are not followed (no cycles); symlinked files are.
  */
-export async function walkPhotos(inDir: string, excludeDir?: string): Promise<WalkResult> {
+export async function walkPhotos(inDir: string): Promise<WalkResult> {
   const root = resolve(inDir);
-  const exclude = excludeDir ? resolve(excludeDir) : null;
   const photos: PhotoEntry[] = [];
   const ignored: string[] = [];
 
@@ -46,7 +38,6 @@ export async function walkPhotos(inDir: string, excludeDir?: string): Promise<Wa
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (exclude && isInside(path, exclude)) continue;
         await visit(path);
         continue;
       }
@@ -54,7 +45,7 @@ export async function walkPhotos(inDir: string, excludeDir?: string): Promise<Wa
       if (!isFile) continue;
       const rel = toPosix(relative(root, path));
       const ext = extname(entry.name).toLowerCase();
-      if ((PHOTO_EXTENSIONS as readonly string[]).includes(ext)) photos.push({ file: path, rel, mask: `${rel.slice(0, rel.length - ext.length)}.png` });
+      if ((IMAGE_EXTENSIONS as readonly string[]).includes(ext)) photos.push({ file: path, rel, mask: `${rel.slice(0, rel.length - ext.length)}.png` });
       else ignored.push(rel);
     }
   }

@@ -1,8 +1,8 @@
 // The renderer's only way to the host. Inside Electron it wraps the preload's named methods;
 // in a browser it speaks the WebSocket protocol of `facet serve`. Both give the same FacetApi.
-import type { EventName, EventPayload, FacetApi, MethodInput, MethodName, MethodOutput } from '@contract/contract/index';
+import type { EventName, EventPayload, FacetApi, MethodInput, MethodName, MethodOutput } from '@contract/index';
 import { ApiError } from '@contract/errors';
-import type { IpcResult, PreloadApi } from '@contract/transports/preload-api';
+import type { IpcResult, PreloadApi } from '@contract/preload-api';
 import { decodeWire, encodeWire, type ServerMessage } from '@contract/wire';
 
 export interface ConnectedApi extends FacetApi {

@@ -1,19 +1,19 @@
 // The editor's Konva stage: photo, mask overlay, proposal and tool feedback layers; zoom to the
-// cursor, pan with space-drag or the middle button, fit; pointer events become tool calls on the
-// EditorDocument. Konva only displays: the overlay is an image of the raster, redrawn per
-// changed rectangle, never the source of truth.
+// cursor, pan with space-drag or the middle button, fit; other pointer events go to the active
+// tool (editor/tools), which edits the EditorDocument. Konva only displays: the overlay is an
+// image of the raster, redrawn per changed rectangle, never the source of truth.
 import Konva from 'konva';
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
-import { CLASS_COLORS } from '@contract/contract/classes';
+import { CLASS_COLORS } from '@contract/classes';
 import { useEditorStore } from '../stores/editor';
 import type { EditorDocument } from '../editor/document';
-import { OverlayRenderer } from '../editor/render/overlay';
-import type { LabelRaster } from '../editor/raster';
-import { fitView, panBy, screenToRaster, wheelFactor, zoomAt, type View } from './view-transform';
-import { perfHandler, perfInput, perfLayer } from './canvas-perf';
-import { RasterImage } from './raster-image';
-
-const PROPOSAL_OPACITY = 0.8;
+import { ImageScene } from '../editor/render/image-scene';
+import type { Point } from '../editor/ops/brush';
+import type { EditorTool } from '../editor/tools/tool';
+import { ToolFeedback } from '../editor/render/tool-feedback';
+import { buildPhotoLevels } from '../editor/render/photo-levels';
+import { fitView, panBy, screenToRaster, wheelFactor, zoomAt, type View } from '../editor/view-transform';
+import { perfHandler, perfInput, perfLayer } from '../editor/canvas-perf';
 
 export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   const store = useEditorStore();
@@ -22,51 +22,14 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   const spaceHeld = ref(false);
 
   let stage: Konva.Stage | null = null;
-  // Photo, mask and proposal share one layer (one canvas to composite per frame, which is what
-  // panning a 2048² image costs); tool feedback has its own, redrawn alone while painting.
-  const imageLayer = new Konva.Layer({ listening: false });
-  const uiLayer = new Konva.Layer({ listening: false });
-  let photo: HTMLImageElement | null = null;
-  /** Halved copies of the photo (1/2, 1/4, …): zoomed out, the canvas samples a small one. */
-  let photoLevels: ImageBitmap[] = [];
-  const imageShape = new Konva.Shape({
-    listening: false,
-    sceneFunc: (context) => {
-      const d = store.doc;
-      if (!d) return;
-      const ctx = context._context;
-      if (photo) {
-        // Crisp photo pixels once they are big enough to see; smooth when zoomed out.
-        ctx.imageSmoothingEnabled = view.value.scale < 2;
-        const level = Math.min(photoLevels.length, Math.floor(Math.log2(1 / view.value.scale)));
-        ctx.drawImage(level > 0 ? photoLevels[level - 1]! : photo, 0, 0, d.width, d.height);
-      }
-      // Labels are never smoothed: each screen pixel shows exactly one class.
-      ctx.imageSmoothingEnabled = false;
-      if (overlay && store.overlayOn && store.opacity > 0) {
-        ctx.globalAlpha = store.opacity;
-        ctx.drawImage(overlay.source(view.value.scale), 0, 0, d.width, d.height);
-      }
-      if (proposal) {
-        ctx.globalAlpha = PROPOSAL_OPACITY;
-        ctx.drawImage(proposal.source(view.value.scale), 0, 0, d.width, d.height);
-      }
-      ctx.globalAlpha = 1;
-    },
-  });
-  const cursor = new Konva.Circle({ radius: 1, stroke: '#ffffff', strokeWidth: 1.5, strokeScaleEnabled: false, visible: false, shadowColor: '#000', shadowBlur: 2, shadowForStrokeEnabled: true });
-  const polyLine = new Konva.Line({ points: [], stroke: '#ffffff', strokeWidth: 1.5, dash: [6, 4], strokeScaleEnabled: false, closed: false });
-  const polyDots = new Konva.Group();
-  imageLayer.add(imageShape);
-  uiLayer.add(polyLine, polyDots, cursor);
-
-  let overlay: RasterImage | null = null;
-  let proposal: RasterImage | null = null;
+  // Photo, mask and proposal share one layer; tool feedback has its own, redrawn alone while painting.
+  const scene = new ImageScene(() => ({ scale: view.value.scale, overlayOn: store.overlayOn, opacity: store.opacity }));
+  const feedback = new ToolFeedback();
   let unsubscribe: (() => void) | null = null;
   let fittedFor: EditorDocument | null = null;
   let bounds: DOMRect | null = null;
-  perfLayer(imageLayer, true);
-  perfLayer(uiLayer, false);
+  perfLayer(scene.layer, true);
+  perfLayer(feedback.layer, false);
 
   function redraw(): void {
     stage?.batchDraw();
@@ -109,14 +72,11 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   function attachDocument(d: EditorDocument | null): void {
     unsubscribe?.();
     unsubscribe = null;
-    overlay = null;
+    scene.showMask(d?.raster ?? null, { visible: store.visible, outline: store.outline });
     if (!d) return redraw();
-    overlay = new RasterImage(new OverlayRenderer(d.raster, { visible: store.visible, outline: store.outline }));
     unsubscribe = d.onChange((rect) => {
       changedByEvent = true;
-      overlay?.update(rect);
-      proposal?.update(rect);
-      imageLayer.batchDraw();
+      scene.maskChanged(rect);
       // Undo, fill and the like change the class under a resting cursor: refresh the readout.
       if (!d.stroking && hoverPx) updateHover(hoverPx);
     });
@@ -127,19 +87,9 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     redraw();
   }
 
-  function attachProposal(p: LabelRaster | null): void {
-    proposal = null;
-    const d = store.doc;
-    if (p && d) {
-      // Only where the proposal differs from the mask, so agreement stays quiet.
-      proposal = new RasterImage(new OverlayRenderer(p, { visible: 0xff, outline: false, hideEqualTo: d.raster }));
-    }
-    imageLayer.batchDraw();
-  }
-
   async function loadPhoto(url: string | null): Promise<void> {
     if (!url) {
-      photo = null;
+      scene.setPhoto(null);
       return redraw();
     }
     const img = new Image();
@@ -151,10 +101,12 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       return;
     }
     if (store.photoUrl !== url) return;
-    photo = img;
-    for (const b of photoLevels) b.close();
-    photoLevels = [];
-    void buildPhotoLevels(img, url);
+    scene.setPhoto(img);
+    void buildPhotoLevels(img).then((levels) => {
+      if (store.photoUrl !== url) return levels.forEach((b) => b.close());
+      scene.setPhotoLevels(levels);
+      redraw();
+    });
     // The mask is the size reference; a photo of another size is stretched to it (and said).
     const d = store.doc;
     if (d) {
@@ -165,28 +117,12 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     redraw();
   }
 
-  async function buildPhotoLevels(img: HTMLImageElement, url: string): Promise<void> {
-    const levels: ImageBitmap[] = [];
-    let w = img.naturalWidth;
-    let h = img.naturalHeight;
-    let source: HTMLImageElement | ImageBitmap = img;
-    while (w >= 512 && h >= 512) {
-      w = Math.round(w / 2);
-      h = Math.round(h / 2);
-      source = await createImageBitmap(source, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
-      levels.push(source);
-    }
-    if (store.photoUrl !== url) return levels.forEach((b) => b.close());
-    photoLevels = levels;
-    redraw();
-  }
-
   // --- tool feedback ------------------------------------------------------------------------
 
-  let hoverPx: { x: number; y: number } | null = null;
+  let hoverPx: Point | null = null;
   let hoverFrame = 0;
 
-  function updateHover(p: { x: number; y: number } | null): void {
+  function updateHover(p: Point | null): void {
     hoverPx = p;
     updateCursor();
     if (hoverFrame) return;
@@ -196,40 +132,19 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       const d = store.doc;
       const c = hoverPx && d ? d.classAt(hoverPx.x, hoverPx.y) : null;
       store.hover = hoverPx && c !== null ? { x: hoverPx.x, y: hoverPx.y, cls: c } : null;
-      if (store.tool === 'polygon') updatePolygon();
+      // The rubber band from the last vertex follows the pointer.
+      if (store.draft.length > 0) updateDraft();
     });
   }
 
   function updateCursor(): void {
-    const brushy = store.tool === 'brush' || store.tool === 'eraser';
-    const show = brushy && hoverPx !== null && !panning.value && !spaceHeld.value;
-    cursor.visible(show);
-    if (show && hoverPx) {
-      cursor.position({ x: hoverPx.x + 0.5, y: hoverPx.y + 0.5 });
-      cursor.radius(Math.max(0.5, store.size / 2));
-      cursor.stroke(store.tool === 'eraser' ? '#ffffff' : rgb(store.cls));
-    }
-    syncUiLayer();
+    const tool = store.activeTool;
+    const show = tool.ring && hoverPx !== null && !panning.value && !spaceHeld.value;
+    feedback.showRing(show ? hoverPx : null, store.size, tool.paintsClass ? rgb(store.cls) : '#ffffff');
   }
 
-  /** An empty feedback layer is hidden, so panning composites one canvas, not two. */
-  function syncUiLayer(): void {
-    uiLayer.visible(cursor.visible() || store.polygon.length > 0);
-    uiLayer.batchDraw();
-  }
-
-  function updatePolygon(): void {
-    const pts = store.polygon;
-    const flat = pts.flatMap((p) => [p.x + 0.5, p.y + 0.5]);
-    if (pts.length > 0 && hoverPx) flat.push(hoverPx.x + 0.5, hoverPx.y + 0.5);
-    polyLine.points(flat);
-    polyLine.stroke(rgb(store.cls));
-    polyDots.destroyChildren();
-    const r = 4 / view.value.scale;
-    for (const p of pts) {
-      polyDots.add(new Konva.Circle({ x: p.x + 0.5, y: p.y + 0.5, radius: r, fill: rgb(store.cls), stroke: '#fff', strokeWidth: 1, strokeScaleEnabled: false }));
-    }
-    syncUiLayer();
+  function updateDraft(): void {
+    feedback.showDraft(store.draft, hoverPx, rgb(store.cls), view.value.scale);
   }
 
   function rgb(c: number): string {
@@ -240,9 +155,14 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   // --- pointer input ------------------------------------------------------------------------
 
   let panFrom: { x: number; y: number; view: View } | null = null;
-  let strokePointer: number | null = null;
+  /** The tool that asked for the pointer's moves on pointer down, until it is released. */
+  let drag: { pointer: number; tool: EditorTool } | null = null;
   /** Set by the document listener: did the current pointer event change any pixel? */
   let changedByEvent = false;
+
+  function toolContext() {
+    return store.toolContext(view.value.scale);
+  }
 
   function onPointerDown(e: PointerEvent): void {
     const el = container.value;
@@ -265,24 +185,17 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       if (c !== null) store.setClass(c);
       return;
     }
-    if (store.tool === 'brush' || store.tool === 'eraser') {
+    const ctx = toolContext();
+    if (!ctx) return;
+    const tool = store.activeTool;
+    const draft = store.draft;
+    changedByEvent = false;
+    if (tool.down(ctx, p) === 'drag') {
       el.setPointerCapture(e.pointerId);
-      strokePointer = e.pointerId;
-      changedByEvent = false;
-      d.beginStroke(p, { eraser: store.tool === 'eraser', size: store.size, cls: store.cls, lock: store.lock });
+      drag = { pointer: e.pointerId, tool };
       if (changedByEvent) perfInput(e.timeStamp);
-    } else if (store.tool === 'polygon') {
-      const first = store.polygon[0];
-      // Clicking the first vertex again closes the polygon.
-      if (first && store.polygon.length >= 3 && Math.abs(first.x - p.x) * view.value.scale <= 6 && Math.abs(first.y - p.y) * view.value.scale <= 6) {
-        store.commitPolygon();
-      } else {
-        store.polygon = [...store.polygon, p];
-      }
-      updatePolygon();
-    } else if (store.tool === 'fill') {
-      store.fillAt(p);
     }
+    if (store.draft !== draft) updateDraft();
   }
 
   function onPointerMove(e: PointerEvent): void {
@@ -294,17 +207,27 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       applyView(panBy(panFrom.view, s.x - panFrom.x, s.y - panFrom.y));
       return;
     }
-    if (strokePointer === e.pointerId && d.stroking) {
+    const ctx = drag?.pointer === e.pointerId ? toolContext() : null;
+    if (drag && ctx) {
       const started = performance.now();
       changedByEvent = false;
       // Coalesced events follow the real path of a fast hand, not just one point per frame.
       const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
-      for (const ce of events.length > 0 ? events : [e]) d.strokeTo(rasterPoint(ce));
+      drag.tool.move?.(ctx, (events.length > 0 ? events : [e]).map(rasterPoint));
       // Only events that changed pixels have a paint to wait for.
       if (changedByEvent) perfInput(e.timeStamp);
       perfHandler(started);
     }
     updateHover(rasterPoint(e));
+  }
+
+  /** Ends the drag of this pointer, if any; returns its tool and a context to finish in. */
+  function release(e: PointerEvent) {
+    if (drag?.pointer !== e.pointerId) return null;
+    const { tool } = drag;
+    drag = null;
+    const ctx = toolContext();
+    return ctx ? { tool, ctx } : null;
   }
 
   function onPointerUp(e: PointerEvent): void {
@@ -314,29 +237,25 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
       updateCursor();
       return;
     }
-    if (strokePointer === e.pointerId) {
-      strokePointer = null;
-      store.strokeEnded();
-    }
+    const ended = release(e);
+    ended?.tool.up?.(ended.ctx);
   }
 
   function onPointerCancel(e: PointerEvent): void {
-    if (strokePointer === e.pointerId) {
-      strokePointer = null;
-      store.doc?.cancelStroke();
-    }
+    const ended = release(e);
+    ended?.tool.cancel?.(ended.ctx);
     panning.value = false;
   }
 
   function onPointerLeave(): void {
-    if (strokePointer === null) updateHover(null);
+    if (drag === null) updateHover(null);
   }
 
   function onDoubleClick(): void {
-    if (store.tool === 'polygon') {
-      store.commitPolygon();
-      updatePolygon();
-    }
+    const ctx = toolContext();
+    if (!ctx || !store.activeTool.doubleClick) return;
+    store.activeTool.doubleClick(ctx);
+    updateDraft();
   }
 
   function onWheel(e: WheelEvent): void {
@@ -365,7 +284,7 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
   onMounted(() => {
     const el = container.value!;
     stage = new Konva.Stage({ container: el, width: el.clientWidth || 800, height: el.clientHeight || 600 });
-    stage.add(imageLayer, uiLayer);
+    stage.add(scene.layer, feedback.layer);
     el.addEventListener('pointerdown', onPointerDown);
     el.addEventListener('pointermove', onPointerMove);
     el.addEventListener('pointerup', onPointerUp);
@@ -389,7 +308,7 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     resize.observe(el);
     applyView(view.value);
     attachDocument(store.doc);
-    attachProposal(store.proposal);
+    scene.showProposal(store.canvasProposal);
     void loadPhoto(store.photoUrl);
   });
 
@@ -407,26 +326,21 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     () => store.doc,
     (d) => {
       attachDocument(d);
-      attachProposal(store.proposal);
+      scene.showProposal(store.canvasProposal);
     },
   );
   watch(() => store.photoUrl, (url) => void loadPhoto(url));
-  watch(() => store.proposal, (p) => attachProposal(p));
+  watch(() => store.canvasProposal, (p) => scene.showProposal(p));
   watch(
     () => [store.opacity, store.overlayOn],
-    () => imageLayer.batchDraw(),
+    () => scene.layer.batchDraw(),
   );
   watch(
     () => [store.visible, store.outline] as const,
-    ([visible, outline]) => {
-      if (!overlay) return;
-      overlay.renderer.options = { visible, outline };
-      overlay.update(null);
-      imageLayer.batchDraw();
-    },
+    ([visible, outline]) => scene.setMaskOptions({ visible, outline }),
   );
   watch(() => [store.size, store.tool, store.cls], updateCursor);
-  watch(() => [store.polygon, store.cls], updatePolygon);
+  watch(() => [store.draft, store.cls], updateDraft);
 
   return { view, panning, spaceHeld, fit, zoomBy };
 }

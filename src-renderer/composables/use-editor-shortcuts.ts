@@ -1,9 +1,11 @@
 // Window-level key handling for the editor room, driven by the SHORTCUTS table.
-import { onBeforeUnmount, onMounted } from 'vue';
+import { onBeforeUnmount, onMounted, type Ref } from 'vue';
 import { useEditorStore } from '../stores/editor';
-import { matchShortcut, type ShortcutAction } from './shortcuts';
+import { matchShortcut, type ShortcutAction } from '../editor/shortcuts';
+import type { View } from '../editor/view-transform';
 
 export interface CanvasControls {
+  readonly view: Readonly<Ref<View>>;
   fit(): void;
   zoomBy(factor: number): void;
 }
@@ -42,14 +44,14 @@ export function useEditorShortcuts(canvas: CanvasControls): void {
       case 'escape':
         if (store.doc?.stroking) store.doc.cancelStroke();
         else if (store.helpOpen) store.helpOpen = false;
-        else if (store.polygon.length > 0) store.polygon = [];
+        else if (store.draft.length > 0) store.draft = [];
         else if (store.proposal) store.clearProposal();
         return;
-      case 'polygon-close':
-        return store.commitPolygon();
-      case 'polygon-back':
-        store.polygon = store.polygon.slice(0, -1);
+      case 'tool-key': {
+        const ctx = store.toolContext(canvas.view.value.scale);
+        if (ctx) action.key.run(ctx);
         return;
+      }
       case 'fill-holes':
         return store.fillHoles();
       case 'specks':
@@ -86,16 +88,19 @@ export function useEditorShortcuts(canvas: CanvasControls): void {
 
   /** Keys that mean something only in some states leave the key alone otherwise (Enter on a button). */
   function applies(action: ShortcutAction): boolean {
-    if (action.kind === 'polygon-close' || action.kind === 'polygon-back') return store.polygon.length > 0;
+    if (action.kind === 'tool-key') {
+      const ctx = store.toolContext(canvas.view.value.scale);
+      return action.tool === store.tool && ctx !== null && action.key.applies(ctx);
+    }
     if (action.kind === 'accept-all') return store.proposal !== null;
-    if (action.kind === 'escape') return store.helpOpen || store.polygon.length > 0 || store.proposal !== null || (store.doc?.stroking ?? false);
+    if (action.kind === 'escape') return store.helpOpen || store.draft.length > 0 || store.proposal !== null || (store.doc?.stroking ?? false);
     return true;
   }
 
   function onKeyDown(e: KeyboardEvent): void {
     if (e.defaultPrevented || typingInto(e.target)) return;
-    const action = matchShortcut(e);
-    if (!action || !applies(action)) return;
+    const action = matchShortcut(e, applies);
+    if (!action) return;
     // While a stroke is down, only Escape-like keys would make sense; ignore the rest.
     if (store.doc?.stroking && action.kind !== 'escape') return;
     e.preventDefault();

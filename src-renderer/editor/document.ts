@@ -5,12 +5,12 @@ import { rasterFrom, type LabelRaster } from './raster';
 import { isEmpty, type Rect } from './rect';
 import { History, DEFAULT_HISTORY_STEPS } from './history/history';
 import { rule as makeRule, lockMask, ANY_CLASS } from './paint-rule';
-import { BrushStroke, type Point } from './tools/brush';
-import { eraserRule } from './tools/eraser';
-import { fillPolygon } from './tools/polygon';
-import { floodFill } from './tools/flood-fill';
-import { fillHoles } from './tools/fill-holes';
-import { removeSpecks } from './tools/remove-specks';
+import { BrushStroke, type Point } from './ops/brush';
+import { eraserRule } from './ops/eraser';
+import { fillPolygon } from './ops/polygon';
+import { floodFill } from './ops/flood-fill';
+import { fillHoles } from './ops/fill-holes';
+import { removeSpecks } from './ops/remove-specks';
 import { acceptAll, acceptClass } from './proposal';
 
 export type ChangeListener = (rect: Rect) => void;
@@ -105,24 +105,24 @@ export class EditorDocument {
   }
 
   polygon(points: readonly Point[], cls: number, lock: number | null): boolean {
-    return this.act('Polygon', () => fillPolygon(this.raster, points, makeRule(cls, lock)));
+    return this.apply('Polygon', () => fillPolygon(this.raster, points, makeRule(cls, lock)));
   }
 
   fill(at: Point, cls: number, lock: number | null): boolean {
-    return this.act('Fill', () => floodFill(this.raster, at, makeRule(cls, lock)));
+    return this.apply('Fill', () => floodFill(this.raster, at, makeRule(cls, lock)));
   }
 
   fillHoles(cls: number, lock: number | null, maxArea: number): boolean {
-    return this.act('Fill holes', () => fillHoles(this.raster, makeRule(cls, lock), { maxArea }));
+    return this.apply('Fill holes', () => fillHoles(this.raster, makeRule(cls, lock), { maxArea }));
   }
 
   /** `cls` null: specks of every class. */
   removeSpecks(cls: number | null, minArea: number): boolean {
-    return this.act('Remove specks', () => removeSpecks(this.raster, { minArea, classes: cls === null ? ANY_CLASS : 1 << cls }));
+    return this.apply('Remove specks', () => removeSpecks(this.raster, { minArea, classes: cls === null ? ANY_CLASS : 1 << cls }));
   }
 
   acceptProposal(proposal: LabelRaster, cls: number | null, lock: number | null): boolean {
-    return this.act(cls === null ? 'Accept proposal' : 'Accept proposal class', () =>
+    return this.apply(cls === null ? 'Accept proposal' : 'Accept proposal class', () =>
       cls === null ? acceptAll(this.raster, proposal, lockMask(lock)) : acceptClass(this.raster, proposal, cls),
     );
   }
@@ -141,8 +141,12 @@ export class EditorDocument {
     return step !== null;
   }
 
-  /** Runs a tool, records it as one step and tells listeners. False when it changed nothing. */
-  private act(label: string, run: () => Rect): boolean {
+  /**
+   * Runs an edit that writes the raster and returns the rectangle it changed; records it as one
+   * undo step and tells listeners. False when it changed nothing. Tools with a pixel operation of
+   * their own call this; the methods above are the built-in ones.
+   */
+  apply(label: string, run: () => Rect): boolean {
     if (this.stroke) this.endStroke();
     const rect = run();
     if (isEmpty(rect)) return false;

@@ -1,6 +1,6 @@
 // What a tool writes and where it may write: the class, and the class lock as a bitmask of the
 // classes it may paint over ("paint only over skin" = 1 << 1). Bit i set = class i writable.
-import { NUM_CLASSES } from '@contract/contract/classes';
+import { NUM_CLASSES } from '@contract/classes';
 
 export const ANY_CLASS = (1 << NUM_CLASSES) - 1;
 

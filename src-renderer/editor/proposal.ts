@@ -1,7 +1,7 @@
 // Model in the loop: a predicted mask is shown as a proposal and merged into the annotator's mask
 // on request. Accept-all takes the prediction wherever the class lock allows; accept-one-class
 // makes the mask's region of that class exactly the proposal's.
-import { NUM_CLASSES } from '@contract/contract/classes';
+import { NUM_CLASSES } from '@contract/classes';
 import { BoundsAccumulator, type Rect } from './rect';
 import type { LabelRaster } from './raster';
 

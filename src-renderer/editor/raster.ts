@@ -1,6 +1,6 @@
 // The mask as the editor holds it: one class index per pixel at the photo's full resolution.
 // Konva only ever displays it; every tool reads and writes these bytes, never blended values.
-import { NUM_CLASSES } from '@contract/contract/classes';
+import { NUM_CLASSES } from '@contract/classes';
 import type { Rect } from './rect';
 
 export interface LabelRaster {
@@ -28,10 +28,6 @@ export function rasterFrom(width: number, height: number, data: Uint8Array): Lab
     if (data[i]! >= NUM_CLASSES) throw new Error(`mask pixel ${i % width},${Math.floor(i / width)} has class ${data[i]}, above ${NUM_CLASSES - 1}`);
   }
   return { width, height, data };
-}
-
-export function cloneRaster(r: LabelRaster): LabelRaster {
-  return { width: r.width, height: r.height, data: r.data.slice() };
 }
 
 export function get(r: LabelRaster, x: number, y: number): number {

@@ -2,12 +2,9 @@
 // picker's listing. Survives room switches (the job keeps running on the host).
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { FolderListing, SegmentJob, SegmentProgressEvent } from '@contract/contract/segment';
+import type { FolderListing, SegmentJob, SegmentProgressEvent } from '@contract/segment';
 import { useApi } from '../api/use-api';
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorMessage } from '../lib/error-message';
 
 export interface BatchForm {
   inDir: string;
@@ -63,7 +60,7 @@ export const useBatchStore = defineStore('batch', () => {
     try {
       job.value = await useApi().call('segment.current', {});
     } catch (e) {
-      error.value = message(e);
+      error.value = errorMessage(e);
     }
   }
 
@@ -84,7 +81,7 @@ export const useBatchStore = defineStore('batch', () => {
         force: f.force,
       });
     } catch (e) {
-      error.value = message(e);
+      error.value = errorMessage(e);
     } finally {
       starting.value = false;
     }
@@ -95,7 +92,7 @@ export const useBatchStore = defineStore('batch', () => {
     try {
       job.value = await useApi().call('segment.cancel', { id: job.value.id });
     } catch (e) {
-      error.value = message(e);
+      error.value = errorMessage(e);
     }
   }
 

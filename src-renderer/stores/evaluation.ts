@@ -2,9 +2,10 @@
 // model uncertainty (the active-learning queue), and pick one to look at.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Split } from '@contract/contract/project';
-import type { EvalReport, PerImageResult } from '@contract/contract/training';
+import type { Split } from '@contract/project';
+import type { EvalReport, PerImageResult } from '@contract/training';
 import { useApi } from '../api/use-api';
+import { errorMessage } from '../lib/error-message';
 
 export type ImageOrder = 'worst-f1' | 'uncertainty';
 
@@ -40,7 +41,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       report.value = await api.call('eval.run', { model: model.value.trim(), checkpoint: checkpoint.value, split: split.value });
       selected.value = null;
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorMessage(e);
     } finally {
       running.value = false;
     }

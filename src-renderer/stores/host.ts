@@ -1,8 +1,9 @@
 // The host the renderer talks to: its identity and whether the connection is alive.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppInfo, LogEntry } from '@contract/contract/app';
+import type { AppInfo, LogEntry } from '@contract/app';
 import { useApi } from '../api/use-api';
+import { errorMessage } from '../lib/error-message';
 
 export const useHostStore = defineStore('host', () => {
   const info = ref<AppInfo | null>(null);
@@ -16,7 +17,7 @@ export const useHostStore = defineStore('host', () => {
       info.value = await api.call('app.info', {});
       error.value = null;
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorMessage(e);
     }
     api.on('log', (entry) => {
       logs.value = [...logs.value.slice(-199), entry];

@@ -2,12 +2,9 @@
 // with live per-batch and per-epoch events, and a second run to compare with.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RunBatchEvent, RunConfigInput, RunDetail, RunSummary, TrainingOptions } from '@contract/contract/training';
+import type { RunBatchEvent, RunConfigInput, RunDetail, RunSummary, TrainingOptions } from '@contract/training';
 import { useApi } from '../api/use-api';
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorMessage } from '../lib/error-message';
 
 /** Per-batch points kept for the live chart (a long run has many thousands). */
 const MAX_BATCH_POINTS = 5000;
@@ -82,7 +79,7 @@ export const useRunsStore = defineStore('runs', () => {
       error.value = null;
       if (!selectedId.value && list[0]) await select(list[0].id);
     } catch (e) {
-      error.value = message(e);
+      error.value = errorMessage(e);
     }
   }
 
@@ -96,7 +93,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       detail.value = await useApi().call('runs.get', { id });
     } catch (e) {
-      error.value = message(e);
+      error.value = errorMessage(e);
     }
   }
 
@@ -107,7 +104,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       compareDetail.value = await useApi().call('runs.get', { id });
     } catch (e) {
-      error.value = message(e);
+      error.value = errorMessage(e);
     }
   }
 
@@ -117,7 +114,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       return await work();
     } catch (e) {
-      error.value = message(e);
+      error.value = errorMessage(e);
       return null;
     } finally {
       busy.value = false;

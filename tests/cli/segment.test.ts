@@ -3,13 +3,13 @@
 // file, a truncated JPEG and a text file named .jpg.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLASS_COLORS } from '../../src-main/api/contract/classes';
+import { CLASS_COLORS } from '../../src-main/contract/classes';
 import { decodePng8 } from '../../src-main/dataset/io/png8';
 import { readSummary } from '../../src-main/segment/summary';
 import { describeWith } from '../helpers/describe-with';
@@ -225,6 +225,20 @@ describeWith([needsData()], 'facet segment on a folder of real photos', () => {
     const noModel = await facet(['segment', inDir, '--out', join(root, 'x'), '--model', join(root, 'nowhere')]);
     expect(noModel.code).toBe(1);
     expect(noModel.stderr).toContain('model.json');
+    expect(await folderHash(inDir)).toBe(inputHash);
+  });
+
+  it('refuses an output folder reached through a symlink into the input, and one that is a file, in words', async () => {
+    await symlink(join(inDir, 'people'), join(root, 'masks-link'));
+    const linked = await facet(['segment', inDir, '--out', join(root, 'masks-link'), '--model', modelDir]);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain('must not be inside the input folder');
+    const file = join(root, 'a-file');
+    await writeFile(file, 'x');
+    const onFile = await facet(['segment', inDir, '--out', file, '--model', modelDir]);
+    expect(onFile.code).toBe(1);
+    expect(onFile.stderr).toContain(`${file} is a file, not a folder`);
+    expect(onFile.stderr).not.toMatch(/EEXIST|ENOTDIR/);
     expect(await folderHash(inDir)).toBe(inputHash);
   });
 });

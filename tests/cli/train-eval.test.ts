@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvalReport } from '../../src-main/api/contract/training';
+import type { EvalReport } from '../../src-main/contract/training';
 import { RunFolder } from '../../src-main/engine/train/run-folder';
 import { describeWith } from '../helpers/describe-with';
 import { celebaDir, needsData } from '../helpers/requirements';
@@ -80,6 +80,8 @@ describeWith([needsData()], 'facet train then eval on a labelled folder', () => 
     expect((await r.readHistory()).map((h) => h.epoch)).toEqual([1, 2]);
     expect(existsSync(join(r.bestDir, 'model.json'))).toBe(true);
     expect((await r.readConfig()).data).toMatchObject({ kind: 'folder', preset: 'celebamask-hq', limit: 10 });
+    // The run's lock was held while training and let go at the end.
+    expect(existsSync(join(runDir, 'train.lock'))).toBe(false);
   });
 
   it('eval --json of the run reproduces the logged metrics of its best epoch', async () => {

@@ -33,11 +33,43 @@ describe('source folders', () => {
       ['link', false],
     ]);
     expect(listing.rejected).toEqual([
+      { file: join(d, 'images', '.DS_Store'), reason: 'hidden file (its name starts with a dot): not imported' },
       { file: join(d, 'masks', 'c.txt'), reason: 'not a mask file for preset labels8 (expected .png)' },
       { file: join(d, 'masks', 'ghost.png'), reason: 'mask without an image (no image named "ghost")' },
     ]);
     expect((await listLabelledFolder(d, loadPreset('labels8'))).map((p) => p.name)).toEqual(['a', 'c']);
     await expect(listLabelledFolder(d, loadPreset('images-only'))).rejects.toThrow(/has no masks/);
+  });
+
+  it('names every entry it does not import: hidden names, subfolders, special files and bad symlinks', async () => {
+    const d = join(root, 'odd');
+    const images = join(d, 'images');
+    await makePhoto(join(images, 'ok.jpg'), 4, 4);
+    await makePhoto(join(images, '...jpg'), 4, 4);
+    await makePhoto(join(images, '...x.jpg'), 4, 4);
+    await makePhoto(join(images, 'sub', 'deep', 'nested.jpg'), 4, 4);
+    await mkdir(join(images, 'empty'));
+    await writeFile(join(images, 'back\\slash.jpg'), await readFile(join(images, 'ok.jpg')));
+    await symlink('/dev/zero', join(images, 'zero.jpg'));
+    await symlink(join(images, 'sub'), join(images, 'folder.jpg'));
+    await symlink(join(d, 'nowhere.jpg'), join(images, 'dangling.jpg'));
+    await symlink(join(images, 'loop-b.jpg'), join(images, 'loop-a.jpg'));
+    await symlink(join(images, 'loop-a.jpg'), join(images, 'loop-b.jpg'));
+    const listing = await listSourceFolder(d, loadPreset('images-only'));
+    expect(listing.items.map((i) => i.name)).toEqual(['ok']);
+    const why = Object.fromEntries(listing.rejected.map((r) => [r.file.slice(images.length + 1), r.reason]));
+    expect(why).toEqual({
+      '...jpg': 'hidden file (its name starts with a dot): not imported',
+      '...x.jpg': 'hidden file (its name starts with a dot): not imported',
+      'back\\slash.jpg': 'its name "back\\slash" contains a path separator (/ or \\), so it cannot name an image',
+      'dangling.jpg': `dangling symlink: its target ${join(d, 'nowhere.jpg')} does not exist`,
+      empty: `an empty subfolder: only files directly in ${images} are imported`,
+      'folder.jpg': `symlink to a folder (${join(images, 'sub')}): folders are not followed`,
+      'loop-a.jpg': `symlink loop (${join(images, 'loop-b.jpg')})`,
+      'loop-b.jpg': `symlink loop (${join(images, 'loop-a.jpg')})`,
+      [join('sub', 'deep', 'nested.jpg')]: `in a subfolder: only files directly in ${images} are imported`,
+      'zero.jpg': 'symlink to a character device (/dev/zero), not a regular file',
+    });
   });
 
   it('treats names differing only in case as duplicates (they collide on macOS and Windows)', async () => {

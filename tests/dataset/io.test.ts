@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_COLORS } from '../../src-main/api/contract/classes';
+import { CLASS_COLORS } from '../../src-main/contract/classes';
 import { decodeImage, decodePng8, encodePng8, readIndexedPng, readMaskWithPreset, writeIndexedPng } from '../../src-main/dataset/io/index';
 import { loadPreset } from '../../src-main/dataset/presets/index';
 import { tempDir } from '../helpers/temp';

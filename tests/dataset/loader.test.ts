@@ -1,7 +1,7 @@
 // The training loader: seeded batches, augmentation that moves photo and mask together,
 // rare-class over-sampling, and reading a labelled folder in place.
 import { describe, expect, it } from 'vitest';
-import { runConfigSchema, type AugmentConfig } from '../../src-main/api/contract/training';
+import { runConfigSchema, type AugmentConfig } from '../../src-main/contract/training';
 import { augment } from '../../src-main/dataset/batches/augment';
 import { rngFor } from '../../src-main/dataset/batches/rng';
 import { BatchLoader, openDataSource, RARE_CLASS, type DataItem } from '../../src-main/dataset/loader';

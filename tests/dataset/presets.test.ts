@@ -3,7 +3,7 @@ import { listPresets, loadPreset, mapIndexValues, mapRgbValues } from '../../src
 
 describe('import presets', () => {
   it('ships every preset as valid data', () => {
-    expect(listPresets()).toEqual(['celebamask-hq', 'color', 'images-only', 'labels8', 'seed-18']);
+    expect(listPresets()).toEqual(['celebamask-hq', 'coco', 'color', 'cvat-mask', 'images-only', 'labels8', 'seed-18']);
     for (const name of listPresets()) expect(loadPreset(name).name).toBe(name);
   });
 
@@ -35,7 +35,7 @@ describe('import presets', () => {
   });
 
   it('names the known presets for an unknown one', () => {
-    expect(() => loadPreset('pascal')).toThrow(/unknown preset "pascal" \(known: celebamask-hq, color/);
+    expect(() => loadPreset('pascal')).toThrow(/unknown preset "pascal" \(known: celebamask-hq, coco, color/);
     expect(() => loadPreset('labels8', { colorMap: { '#000000': 0 } })).toThrow(/only to the color preset/);
   });
 });

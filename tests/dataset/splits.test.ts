@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignSplits, parseSplitRatios, DEFAULT_RATIOS, type SplitCandidate } from '../../src-main/dataset/splits';
+import { assignSplits, IncrementalSplits, parseSplitRatios, seededOrder, DEFAULT_RATIOS, type SplitCandidate } from '../../src-main/dataset/splits';
 
 const GLASSES = 1 << 7;
 const EARS = 1 << 6;
@@ -65,5 +65,24 @@ describe('splits', () => {
     const counts = countBy(result, items.slice(100));
     // 160 train in total: 100 were placed, so 60 more; the rest fill val and test.
     expect(counts).toEqual({ train: 60, val: 20, test: 20 });
+  });
+
+  it('one at a time (as an import commits), in seeded order: reproducible, near the ratios, rare classes everywhere', () => {
+    const run = (items: SplitCandidate[], seed: number) => {
+      const planner = new IncrementalSplits([], DEFAULT_RATIOS);
+      return new Map(seededOrder(items, (i) => i.name, seed).map((i) => [i.id, planner.assign(i.classes)]));
+    };
+    const items = population();
+    for (const seed of [0, 1, 2]) {
+      const result = run(items, seed);
+      expect([...run([...items].reverse(), seed).entries()].sort((x, y) => x[0] - y[0])).toEqual([...result.entries()].sort((x, y) => x[0] - y[0]));
+      const all = countBy(result, items);
+      expect(all).toEqual({ train: 160, val: 20, test: 20 });
+      for (const s of ['train', 'val', 'test']) {
+        expect(countBy(result, items, GLASSES)[s]).toBeGreaterThanOrEqual(1);
+        expect(countBy(result, items, EARS)[s]).toBeGreaterThanOrEqual(4);
+      }
+    }
+    expect([...run(items, 1).entries()].some(([id, s]) => run(items, 0).get(id) !== s)).toBe(true);
   });
 });

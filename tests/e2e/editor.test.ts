@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { EditorDocument } from '../../src-renderer/editor/document';
-import { screenToRaster, type View } from '../../src-renderer/composables/view-transform';
+import { screenToRaster, type View } from '../../src-renderer/editor/view-transform';
 import { apiClient, type TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
 import { importRealSubset } from '../helpers/real-project';
@@ -285,6 +285,21 @@ describeWith([needsChromium(), needsData()], 'mask editor in Chromium', () => {
     await page.keyboard.press('m');
     await expect.poll(() => page.getByTestId('predict-error').textContent()).toContain('no model');
     expect(await page.getByTestId('accept-all').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('draws the tool and class-lock icons as SVG, whatever fonts the machine has', async () => {
+    for (const tool of ['brush', 'eraser', 'polygon', 'fill']) {
+      const icon = page.getByTestId(`tool-${tool}`).locator('svg');
+      expect(await icon.locator('path').count(), tool).toBeGreaterThan(0);
+      expect((await icon.boundingBox())?.width, tool).toBeGreaterThan(0);
+    }
+    await page.getByTestId('class-lock').selectOption('1');
+    const lock = page.getByTestId('class-locked').locator('svg');
+    await lock.waitFor();
+    expect((await lock.boundingBox())?.width).toBeGreaterThan(0);
+    expect(((await page.getByTestId('class-locked').textContent()) ?? '').trim()).toBe('');
+    await page.getByTestId('class-lock').selectOption('');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { RunSummary } from '../../src-main/api/contract/training';
+import type { RunSummary } from '../../src-main/contract/training';
 import { readSummary } from '../../src-main/segment/summary';
 import { apiClient, type TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';

@@ -1,8 +1,8 @@
 // A minimal API client over the same WebSocket protocol the renderer uses, so browser tests can
 // check what the page shows against what the host answers.
 import WebSocket from 'ws';
-import type { MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract/index';
-import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/api/wire';
+import type { MethodInput, MethodName, MethodOutput } from '../../src-main/contract/index';
+import { decodeWire, encodeWire, type ServerMessage } from '../../src-main/contract/wire';
 import type { ServeProcess } from './server';
 
 export interface TestApiClient {

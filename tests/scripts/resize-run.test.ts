@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runConfigSchema, type EvalReport } from '../../src-main/api/contract/training';
+import { runConfigSchema, type EvalReport } from '../../src-main/contract/training';
 import { initEngine } from '../../src-main/engine/backend/index';
 import { loadModelDir } from '../../src-main/engine/infer/model-dir';
 import { runTraining } from '../../src-main/engine/train/loop';

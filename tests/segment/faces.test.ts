@@ -8,7 +8,8 @@ import { createFaceDetector, mergeBoxes, tilesOf } from '../../src-main/engine/i
 import type { Photo } from '../../src-main/segment/decode';
 import { probabilityModelFromLoaded } from '../../src-main/segment/model';
 import { faceWindow, segmentFaces, segmentPhoto, segmentWhole } from '../../src-main/segment/segment-photo';
-import type { FaceDetector, ProbabilityModel } from '../../src-main/segment/types';
+import type { FaceDetector } from '../../src-main/engine/infer/faces';
+import type { ProbabilityModel } from '../../src-main/segment/types';
 import { describeWith } from '../helpers/describe-with';
 import { celebaDir, needsData } from '../helpers/requirements';
 import { tinyModel } from './model-fixture';

@@ -1,14 +1,14 @@
-// The studio's batch API: `segment.start` runs `facet segment` in a child process and streams
+// The studio's batch API: `segment.start` runs the batch in an engine worker and streams
 // progress events; `segment.cancel` stops it cleanly; `segment.browse` lists folders.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../src-main/api/context';
-import type { EventName, EventPayload } from '../../src-main/api/contract/index';
-import type { SegmentJob } from '../../src-main/api/contract/segment';
-import { handlers } from '../../src-main/api/handlers/index';
-import { createRouter } from '../../src-main/api/router';
+import { createContext } from '../../src-main/host/context';
+import type { EventName, EventPayload } from '../../src-main/contract/index';
+import type { SegmentJob } from '../../src-main/contract/segment';
+import { handlers } from '../../src-main/host/handlers/index';
+import { createRouter } from '../../src-main/host/router';
 import { readSummary } from '../../src-main/segment/summary';
 import { tempDir } from '../helpers/temp';
 import { saveModel, tinyModel } from './model-fixture';

@@ -1,6 +1,6 @@
 // A small real model for the segment tests: the registry's U-Net with tiny widths and seeded
 // (untrained) weights, in the engine's model-folder format.
-import { CLASS_NAMES } from '../../src-main/api/contract/classes';
+import { CLASS_NAMES } from '../../src-main/contract/classes';
 import { initEngine } from '../../src-main/engine/backend/index';
 import { saveModelDir, type LoadedModel, type ModelMeta } from '../../src-main/engine/infer/predict';
 import { buildModel } from '../../src-main/engine/models/registry';

@@ -3,7 +3,7 @@
 // mask nearest with background outside), then colour jitter on the image only (brightness,
 // contrast, saturation, a small per-channel gain), as the PyTorch peer does. Our 8 classes are
 // not sided, so a flip needs no left/right label swap.
-import type { AugmentConfig } from '../../api/contract/training';
+import type { AugmentConfig } from '../../contract/training';
 import { uniform, type Rng } from './rng';
 
 export interface Sample {

@@ -1,12 +1,13 @@
 // Where training and evaluation samples come from: a project (its store: split, status, current
 // mask revision) or a labelled folder read in place through an import preset. Every item knows
 // how to load its photo (EXIF applied) and its 8-class labels at full resolution.
-import type { DataSource } from '../../api/contract/training';
-import type { Split } from '../../api/contract/project';
-import { ApiError } from '../../api/errors';
-import { listLabelledFolder } from '../folder';
+import type { DataSource } from '../../contract/training';
+import type { Split } from '../../contract/project';
+import { DomainError } from '../../contract/domain-error';
+import { listLabelledFolder, type SourceItem } from '../folder';
+import { listSource } from '../formats/index';
 import { decodeImage } from '../io/image';
-import { readMaskWithPreset } from '../io/mask';
+import { readMaskWithPreset, type ExpectedSize } from '../io/mask';
 import { loadPreset } from '../presets/load';
 import { openStore } from '../store/store';
 import { readMask } from '../store/revisions';
@@ -34,22 +35,38 @@ export interface DataSplits {
   describe: string;
 }
 
-function checkGeometry(name: string, img: { width: number; height: number }, mask: { width: number; height: number }, file: string): void {
-  if (img.width !== mask.width || img.height !== mask.height) {
-    throw new ApiError({ code: 'bad_file', file, message: `${file}: mask is ${mask.width}x${mask.height} but image ${name} is ${img.width}x${img.height}` });
-  }
+type Size = { width: number; height: number };
+
+function geometryError(name: string, img: Size, mask: Size, file: string): DomainError {
+  return new DomainError({ code: 'bad_file', file, message: `${file}: mask is ${mask.width}x${mask.height} but image ${name} is ${img.width}x${img.height}` });
+}
+
+/** The size the mask must have, checked from its header before it is decoded. */
+function expectedSize(name: string, img: Size, file: string): ExpectedSize {
+  return { width: img.width, height: img.height, mismatch: (found) => geometryError(name, img, found, file) };
+}
+
+function checkGeometry(name: string, img: Size, mask: Size, file: string): void {
+  if (img.width !== mask.width || img.height !== mask.height) throw geometryError(name, img, mask, file);
 }
 
 async function fromFolder(source: Extract<DataSource, { kind: 'folder' }>): Promise<DataSplits> {
   const preset = loadPreset(source.preset);
-  let pairs = await listLabelledFolder(source.dir, preset);
+  // A format preset (coco, cvat-mask) lists its own items and reads their masks.
+  let pairs: (SourceItem & { maskPath: string })[] = preset.format
+    ? (await listSource(source.dir, preset)).items.filter((i): i is SourceItem & { maskPath: string } => i.maskPath !== null)
+    : await listLabelledFolder(source.dir, preset);
   if (source.limit > 0) pairs = pairs.slice(0, source.limit);
   const items = pairs.map(
     (p): DataItem => ({
       name: p.name,
       imageId: null,
       async load() {
-        const [img, mask] = await Promise.all([decodeImage(p.imagePath), readMaskWithPreset(p.maskPath, preset)]);
+        const { readMask } = p;
+        // A format's reader checks the photo's size first; a preset's reads in parallel with it.
+        const [img, mask] = readMask
+          ? await decodeImage(p.imagePath).then(async (photo) => [photo, await readMask(expectedSize(p.name, photo, p.maskPath))] as const)
+          : await Promise.all([decodeImage(p.imagePath), readMaskWithPreset(p.maskPath, preset)]);
         checkGeometry(p.name, img, mask, p.maskPath);
         return { rgb: img.data, labels: mask.labels, width: img.width, height: img.height };
       },
@@ -74,7 +91,7 @@ function fromProject(source: Extract<DataSource, { kind: 'project' }>): DataSpli
     name: row.name,
     imageId: row.id,
     async load() {
-      const path = store.path(row.file);
+      const path = store.imagePath(row);
       const [img, mask] = await Promise.all([decodeImage(path), readMask(store, row.id, row.mask_revision)]);
       checkGeometry(row.name, img, mask, path);
       return { rgb: img.data, labels: mask.labels, width: img.width, height: img.height };

@@ -1,8 +1,9 @@
-// Photos as users have them (JPEG, PNG, WebP, TIFF, any size): decoded fully (so truncation is
+// Photos as users have them (JPEG, PNG, WebP, TIFF, up to the pixel limit): decoded fully (so truncation is
 // caught here, not in training), EXIF orientation applied, always 3-channel sRGB.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
+import { checkPixelLimit, maxImagePixels } from './limits';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff']);
@@ -23,8 +24,8 @@ export function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-function badImage(path: string, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
+function badImage(path: string, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
 }
 
 /** sharp's messages for the common failures, in words a user can act on. */
@@ -47,9 +48,12 @@ export async function decodeImage(path: string, bytes?: Uint8Array): Promise<Dec
   if (input.length === 0) throw badImage(path, 'empty file');
   try {
     // failOn 'warning' turns libjpeg's "premature end of data" (a truncated download) into an error.
-    const image = sharp(input, { failOn: 'warning' });
-    const meta = await image.metadata();
+    // The header is read first (metadata inflates nothing) so that a bomb is refused before
+    // decoding; sharp's own limit stays on as a second guard.
+    const meta = await sharp(input, { failOn: 'warning', limitInputPixels: false }).metadata();
     if (!meta.format || !FORMATS.has(meta.format)) throw badImage(path, `not a supported image (format ${meta.format ?? 'unknown'}; use JPEG, PNG, WebP or TIFF)`);
+    if (meta.width && meta.height) checkPixelLimit(path, meta.width, meta.height, 'photo');
+    const image = sharp(input, { failOn: 'warning', limitInputPixels: maxImagePixels() });
     const { data, info } = await image.rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw badImage(path, `decoded to ${info.channels} channels, expected RGB`);
     return {
@@ -60,7 +64,21 @@ export async function decodeImage(path: string, bytes?: Uint8Array): Promise<Dec
       orientation: meta.orientation ?? 1,
     };
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     throw badImage(path, describeSharpError(error));
   }
+}
+
+/**
+ * A sharp pipeline over a stored photo, for re-encoding (thumbnails, display, export): the header
+ * is measured first and a photo above the pixel limit refused before it is decoded.
+ */
+export async function sharpWithinLimit(path: string, input: Uint8Array): Promise<sharp.Sharp> {
+  const meta = await sharp(input, { limitInputPixels: false })
+    .metadata()
+    .catch((error: unknown) => {
+      throw badImage(path, describeSharpError(error));
+    });
+  if (meta.width && meta.height) checkPixelLimit(path, meta.width, meta.height, 'photo');
+  return sharp(input, { limitInputPixels: maxImagePixels() });
 }

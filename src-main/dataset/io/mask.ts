@@ -1,12 +1,13 @@
 // Reads a source mask through a preset into class labels 0..7, or our own stored masks.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 import { mapIndexValues, mapRgbValues } from '../presets/map';
 import type { Preset } from '../presets/load';
 import { decodePng8, encodePng8, PngFormatError, type Rgb } from './png8';
 import { writeFileAtomic } from './atomic';
-import { CLASS_COLORS, NUM_CLASSES } from '../../api/contract/classes';
+import { checkPixelLimit, headerSize, maxImagePixels } from './limits';
+import { CLASS_COLORS, NUM_CLASSES } from '../../contract/classes';
 
 export interface MaskLabels {
   width: number;
@@ -15,8 +16,8 @@ export interface MaskLabels {
   labels: Uint8Array;
 }
 
-function badMask(path: string, problem: string): ApiError {
-  return new ApiError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
+function badMask(path: string, problem: string): DomainError {
+  return new DomainError({ code: 'bad_file', file: path, message: `${path}: ${problem}` });
 }
 
 async function readBytes(path: string): Promise<Buffer> {
@@ -25,7 +26,7 @@ async function readBytes(path: string): Promise<Buffer> {
     if (bytes.length === 0) throw badMask(path, 'empty file');
     return bytes;
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     throw badMask(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
@@ -39,7 +40,7 @@ async function readSamples(path: string, bytes: Buffer): Promise<{ width: number
     if (error.message !== 'not a PNG file' && !/samples per pixel/.test(error.message)) throw badMask(path, error.message);
   }
   // Not a single-sample PNG: accept any image whose channels are all equal (a gray mask saved as RGB).
-  const { data, info } = await sharp(bytes, { failOn: 'warning' })
+  const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: maxImagePixels() })
     .raw()
     .toBuffer({ resolveWithObject: true })
     .catch((error: unknown) => {
@@ -60,17 +61,48 @@ async function readSamples(path: string, bytes: Buffer): Promise<{ width: number
 async function readRgb(path: string, bytes: Buffer): Promise<{ width: number; height: number; rgb: Uint8Array }> {
   try {
     // No rotate(): masks are label maps in the image's display geometry, never EXIF-rotated.
-    const { data, info } = await sharp(bytes, { failOn: 'warning' }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: maxImagePixels() }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
     throw badMask(path, `not a readable mask image (${(error as Error).message})`);
   }
 }
 
-/** Reads a source mask and maps it through the preset. Unnamed values → `bad_file` listing them. */
-export async function readMaskWithPreset(path: string, preset: Preset): Promise<MaskLabels> {
+/** The size a mask must have, and the error to throw (before decoding) when its header differs. */
+export interface ExpectedSize {
+  width: number;
+  height: number;
+  mismatch: (found: { width: number; height: number }) => Error;
+}
+
+/**
+ * Measures the mask from its header before anything is inflated: above the pixel limit, or not
+ * the expected size, it is refused without being decoded.
+ */
+async function checkHeader(path: string, bytes: Buffer, expected: ExpectedSize | undefined): Promise<void> {
+  const size = await headerSize(bytes);
+  if (!size) return; // not a readable header: the decoder says what is wrong
+  if (expected && (size.width !== expected.width || size.height !== expected.height)) throw expected.mismatch(size);
+  checkPixelLimit(path, size.width, size.height, 'mask');
+}
+
+/** A source mask's raw samples before any mapping: one value per pixel (index presets) or RGB triples (rgb presets). */
+export type RawMask = { width: number; height: number } & ({ read: 'index'; samples: Uint8Array } | { read: 'rgb'; rgb: Uint8Array });
+
+/** Reads a source mask's raw values as the preset would, checked the same way, without mapping them (for an import preview). */
+export async function readRawMask(path: string, preset: Preset, expected?: ExpectedSize): Promise<RawMask> {
   if (preset.read === 'none') throw new Error(`preset ${preset.name} has no masks`);
   const bytes = await readBytes(path);
+  await checkHeader(path, bytes, expected);
+  if (preset.read === 'rgb') return { read: 'rgb', ...(await readRgb(path, bytes)) };
+  return { read: 'index', ...(await readSamples(path, bytes)) };
+}
+
+/** Reads a source mask and maps it through the preset. Unnamed values → `bad_file` listing them. */
+export async function readMaskWithPreset(path: string, preset: Preset, expected?: ExpectedSize): Promise<MaskLabels> {
+  if (preset.read === 'none') throw new Error(`preset ${preset.name} has no masks`);
+  const bytes = await readBytes(path);
+  await checkHeader(path, bytes, expected);
   if (preset.read === 'rgb') {
     const { width, height, rgb } = await readRgb(path, bytes);
     return { width, height, labels: mapRgbValues(rgb, preset, path) };
@@ -96,8 +128,9 @@ export async function writeIndexedPng(path: string, labels: Uint8Array, width: n
 }
 
 /** Reads one of the studio's indexed PNG masks (palette index = class), checking every value is a class. */
-export async function readIndexedPng(path: string): Promise<MaskLabels> {
+export async function readIndexedPng(path: string, expected?: ExpectedSize): Promise<MaskLabels> {
   const bytes = await readBytes(path);
+  await checkHeader(path, bytes, expected);
   let png;
   try {
     png = decodePng8(bytes);

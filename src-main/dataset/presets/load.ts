@@ -2,8 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../../api/errors';
+import { DomainError } from '../../contract/domain-error';
 import { presetFileSchema, type PresetFile } from './schema';
+import { compileLabelMap, type LabelNameMap } from '../formats/label-names';
 
 export type MaskRead = 'index' | 'rgb' | 'none';
 
@@ -25,11 +26,17 @@ export interface Preset {
   /** Human names of raw values (index presets), for error messages. */
   labels: Record<string, string>;
   export: PresetFile['export'];
+  /** A format read by dataset/formats/ (its labels come from the source's files), else null. */
+  format: NonNullable<PresetFile['format']> | null;
+  /** For `format` presets: the user's source label name → class. */
+  labelNames: LabelNameMap;
 }
 
 export interface PresetOptions {
   /** For `rgb` presets: `#rrggbb` → class, replacing the preset's default colours. */
   colorMap?: Record<string, number> | undefined;
+  /** For coco and cvat-mask: source label name → class (name or 0..7), for names that are not the studio's. */
+  labelMap?: Record<string, unknown> | undefined;
 }
 
 /** The folder of preset files: `FACET_PRESETS_DIR`, else the nearest `resources/presets` above this module. */
@@ -72,12 +79,15 @@ export function compilePreset(file: PresetFile, options: PresetOptions = {}): Pr
   } else if (masks?.read === 'rgb') {
     const colors = options.colorMap ?? masks.colors;
     for (const [hex, cls] of Object.entries(colors)) {
-      if (!Number.isInteger(cls) || cls < 0 || cls > 7) throw new ApiError({ code: 'invalid_input', field: 'colorMap', message: `colour ${hex} maps to ${cls}, not a class 0..7` });
+      if (!Number.isInteger(cls) || cls < 0 || cls > 7) throw new DomainError({ code: 'invalid_input', field: 'colorMap', message: `colour ${hex} maps to ${cls}, not a class 0..7` });
       colorToClass.set(parseHex(hex), cls);
     }
   }
-  if (options.colorMap && masks?.read !== 'rgb') {
-    throw new ApiError({ code: 'invalid_input', field: 'colorMap', message: `preset ${file.name} reads ${masks ? 'value' : 'no'} masks: a colour map applies only to the color preset` });
+  if (options.labelMap && !file.format) {
+    throw new DomainError({ code: 'invalid_input', field: 'labelMap', message: `preset ${file.name} has no label names: a label map applies only to the coco and cvat-mask presets` });
+  }
+  if (options.colorMap && (masks?.read !== 'rgb' || file.format)) {
+    throw new DomainError({ code: 'invalid_input', field: 'colorMap', message: `preset ${file.name} reads ${masks ? 'value' : 'no'} masks: a colour map applies only to the color preset` });
   }
   return {
     name: file.name,
@@ -91,6 +101,8 @@ export function compilePreset(file: PresetFile, options: PresetOptions = {}): Pr
     colorToClass,
     labels,
     export: file.export,
+    format: file.format ?? null,
+    labelNames: compileLabelMap(options.labelMap),
   };
 }
 
@@ -98,22 +110,22 @@ export function compilePreset(file: PresetFile, options: PresetOptions = {}): Pr
 export function loadPreset(name: string, options: PresetOptions = {}): Preset {
   const known = listPresets();
   if (!known.includes(name)) {
-    throw new ApiError({ code: 'invalid_input', field: 'preset', message: `unknown preset "${name}" (known: ${known.join(', ')})` });
+    throw new DomainError({ code: 'invalid_input', field: 'preset', message: `unknown preset "${name}" (known: ${known.join(', ')})` });
   }
   const path = join(presetsDir(), `${name}.json`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ApiError({ code: 'bad_file', file: path, message: `${path}: not valid JSON: ${(error as Error).message}` });
+    throw new DomainError({ code: 'bad_file', file: path, message: `${path}: not valid JSON: ${(error as Error).message}` });
   }
   const parsed = presetFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ApiError({ code: 'bad_file', file: path, message: `${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid preset'}` });
+    throw new DomainError({ code: 'bad_file', file: path, message: `${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid preset'}` });
   }
   if (parsed.data.name !== name) {
-    throw new ApiError({ code: 'bad_file', file: path, message: `${path}: names itself "${parsed.data.name}", expected "${name}"` });
+    throw new DomainError({ code: 'bad_file', file: path, message: `${path}: names itself "${parsed.data.name}", expected "${name}"` });
   }
   return compilePreset(parsed.data, options);
 }

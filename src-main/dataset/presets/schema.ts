@@ -40,6 +40,11 @@ export const presetFileSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     description: z.string(),
     images: z.object({ dir: z.string().min(1) }).strict(),
+    /**
+     * A format whose labels come from the source's own files (CVAT's labelmap.txt, COCO's JSON)
+     * rather than this preset: the code in dataset/formats/ lists and reads it.
+     */
+    format: z.enum(['cvat-mask', 'coco']).optional(),
     masks: z.union([indexMasks, rgbMasks]).nullable(),
     /** How to write the 8 classes back in this scheme; null when the scheme is import-only. */
     export: z

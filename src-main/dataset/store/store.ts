@@ -2,14 +2,18 @@
 // Mask revisions live in revisions.ts. Stores are cached per folder so every handler, the import
 // and training share one connection (better-sqlite3 is synchronous; WAL lets other processes read).
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
-import { ApiError } from '../../api/errors';
-import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../api/contract/project';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { DomainError } from '../../contract/domain-error';
+import { IMAGE_STATUSES, SPLITS, type ImageItem, type ImageStatus, type ProjectSummary, type Split } from '../../contract/project';
+import { makeFolder } from '../io/folders';
+import { imageFilePath, insideProject, maskFilePath } from './paths';
 import { migrate } from './schema';
 
 export const DB_FILE = 'facet.db';
-export const PROJECT_DIRS = ['images', 'masks', 'thumbs', 'runs'] as const;
+/** Where a project keeps its training runs (the engine's run folders). */
+export const RUNS_DIR = 'runs';
+export const PROJECT_DIRS = ['images', 'masks', 'thumbs', RUNS_DIR] as const;
 
 export interface ImageRow {
   id: number;
@@ -26,6 +30,8 @@ export interface ImageRow {
   split_fixed: number;
   source: string;
   in_training: number;
+  /** null: in_training follows the rule (schema.ts); 0 or 1: the user's choice. */
+  training_override: number | null;
   mask_revision: number;
   classes: number;
   created_at: string;
@@ -40,9 +46,13 @@ export interface RevisionRow {
   kind: string;
   classes: number;
   created_at: string;
+  /** The editing session whose autosaves were coalesced into this revision (null: none). */
+  edit_session: string | null;
+  /** The last write of a coalesced revision (null: written once, at created_at). */
+  saved_at: string | null;
 }
 
-export type NewImage = Omit<ImageRow, 'id' | 'created_at' | 'updated_at' | 'mask_revision' | 'classes'>;
+export type NewImage = Omit<ImageRow, 'id' | 'created_at' | 'updated_at' | 'mask_revision' | 'classes' | 'training_override'>;
 
 export interface ImageFilter {
   status?: ImageStatus | undefined;
@@ -64,9 +74,11 @@ export function toItem(row: ImageRow): ImageItem {
     height: row.height,
     status: row.status,
     split: row.split,
+    splitLocked: row.split_fixed === 1,
     source: row.source,
     maskRevision: row.mask_revision,
     inTraining: row.in_training === 1,
+    trainingOverride: row.training_override === null ? null : row.training_override === 1,
     updatedAt: row.updated_at,
   };
 }
@@ -86,17 +98,14 @@ export class ProjectStore {
     const dbFile = join(root, DB_FILE);
     if (!existsSync(dbFile)) {
       if (!create) {
-        throw new ApiError({ code: 'not_found', file: root, message: `${root}: not a Facet project (no ${DB_FILE}); open it with create to make one` });
+        throw new DomainError({ code: 'not_found', file: root, message: `${root}: not a Facet project (no ${DB_FILE}); open it with create to make one` });
       }
       if (existsSync(root) && !statSync(root).isDirectory()) {
-        throw new ApiError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
+        throw new DomainError({ code: 'bad_file', file: root, message: `${root}: exists and is not a folder` });
       }
     }
-    try {
-      for (const sub of PROJECT_DIRS) mkdirSync(join(root, sub), { recursive: true });
-    } catch (error) {
-      throw new ApiError({ code: 'bad_file', file: root, message: `${root}: cannot create the project folders (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
-    }
+    makeFolder(root, 'project');
+    for (const sub of PROJECT_DIRS) makeFolder(join(root, sub), 'project');
     // Inside Electron the driver must be built for Electron's ABI: `npm start` builds that copy
     // (scripts/electron-native.mjs) and main.ts points FACET_SQLITE_BINDING at it.
     const binding = process.env['FACET_SQLITE_BINDING'];
@@ -120,9 +129,25 @@ export class ProjectStore {
     if (this.db.open) this.db.close();
   }
 
-  /** Absolute path of a file the database records (relative ones are inside the project). */
-  path(file: string): string {
-    return isAbsolute(file) ? file : join(this.dir, file);
+  /** Absolute path of `rel` inside the project; refuses anything that would leave it. */
+  path(rel: string): string {
+    return insideProject(this.dir, rel, rel);
+  }
+
+  /** The photo of an image row, checked (see paths.ts): the only way a row's file becomes a path. */
+  imagePath(row: Pick<ImageRow, 'id' | 'name' | 'file' | 'linked'>): string {
+    return imageFilePath(this.dir, row, () => this.linkSources());
+  }
+
+  /** The file of a mask revision row, checked like imagePath. */
+  maskPath(rev: Pick<RevisionRow, 'image_id' | 'revision' | 'file'>): string {
+    return maskFilePath(this.dir, rev);
+  }
+
+  /** Folders that link-mode imports read photos from: where linked photos may live. */
+  linkSources(): ReadonlySet<string> {
+    const rows = this.db.prepare("SELECT DISTINCT source FROM imports WHERE mode = 'link'").all() as { source: string }[];
+    return new Set(rows.map((r) => r.source));
   }
 
   getMeta(key: string): string | null {
@@ -158,7 +183,7 @@ export class ProjectStore {
 
   row(id: number): ImageRow {
     const row = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
-    if (!row) throw new ApiError({ code: 'not_found', message: `image ${id} not found in ${this.dir}` });
+    if (!row) throw new DomainError({ code: 'not_found', message: `image ${id} not found in ${this.dir}` });
     return row;
   }
 
@@ -171,7 +196,22 @@ export class ProjectStore {
     return this.db.prepare('SELECT * FROM images ORDER BY id').all() as ImageRow[];
   }
 
+  /** The ids of every image the filter matches (offset and limit ignored), in list order. */
+  ids(filter: ImageFilter): number[] {
+    const { clause, params } = this.where(filter);
+    return (this.db.prepare(`SELECT id FROM images ${clause} ORDER BY name`).all(...params) as { id: number }[]).map((r) => r.id);
+  }
+
   list(filter: ImageFilter): { total: number; items: ImageItem[] } {
+    const { clause, params } = this.where(filter);
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM images ${clause} ORDER BY name LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as ImageRow[];
+    return { total, items: rows.map(toItem) };
+  }
+
+  private where(filter: ImageFilter): { clause: string; params: (string | number)[] } {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (filter.status) {
@@ -186,12 +226,7 @@ export class ProjectStore {
       where.push("name LIKE ? ESCAPE '\\'");
       params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images ${clause}`).get(...params) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM images ${clause} ORDER BY name LIMIT ? OFFSET ?`)
-      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as ImageRow[];
-    return { total, items: rows.map(toItem) };
+    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
 
   insertImage(image: NewImage): ImageRow {
@@ -211,9 +246,10 @@ export class ProjectStore {
     return this.row(id);
   }
 
-  setTraining(id: number, inTraining: boolean): ImageRow {
+  /** Overrides the training-set rule for the image (null: follow the rule again). */
+  setTraining(id: number, inTraining: boolean | null): ImageRow {
     this.row(id);
-    this.db.prepare('UPDATE images SET in_training = ?, updated_at = ? WHERE id = ?').run(inTraining ? 1 : 0, now(), id);
+    this.db.prepare('UPDATE images SET training_override = ?, updated_at = ? WHERE id = ?').run(inTraining === null ? null : inTraining ? 1 : 0, now(), id);
     return this.row(id);
   }
 

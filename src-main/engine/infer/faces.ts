@@ -7,9 +7,23 @@ import sharp from 'sharp';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { initEngine } from '../backend/index';
 import { tf } from '../tf';
-import type { FaceBox, FaceDetector } from '../../segment/types';
 
 const require = createRequire(import.meta.url);
+
+/** A face in photo pixels. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+
+export interface FaceDetector {
+  /** Faces in an RGB photo (`data` is width*height*3 bytes). */
+  detect(photo: { data: Uint8Array; width: number; height: number }): Promise<FaceBox[]>;
+  dispose(): void;
+}
 
 export interface FaceDetectorOptions {
   /** Detector score threshold, 0..1. */

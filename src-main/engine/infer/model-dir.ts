@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { DomainError } from '../../contract/domain-error';
 import { tf } from '../tf';
 import '../models/registry';
 
@@ -87,7 +88,7 @@ async function resolveModelDir(dir: string): Promise<string> {
   const prefix = `.${basename(dir)}.old-`;
   const olds = existsSync(parent) ? (await readdir(parent)).filter((f) => f.startsWith(prefix)) : [];
   if (olds[0] && existsSync(join(parent, olds[0], MODEL_JSON))) return join(parent, olds[0]);
-  throw new Error(`${dir}: not a model folder (no ${MODEL_JSON})`);
+  throw new DomainError({ code: 'not_found', field: 'model', file: join(dir, MODEL_JSON), message: `${dir}: not a model folder (no ${MODEL_JSON})` });
 }
 
 export async function readModelMeta(dir: string): Promise<ModelMeta> {
@@ -96,10 +97,10 @@ export async function readModelMeta(dir: string): Promise<ModelMeta> {
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: cannot read model description (${(error as Error).message})`);
+    throw new DomainError({ code: 'not_found', field: 'model', file: path, message: `${path}: cannot read model description (${(error as Error).message})` });
   }
   const parsed = metaSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${path}: invalid model description (${parsed.error.issues[0]?.message ?? 'bad format'})`);
+  if (!parsed.success) throw new DomainError({ code: 'bad_file', file: path, message: `${path}: invalid model description (${parsed.error.issues[0]?.message ?? 'bad format'})` });
   return parsed.data;
 }
 

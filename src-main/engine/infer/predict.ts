@@ -1,6 +1,6 @@
 // Inference on one photo: RGB bytes of any size → class probabilities at the model's input size
 // ([size, size, classes], row-major). Callers that need the photo's own resolution resize these
-// probabilities before the argmax (see issue 7). Also loads a model folder. Runs the model's fused
+// probabilities before the argmax, so boundaries stay smooth. Also loads a model folder. Runs the model's fused
 // graph (fused-graph.ts): `model.predict`'s probabilities with far fewer passes over the maps.
 import { normalizeInto } from '../../dataset/batches/normalize';
 import { resizeRgb } from '../../dataset/batches/resize';

@@ -2,7 +2,7 @@
 // get_stats): per-class precision, recall, F1, IoU; means over all classes and over the face parts
 // (class 0, background, left out); pixel accuracy. A class in neither truth nor prediction is
 // "absent": its scores are 0 and it is excluded from the means rather than counted as perfect.
-import type { ClassMetrics, MetricsReport } from '../../api/contract/training';
+import type { ClassMetrics, MetricsReport } from '../../contract/training';
 import { ConfusionMatrix } from './confusion';
 
 const ratio = (num: number, den: number): number => (den > 0 ? num / den : 0);

@@ -36,8 +36,3 @@ export function countMacs(model: tf.LayersModel): number {
   }
   return macs;
 }
-
-export function countParams(model: tf.LayersModel): { trainable: number; total: number } {
-  const size = (ws: tf.LayerVariable[]): number => ws.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
-  return { trainable: size(model.trainableWeights), total: size(model.weights) };
-}

@@ -1,6 +1,7 @@
 // The model registry: every model the studio can train, built by name as encoder + decoder
 // (segmentation_models' create_model). Input: RGB floats in [0, 1], [N, S, S, 3]; output: class
 // probabilities (softmax), [N, S, S, numClasses].
+import { DomainError } from '../../contract/domain-error';
 import { tf } from '../tf';
 import { deeplabv3plusDecoder, DEEPLAB_DEFAULTS } from './decoders/deeplabv3plus';
 import { pspnetDecoder } from './decoders/pspnet';
@@ -31,7 +32,7 @@ function numberList(options: Record<string, ModelOptionValue>, key: string, fall
   const v = options[key];
   if (v === undefined) return fallback;
   if (!Array.isArray(v) || v.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new Error(`model option "${key}" must be a list of positive whole numbers, got ${JSON.stringify(v)}`);
+    throw new DomainError({ code: 'invalid_input', field: `config.modelOptions.${key}`, message: `model option "${key}" must be a list of positive whole numbers, got ${JSON.stringify(v)}` });
   }
   return v;
 }
@@ -68,7 +69,6 @@ const MODELS: Record<string, ModelDef> = {
   },
 };
 
-export const DEFAULT_MODEL = 'deeplabv3plus-mobilenetv2';
 export const modelNames: readonly string[] = Object.keys(MODELS);
 
 export function describeModels(): { name: string; description: string }[] {
@@ -78,10 +78,10 @@ export function describeModels(): { name: string; description: string }[] {
 /** Checks a name, input size and options without building anything; throws saying what is wrong. */
 export function checkModel(name: string, inputSize: number, options: Record<string, ModelOptionValue> = {}): void {
   const def = MODELS[name];
-  if (!def) throw new Error(`unknown model "${name}"; valid: ${modelNames.join(', ')}`);
+  if (!def) throw new DomainError({ code: 'invalid_input', field: 'config', message: `unknown model "${name}"; valid: ${modelNames.join(', ')}` });
   const multiple = def.sizeMultiple(options);
   if (!Number.isInteger(inputSize) || inputSize <= 0 || inputSize % multiple !== 0) {
-    throw new Error(`model "${name}": input size ${inputSize} must be a positive multiple of ${multiple}`);
+    throw new DomainError({ code: 'invalid_input', field: 'config', message: `model "${name}": input size ${inputSize} must be a positive multiple of ${multiple}` });
   }
 }
 

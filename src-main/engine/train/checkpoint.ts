@@ -1,8 +1,8 @@
 // A run's checkpoints: `best` is a plain model folder; `last` also carries what resuming needs —
 // the optimizer's slots and the schedule, best score, time and history as of that epoch — so
 // weights and training state are replaced together, atomically.
-import { CLASS_NAMES, NUM_CLASSES } from '../../api/contract/classes';
-import type { EpochRecord, RunConfig, RunSummary } from '../../api/contract/training';
+import { CLASS_NAMES, NUM_CLASSES } from '../../contract/classes';
+import type { EpochRecord, RunConfig, RunSummary } from '../../contract/training';
 import { RGB_MEAN, RGB_STD } from '../../dataset/batches/normalize';
 import { loadModelDir, readExtra, saveModelDir, type ModelMeta } from '../infer/model-dir';
 import type { tf } from '../tf';

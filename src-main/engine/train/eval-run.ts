@@ -1,29 +1,15 @@
 // Evaluation of a saved model (a model folder, or a run → its best checkpoint) on a split of a
 // data source: what `facet eval`, `eval.run` and a finished run's eval.json all use.
-import { CLASS_NAMES } from '../../api/contract/classes';
-import type { DataSource, EvalReport } from '../../api/contract/training';
+import { CLASS_NAMES } from '../../contract/classes';
+import type { DataSource, EvalReport } from '../../contract/training';
 import { BatchLoader, openDataSource } from '../../dataset/loader';
+import { DomainError } from '../../contract/domain-error';
 import { loadModelDir } from '../infer/model-dir';
+import { locateModel } from '../infer/model-folder';
 import { RunFolder } from './run-folder';
 import { evaluate } from './evaluate';
 
 export type EvalSplit = 'train' | 'val' | 'test';
-
-export interface ModelRef {
-  /** The model folder to load. */
-  modelDir: string;
-  /** The run it belongs to, when given a run. */
-  run: RunFolder | null;
-}
-
-/** A run folder → its `best` (or `last`) checkpoint; anything else must be a model folder. */
-export function resolveModelRef(path: string, checkpoint: 'best' | 'last' = 'best'): ModelRef {
-  if (RunFolder.isRun(path)) {
-    const run = new RunFolder(path);
-    return { modelDir: checkpoint === 'best' ? run.bestDir : run.lastDir, run };
-  }
-  return { modelDir: path, run: null };
-}
 
 export interface EvalOptions {
   model: string;
@@ -38,20 +24,20 @@ export interface EvalOptions {
 }
 
 export async function evaluateSaved(options: EvalOptions): Promise<EvalReport> {
-  const ref = resolveModelRef(options.model, options.checkpoint);
-  const data = options.data ?? (ref.run ? (await ref.run.readConfig()).data : undefined);
-  if (!data) throw new Error(`${options.model}: a model folder needs a data source (--project or --data with --preset)`);
-  const loaded = await loadModelDir(ref.modelDir);
+  const ref = locateModel({ model: options.model, checkpoint: options.checkpoint ?? 'best' });
+  const data = options.data ?? (ref.runDir ? (await new RunFolder(ref.runDir).readConfig()).data : undefined);
+  if (!data) throw new DomainError({ code: 'invalid_input', field: 'data', message: `${options.model}: a model folder needs a data source (--project or --data with --preset)` });
+  const loaded = await loadModelDir(ref.dir);
   try {
     const started = performance.now();
     const splits = await openDataSource(data);
     const split = options.split === 'unassigned' ? [] : splits[options.split];
-    if (split.length === 0) throw new Error(`no labelled images in the ${options.split} split of ${splits.describe}`);
+    if (split.length === 0) throw new DomainError({ code: 'invalid_input', field: 'split', message: `no labelled images in the ${options.split} split of ${splits.describe}` });
     const size = loaded.meta.inputSize;
     const loader = new BatchLoader(split, { size, batchSize: options.batchSize ?? 8, seed: 0, augment: null });
     const result = await evaluate(loaded.model, loader, { classNames: CLASS_NAMES, onProgress: options.onProgress, signal: options.signal });
     return {
-      model: ref.modelDir,
+      model: ref.dir,
       split: options.split,
       images: result.images,
       inputSize: size,

@@ -1,7 +1,7 @@
 // Evaluation of a model over a whole split: the loss (mean over batches, weighted by batch size),
 // metrics from the confusion matrix accumulated over every pixel, and per image its face-part F1
 // and mean predicted entropy (for "worst first" and "most uncertain first" in the GUI).
-import type { MetricsReport, PerImageResult } from '../../api/contract/training';
+import type { MetricsReport, PerImageResult } from '../../contract/training';
 import type { BatchLoader } from '../../dataset/loader';
 import type { SegLoss } from '../losses/index';
 import { fusedGraphOf } from '../infer/graph-cache';

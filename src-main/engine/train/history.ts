@@ -1,6 +1,6 @@
 // history.json (the records as they are) and history.csv (one flat row per epoch, for
 // spreadsheets and plotting scripts).
-import type { EpochRecord } from '../../api/contract/training';
+import type { EpochRecord } from '../../contract/training';
 
 const round = (v: number | null | undefined): string => (v === null || v === undefined ? '' : String(Number(v.toPrecision(6))));
 

@@ -4,8 +4,8 @@
 // and schedule state and the history → history files (per-epoch event). A stop request ends the
 // run after the current batch; resuming restarts the interrupted epoch from the last checkpoint,
 // so a resumed run produces the same history as an uninterrupted one (same seed, same backend).
-import { CLASS_NAMES, NUM_CLASSES } from '../../api/contract/classes';
-import type { EpochRecord, RunBatchEvent, RunEpochEvent, RunSummary } from '../../api/contract/training';
+import { CLASS_NAMES, NUM_CLASSES } from '../../contract/classes';
+import type { EpochRecord, RunBatchEvent, RunEpochEvent, RunSummary } from '../../contract/training';
 import { BatchLoader, openDataSource, SampleCache } from '../../dataset/loader';
 import { releaseGpuPool } from '../backend/gpu-memory';
 import { makeLoss } from '../losses/index';

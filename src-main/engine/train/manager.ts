@@ -1,14 +1,18 @@
 // The runs of this host: at most one training at a time (the engine owns both cores), started
 // and stopped by id, with their events forwarded to whoever listens. Runs on disk that say
 // `running` but have no live job here were interrupted (the host died): they read as `stopped`
-// and can be resumed.
-import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../api/contract/training';
-import { runTrainJob, type TrainJobMessage } from '../worker/jobs/train';
-import { checkModel } from '../models/registry';
-import { openDataSource } from '../../dataset/loader';
-import { listRunFolders, RunFolder, RUNS_DIR } from './run-folder';
+// and can be resumed — unless another process holds the run's lock (a `facet train` beside this
+// host): then the run reads as `running` and cannot be resumed here.
+import type { RunBatchEvent, RunConfig, RunDetail, RunEpochEvent, RunSummary } from '../../contract/training';
+import { runTrainJob, type TrainJobMessage } from './run-job';
+import { runsDirOf } from '../infer/model-folder';
+import { createRun } from './new-run';
+import { RunBusyError, RunNotFoundError } from './run-errors';
+import { listRunFolders, RunFolder } from './run-folder';
+import { liveLockHolder, lockRun, RunLockedError, type RunLock } from './run-lock';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 
 export interface RunListener {
   onBatch(event: RunBatchEvent): void;
@@ -23,10 +27,6 @@ interface ActiveRun {
   summary: RunSummary;
 }
 
-export class RunBusyError extends Error {}
-export class RunNotFoundError extends Error {}
-export class RunDataError extends Error {}
-
 /** Runs a job and reports its messages; the default runs in-process (a worker host can replace it). */
 export type JobRunner = typeof runTrainJob;
 
@@ -36,8 +36,8 @@ export class RunManager {
   constructor(private readonly runner: JobRunner = runTrainJob) {}
 
   runDir(projectDir: string, id: string): RunFolder {
-    const dir = join(projectDir, RUNS_DIR, id);
-    if (!RunFolder.isRun(dir)) throw new RunNotFoundError(`no run "${id}" in ${join(projectDir, RUNS_DIR)}`);
+    const dir = join(runsDirOf(projectDir), id);
+    if (!RunFolder.isRun(dir)) throw new RunNotFoundError(`no run "${id}" in ${runsDirOf(projectDir)}`);
     return new RunFolder(dir);
   }
 
@@ -51,7 +51,17 @@ export class RunManager {
     return { id: run.id, dir: run.dir, status: 'running', model: config.model, inputSize: config.inputSize, epochsPlanned: config.epochs, epochsDone: 0, best: null, createdAt: now, updatedAt: now, seconds: 0, backend: '', error: null };
   }
 
-  private launch(run: RunFolder, summary: RunSummary, resume: boolean, listener: RunListener, epochs?: number): RunSummary {
+  /** The run's lock for this host, or RunBusyError naming the process that trains it. */
+  private async lock(run: RunFolder): Promise<RunLock> {
+    try {
+      return await lockRun(run.dir);
+    } catch (error) {
+      if (error instanceof RunLockedError) throw new RunBusyError(error.message);
+      throw error;
+    }
+  }
+
+  private launch(run: RunFolder, lock: RunLock, summary: RunSummary, resume: boolean, listener: RunListener, epochs?: number): RunSummary {
     const controller = new AbortController();
     const entry: ActiveRun = { controller, summary, done: Promise.resolve() };
     const send = (m: TrainJobMessage): void => {
@@ -66,30 +76,50 @@ export class RunManager {
     entry.done = this.runner({ runDir: run.dir, resume, ...(epochs !== undefined ? { epochs } : {}) }, send, controller.signal)
       .then(() => undefined)
       .catch((error: unknown) => listener.onLog(run.id, `run failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => this.active.delete(run.id));
+      .finally(async () => {
+        this.active.delete(run.id);
+        await lock.release().catch((error: unknown) => listener.onLog(run.id, `cannot release the run lock: ${error instanceof Error ? error.message : String(error)}`));
+      });
     this.active.set(run.id, entry);
     return { ...summary };
   }
 
   async start(projectDir: string, config: RunConfig, listener: RunListener): Promise<RunSummary> {
     this.busy();
-    checkModel(config.model, config.inputSize, config.modelOptions);
-    const splits = await openDataSource(config.data);
-    if (splits.train.length === 0) throw new RunDataError(`no labelled training images in ${splits.describe}`);
-    const run = await RunFolder.create(projectDir, config);
-    return this.launch(run, this.placeholder(run, config), false, listener);
+    const run = await createRun(projectDir, config);
+    let lock: RunLock;
+    try {
+      lock = await this.lock(run);
+    } catch (error) {
+      // A start that fails leaves no run folder behind.
+      await rm(run.dir, { recursive: true, force: true });
+      throw error;
+    }
+    return this.launch(run, lock, this.placeholder(run, config), false, listener);
   }
 
   async resume(projectDir: string, id: string, listener: RunListener, epochs?: number): Promise<RunSummary> {
     this.busy();
     const run = this.runDir(projectDir, id);
-    const summary = (await run.readSummary()) ?? this.placeholder(run, await run.readConfig());
-    return this.launch(run, { ...summary, status: 'running', error: null }, existsSync(run.lastDir), listener, epochs);
+    const lock = await this.lock(run);
+    try {
+      const summary = (await run.readSummary()) ?? this.placeholder(run, await run.readConfig());
+      return this.launch(run, lock, { ...summary, status: 'running', error: null }, existsSync(run.lastDir), listener, epochs);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
 
   async stop(projectDir: string, id: string): Promise<RunSummary> {
     const entry = this.active.get(id);
-    if (!entry) return this.summary(this.runDir(projectDir, id));
+    if (!entry) {
+      const run = this.runDir(projectDir, id);
+      // Another process trains it: only that process can stop it.
+      const holder = await liveLockHolder(run.dir);
+      if (holder) throw new RunBusyError(`run ${id} is being trained by process ${holder.pid} on ${holder.host}, not here; stop it there`);
+      return this.summary(run);
+    }
     entry.controller.abort();
     entry.summary = { ...entry.summary, status: 'stopping' };
     return { ...entry.summary };
@@ -113,6 +143,8 @@ export class RunManager {
     const live = this.active.get(run.id);
     if (live) return { ...live.summary };
     const onDisk = (await run.readSummary()) ?? this.placeholder(run, await run.readConfig());
+    // Trained by another process right now, whatever its last written status says.
+    if (await liveLockHolder(run.dir)) return { ...onDisk, status: onDisk.status === 'stopping' ? 'stopping' : 'running' };
     if (onDisk.status === 'running' || onDisk.status === 'stopping') return { ...onDisk, status: 'stopped' };
     return onDisk;
   }

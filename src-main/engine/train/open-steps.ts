@@ -5,11 +5,11 @@
 // the batch at all). Elsewhere (tfjs-node uses every core itself; webgpu one device; cpu) this
 // thread's engine.
 import os from 'node:os';
-import type { RunConfig } from '../../api/contract/training';
-import { NUM_CLASSES } from '../../api/contract/classes';
+import type { RunConfig } from '../../contract/training';
+import { NUM_CLASSES } from '../../contract/classes';
 import type { SegLoss } from '../losses/index';
 import { tf } from '../tf';
-import { DataParallel } from '../worker/data-parallel';
+import { DataParallel } from './replicas';
 import { chooseMicroBatch } from './heap-budget';
 import { saveOptimizerState } from './optimizer';
 import { LocalSteps, ParallelSteps, type StepEngine } from './step-engine';

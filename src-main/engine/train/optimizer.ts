@@ -1,7 +1,7 @@
 // Optimizers of a run (SGD, SGD with momentum, Adam), a learning-rate setter that works for each,
 // and their state as bytes for checkpoints. tfjs optimizers match slots to variables by position,
 // so the variable list must keep the model's trainableWeights order (it does: see step.ts).
-import type { RunConfig } from '../../api/contract/training';
+import type { RunConfig } from '../../contract/training';
 import { tf } from '../tf';
 
 export function makeOptimizer(cfg: Pick<RunConfig, 'optimizer' | 'lr' | 'momentum'>): tf.Optimizer {

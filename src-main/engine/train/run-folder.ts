@@ -4,11 +4,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { runConfigSchema, type EpochRecord, type EvalReport, type RunConfig, type RunSummary } from '../../api/contract/training';
+import { runConfigSchema, type EpochRecord, type EvalReport, type RunConfig, type RunSummary } from '../../contract/training';
 import { writeFileAtomic } from '../../dataset/io/atomic';
+import { checkpointDirOf, isRunDir, RUN_CONFIG, runsDirOf } from '../infer/model-folder';
 import { historyCsv } from './history';
-
-export const RUNS_DIR = 'runs';
 
 /** Text written through the dataset's atomic writer (temp, fsync, rename, folder fsync). */
 function writeAtomic(path: string, text: string): Promise<void> {
@@ -35,22 +34,22 @@ export class RunFolder {
   }
 
   get bestDir(): string {
-    return this.path('checkpoints', 'best');
+    return checkpointDirOf(this.dir, 'best');
   }
 
   get lastDir(): string {
-    return this.path('checkpoints', 'last');
+    return checkpointDirOf(this.dir, 'last');
   }
 
   static isRun(dir: string): boolean {
-    return existsSync(join(dir, 'config.json'));
+    return isRunDir(dir);
   }
 
   /** A new run folder under `<project>/runs/`, named by time and model. */
   static async create(projectDir: string, config: RunConfig, now = new Date()): Promise<RunFolder> {
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const base = `${stamp}-${config.model}`;
-    const runs = join(projectDir, RUNS_DIR);
+    const runs = runsDirOf(projectDir);
     await mkdir(runs, { recursive: true });
     for (let n = 1; ; n++) {
       const dir = join(runs, n === 1 ? base : `${base}-${n}`);
@@ -67,11 +66,11 @@ export class RunFolder {
   }
 
   async writeConfig(config: RunConfig): Promise<void> {
-    await writeAtomic(this.path('config.json'), JSON.stringify(config, null, 1));
+    await writeAtomic(this.path(RUN_CONFIG), JSON.stringify(config, null, 1));
   }
 
   async readConfig(): Promise<RunConfig> {
-    const path = this.path('config.json');
+    const path = this.path(RUN_CONFIG);
     const parsed = runConfigSchema.safeParse(await readJson(path));
     if (!parsed.success) throw new Error(`${path}: invalid run config (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
     return parsed.data;
@@ -106,7 +105,7 @@ export class RunFolder {
 
 /** Run folders of a project, newest first. */
 export async function listRunFolders(projectDir: string): Promise<RunFolder[]> {
-  const runs = join(projectDir, RUNS_DIR);
+  const runs = runsDirOf(projectDir);
   if (!existsSync(runs)) return [];
   const names = (await readdir(runs, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
   return names

@@ -1,7 +1,7 @@
 // Learning-rate schedule and early stopping, as plain serialisable state so a resumed run picks
 // up exactly where it stopped. Plateau and early stopping follow Keras's ReduceLROnPlateau
 // (min_delta 1e-4, cooldown 0) and EarlyStopping (min_delta 0) on the validation loss.
-import type { RunConfig } from '../../api/contract/training';
+import type { RunConfig } from '../../contract/training';
 
 export interface ScheduleState {
   lr: number;

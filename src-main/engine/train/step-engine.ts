@@ -4,8 +4,8 @@
 // model and optimizer for checkpoints; `sync` brings them up to date with the replicas.
 import type { SegLoss } from '../losses/index';
 import { tf } from '../tf';
-import { DataParallel, splitCounts } from '../worker/data-parallel';
-import type { Shard } from '../worker/jobs/data-parallel';
+import { DataParallel, splitCounts } from './replicas';
+import type { Shard } from './replica-jobs';
 import { modelScorer, type BatchScore, type BatchScorer } from './evaluate';
 import { batchGradients } from './gradients';
 import { restoreOptimizerState, setLearningRate } from './optimizer';

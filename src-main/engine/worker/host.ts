@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { DomainError } from '../../contract/domain-error';
 import type { EngineInfo, EngineOptions } from '../backend/types';
 import type { HostToWorker, JobDefinition, WorkerConfig, WorkerToHost } from './protocol';
 
@@ -27,18 +28,27 @@ export interface RunOptions<E> {
  */
 export type WorkerEntry = { file: URL | string } | { bootstrap: string };
 
-function defaultEntry(): WorkerEntry {
+/**
+ * The entry of a worker whose job list is the module `source` (a .ts file, from sources), or
+ * `<bundled>.js` beside the main bundle in the built app (one electron-vite input per entry).
+ */
+export function workerEntry(source: URL, bundled: string): WorkerEntry {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) {
-    // Bundled: entry.js sits beside the main bundle, and this module is either in it or in a
+    // Bundled: the entry sits beside the main bundle, and this module is either in it or in a
     // shared chunk one folder down (electron-vite puts code used by both entries in chunks/).
-    const candidates = [new URL('./entry.js', here), new URL('../entry.js', here)];
+    const candidates = [new URL(`./${bundled}.js`, here), new URL(`../${bundled}.js`, here)];
     return { file: candidates.find((u) => existsSync(fileURLToPath(u))) ?? candidates[0]! };
   }
   const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
   const api = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./entry.ts', here).href;
-  return { bootstrap: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });` };
+  return { bootstrap: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}); });` };
+}
+
+/** The engine's own worker: every job of jobs/index.ts. */
+function defaultEntry(): WorkerEntry {
+  const here = import.meta.url;
+  return workerEntry(new URL('../jobs/entry.ts', here), 'entry');
 }
 
 export class EngineHost {
@@ -114,7 +124,7 @@ export class EngineHost {
     this.pending.delete(m.id);
     if (m.type === 'result') p.resolve(m.output);
     else {
-      const error = new Error(m.message);
+      const error = m.domain ? new DomainError(m.domain) : new Error(m.message);
       if (m.stack) error.stack = m.stack;
       p.reject(error);
     }

@@ -1,6 +1,7 @@
 // Messages between the engine host (main thread) and the engine worker thread. Every request
 // names a registered job; the worker answers with exactly one `result` or `error` for that id,
 // and may send any number of `event`s for it before. Payloads are structured-cloneable.
+import type { DomainErrorData } from '../../contract/domain-error';
 import type { EngineInfo, EngineOptions } from '../backend/types';
 
 export interface WorkerConfig {
@@ -16,7 +17,7 @@ export type WorkerToHost =
   | { type: 'startFailed'; message: string }
   | { type: 'event'; id: number; event: unknown }
   | { type: 'result'; id: number; output: unknown }
-  | { type: 'error'; id: number; message: string; stack?: string };
+  | { type: 'error'; id: number; message: string; stack?: string; /** Set for a DomainError, rebuilt on the host side. */ domain?: DomainErrorData };
 
 /** What a job sees while it runs inside the worker. */
 export interface JobContext {

@@ -21,6 +21,7 @@ export function engineHost(options: EngineOptions = {}): Promise<EngineHost> {
   return host;
 }
 
+/** Ends the shared engine worker (its GPU device and memory with it); the next call starts a new one. */
 export async function closeEngineHost(): Promise<void> {
   const h = host;
   host = null;

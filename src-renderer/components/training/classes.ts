@@ -1,5 +1,5 @@
 // Class names and chart colours for the rooms (background drawn grey: black vanishes on dark).
-import { CLASS_COLORS, CLASS_NAMES } from '@contract/contract/classes';
+import { CLASS_COLORS, CLASS_NAMES } from '@contract/classes';
 
 export { CLASS_NAMES };
 

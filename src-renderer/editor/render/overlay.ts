@@ -1,7 +1,7 @@
 // Turns the label raster into RGBA pixels for display, one changed rectangle at a time. Every
 // pixel is either fully a class colour or fully transparent: the overlay's opacity is applied by
 // the canvas layer, so the mask itself never holds blended values.
-import { CLASS_COLORS, NUM_CLASSES } from '@contract/contract/classes';
+import { CLASS_COLORS, NUM_CLASSES } from '@contract/classes';
 import { clip, grow, isEmpty, type Rect } from '../rect';
 import type { LabelRaster } from '../raster';
 

@@ -1,9 +1,15 @@
-// The eraser paints background (class 0) with the brush's round, hard-edged footprint, so it can
-// never leave soft or partial values. The class lock still applies ("erase only eyebrows").
-import { lockMask, type PaintRule } from '../paint-rule';
+// The eraser: the brush's footprint, painting background whatever class is picked.
+import { defineTool } from './tool';
+import { strokeHandlers } from './stroke';
 
-export const BACKGROUND = 0;
-
-export function eraserRule(lockTo: number | null = null): PaintRule {
-  return { cls: BACKGROUND, allow: lockMask(lockTo) };
-}
+export const eraserTool = defineTool({
+  id: 'eraser',
+  label: 'Eraser',
+  description: 'Eraser (paints background)',
+  shortcut: 'e',
+  icon: [{ d: 'M12 5a7 7 0 1 0 0 14a7 7 0 1 0 0-14z' }],
+  options: ['size', 'lock'],
+  ring: true,
+  paintsClass: false,
+  ...strokeHandlers(true),
+});

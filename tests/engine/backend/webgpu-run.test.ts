@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runConfigSchema } from '../../../src-main/api/contract/training';
+import { runConfigSchema } from '../../../src-main/contract/training';
 import { initEngine } from '../../../src-main/engine/backend/index';
 import { gpuMemory } from '../../../src-main/engine/backend/gpu-memory';
 import { startWasm } from '../../../src-main/engine/backend/wasm-threads';

@@ -1,6 +1,6 @@
 // Metrics against hand-computed values (8 pixels, classes 0-3 in play, 4-7 absent).
 import { describe, expect, it } from 'vitest';
-import { CLASS_NAMES } from '../../../src-main/api/contract/classes';
+import { CLASS_NAMES } from '../../../src-main/contract/classes';
 import { ConfusionMatrix, metricsFromConfusion } from '../../../src-main/engine/metrics/index';
 
 const truth = [0, 0, 1, 1, 2, 2, 3, 3];

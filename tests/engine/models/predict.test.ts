@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_NAMES } from '../../../src-main/api/contract/classes';
+import { CLASS_NAMES } from '../../../src-main/contract/classes';
 import { RGB_MEAN, RGB_STD } from '../../../src-main/dataset/loader';
 import { initEngine } from '../../../src-main/engine/backend/index';
 import { loadModelDir, predict, predictBatch, saveModelDir } from '../../../src-main/engine/infer/predict';

@@ -2,11 +2,12 @@
 // and per-epoch events, stop keeps a resumable run, a resumed run finishes, list and detail read
 // the run folders.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { jobs } from '../../../src-main/engine/worker/jobs/index';
-import { runConfigSchema, type RunBatchEvent, type RunEpochEvent, type RunSummary } from '../../../src-main/api/contract/training';
+import { jobs } from '../../../src-main/engine/jobs/index';
+import { runConfigSchema, type RunBatchEvent, type RunEpochEvent, type RunSummary } from '../../../src-main/contract/training';
 import { initEngine } from '../../../src-main/engine/backend/index';
-import { RunBusyError, RunManager, RunNotFoundError, type RunListener } from '../../../src-main/engine/train/manager';
-import { runTrainInWorker } from '../../../src-main/engine/train/worker-runner';
+import { RunManager, type RunListener } from '../../../src-main/engine/train/manager';
+import { RunBusyError, RunNotFoundError } from '../../../src-main/engine/train/run-errors';
+import { runTrainInWorker } from '../../../src-main/engine/jobs/train-in-worker';
 import { describeWith } from '../../helpers/describe-with';
 import { celebaDir, needsData } from '../../helpers/requirements';
 import { tempDir } from '../../helpers/temp';

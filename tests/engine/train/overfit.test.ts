@@ -4,8 +4,8 @@
 // F1 ≥ 0.9 within a bounded number of steps (90 were needed when this was written, 140 without
 // the class weights; the bound leaves room for other backends).
 import { expect, it } from 'vitest';
-import { CLASS_NAMES } from '../../../src-main/api/contract/classes';
-import { runConfigSchema } from '../../../src-main/api/contract/training';
+import { CLASS_NAMES } from '../../../src-main/contract/classes';
+import { runConfigSchema } from '../../../src-main/contract/training';
 import { BatchLoader, openDataSource } from '../../../src-main/dataset/loader';
 import { initEngine } from '../../../src-main/engine/backend/index';
 import { makeLoss, ORIGINAL_LOSS } from '../../../src-main/engine/losses/index';

@@ -2,7 +2,7 @@
 // the images, masks come from their current revision, and eval can pick any split.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runConfigSchema } from '../../../src-main/api/contract/training';
+import { runConfigSchema } from '../../../src-main/contract/training';
 import { openDataSource } from '../../../src-main/dataset/loader';
 import { closeStore } from '../../../src-main/dataset/store/store';
 import { initEngine } from '../../../src-main/engine/backend/index';

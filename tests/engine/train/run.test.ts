@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runConfigSchema, type EpochRecord, type EvalReport, type RunConfig } from '../../../src-main/api/contract/training';
+import { runConfigSchema, type EpochRecord, type EvalReport, type RunConfig } from '../../../src-main/contract/training';
 import { initEngine } from '../../../src-main/engine/backend/index';
 import { tf } from '../../../src-main/engine/tf';
 import { evaluateSaved } from '../../../src-main/engine/train/eval-run';

@@ -1,11 +1,13 @@
 // The engine worker: jobs run off the main thread, events arrive, errors come back as errors,
 // and the API keeps answering while the worker computes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../../src-main/api/context';
-import { handlers } from '../../../src-main/api/handlers/index';
-import { createRouter } from '../../../src-main/api/router';
+import { createContext } from '../../../src-main/host/context';
+import { handlers } from '../../../src-main/host/handlers/index';
+import { createRouter } from '../../../src-main/host/router';
 import { EngineHost } from '../../../src-main/engine/worker/host';
-import { computeJob, infoJob } from '../../../src-main/engine/worker/jobs/builtin';
+import { computeJob, infoJob } from '../../../src-main/engine/jobs/builtin';
+import { evalJob } from '../../../src-main/engine/jobs/train';
+import { DomainError } from '../../../src-main/contract/domain-error';
 
 describe('engine worker', () => {
   let host: EngineHost;
@@ -51,6 +53,13 @@ describe('engine worker', () => {
     await expect(host.run('no.such.job', {})).rejects.toThrow(/unknown engine job "no.such.job"/);
     const again = await host.run(computeJob, { size: 8, repeats: 1 });
     expect(Number.isFinite(again.checksum)).toBe(true);
+  });
+
+  it('gives back a domain error thrown in the worker as a DomainError, with its code and field', async () => {
+    // A model folder given without a data source: refused before anything loads.
+    const failure = await host.run(evalJob, { model: '/nonexistent-model-folder', checkpoint: 'best', split: 'val' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(DomainError);
+    expect(failure).toMatchObject({ code: 'invalid_input', field: 'data', message: expect.stringContaining('needs a data source') });
   });
 
   it('cancels a running job through an AbortSignal', async () => {

@@ -1,7 +1,7 @@
 // The shared engine worker is replaced once it has ended (the worker ends itself after its GPU
 // device was lost), so the API keeps answering with a fresh engine instead of "worker is closed".
 import { afterAll, describe, expect, it } from 'vitest';
-import { infoJob } from '../../../src-main/engine/worker/jobs/builtin';
+import { infoJob } from '../../../src-main/engine/jobs/builtin';
 import { closeEngineHost, engineHost } from '../../../src-main/engine/worker/service';
 
 describe('the shared engine host', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRaster, histogram } from '../../../src-renderer/editor/raster';
 import { rule } from '../../../src-renderer/editor/paint-rule';
-import { paintCapsule, paintStroke, BrushStroke } from '../../../src-renderer/editor/tools/brush';
-import { eraserRule } from '../../../src-renderer/editor/tools/eraser';
+import { paintCapsule, paintStroke, BrushStroke } from '../../../src-renderer/editor/ops/brush';
+import { eraserRule } from '../../../src-renderer/editor/ops/eraser';
 import { grid, show, text } from './grid';
 
 describe('brush', () => {

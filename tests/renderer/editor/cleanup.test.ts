@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rule } from '../../../src-renderer/editor/paint-rule';
-import { fillHoles } from '../../../src-renderer/editor/tools/fill-holes';
-import { removeSpecks } from '../../../src-renderer/editor/tools/remove-specks';
-import { labelComponents } from '../../../src-renderer/editor/tools/components';
+import { fillHoles } from '../../../src-renderer/editor/ops/fill-holes';
+import { removeSpecks } from '../../../src-renderer/editor/ops/remove-specks';
+import { labelComponents } from '../../../src-renderer/editor/ops/components';
 import { grid, show, text } from './grid';
 
 describe('connected components', () => {

@@ -3,9 +3,9 @@ import { createRaster } from '../../../src-renderer/editor/raster';
 import { History } from '../../../src-renderer/editor/history/history';
 import { rleDecode, rleEncode } from '../../../src-renderer/editor/history/rle';
 import { rule } from '../../../src-renderer/editor/paint-rule';
-import { paintStroke } from '../../../src-renderer/editor/tools/brush';
-import { fillPolygon } from '../../../src-renderer/editor/tools/polygon';
-import { floodFill } from '../../../src-renderer/editor/tools/flood-fill';
+import { paintStroke } from '../../../src-renderer/editor/ops/brush';
+import { fillPolygon } from '../../../src-renderer/editor/ops/polygon';
+import { floodFill } from '../../../src-renderer/editor/ops/flood-fill';
 import { EditorDocument } from '../../../src-renderer/editor/document';
 import { rng } from './grid';
 

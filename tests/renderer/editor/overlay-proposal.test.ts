@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLASS_COLORS } from '../../../src-main/api/contract/classes';
+import { CLASS_COLORS } from '../../../src-main/contract/classes';
 import { OverlayRenderer } from '../../../src-renderer/editor/render/overlay';
 import { acceptAll, acceptClass, summarize } from '../../../src-renderer/editor/proposal';
 import { lockMask } from '../../../src-renderer/editor/paint-rule';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRaster } from '../../../src-renderer/editor/raster';
 import { rule } from '../../../src-renderer/editor/paint-rule';
-import { fillPolygon } from '../../../src-renderer/editor/tools/polygon';
-import { floodFill } from '../../../src-renderer/editor/tools/flood-fill';
+import { fillPolygon } from '../../../src-renderer/editor/ops/polygon';
+import { floodFill } from '../../../src-renderer/editor/ops/flood-fill';
 import { grid, show, text } from './grid';
 
 describe('polygon', () => {

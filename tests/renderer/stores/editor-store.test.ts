@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { AUTOSAVE_IDLE_MS, useEditorStore } from '../../../src-renderer/stores/editor';
+import { fillTool } from '../../../src-renderer/editor/tools/fill';
 import { installFakeHost, installLocalStorage, type FakeHost } from './fake-api';
 
 let host: FakeHost;
@@ -20,12 +21,17 @@ afterEach(() => {
 
 const saves = () => host.calls.filter((c) => c.method === 'masks.save');
 
+/** A click with the fill tool, as the canvas makes it. */
+function fillAt(store: ReturnType<typeof useEditorStore>, p: { x: number; y: number }): void {
+  fillTool.down(store.toolContext(1)!, p);
+}
+
 describe('editor store', () => {
   it('autosaves the exact labels after an idle moment, and only then', async () => {
     const store = useEditorStore();
     await store.open(1);
     expect(store.saveState).toBe('saved');
-    store.fillAt({ x: 0, y: 0 });
+    fillAt(store, { x: 0, y: 0 });
     expect(store.saveState).toBe('unsaved');
     await vi.advanceTimersByTimeAsync(AUTOSAVE_IDLE_MS - 100);
     expect(saves()).toHaveLength(0);
@@ -40,7 +46,7 @@ describe('editor store', () => {
     const store = useEditorStore();
     await store.open(1);
     store.setClass(3);
-    store.fillAt({ x: 2, y: 2 });
+    fillAt(store, { x: 2, y: 2 });
     await store.open(2);
     expect(saves()).toHaveLength(1);
     expect((saves()[0]!.input as { id: number; baseRevision: number }).id).toBe(1);
@@ -53,10 +59,10 @@ describe('editor store', () => {
   it('undo back to the saved state is clean; Ctrl+S-style save clears unsaved', async () => {
     const store = useEditorStore();
     await store.open(1);
-    store.fillAt({ x: 0, y: 0 });
+    fillAt(store, { x: 0, y: 0 });
     expect(await store.save()).toBe(true);
     store.setClass(2);
-    store.fillAt({ x: 0, y: 0 });
+    fillAt(store, { x: 0, y: 0 });
     expect(store.dirty).toBe(true);
     store.undo();
     expect(store.dirty).toBe(false);
@@ -69,7 +75,7 @@ describe('editor store', () => {
     await store.open(1);
     // Someone else saved revision 1 meanwhile.
     host.masks.set(1, { ...host.masks.get(1)!, revision: 1 });
-    store.fillAt({ x: 0, y: 0 });
+    fillAt(store, { x: 0, y: 0 });
     expect(await store.save()).toBe(false);
     expect(store.conflict).toBe(true);
     expect(store.saveState).toBe('error');
