@@ -4,7 +4,10 @@
 // `navigator.gpu` exists when its module is evaluated, so that import waits until Dawn is in
 // place. A missing package, no adapter, or a software adapter (gpu-adapter.ts) is a reason to
 // report; a software adapter is used only when forced (the tests run on SwiftShader that way).
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { registerWebGpuKernels } from '../kernels/webgpu/register';
 import { tf } from '../tf';
 import { describeAdapter, type AdapterLike } from './gpu-adapter';
@@ -34,6 +37,16 @@ function packageVersion(pkg: string): string {
   }
 }
 
+/**
+ * Vulkan's window-system layers print "XDG_RUNTIME_DIR is invalid or not set" on every start
+ * where no desktop session set one (servers, CI, `facet` over ssh): give them a private one
+ * (mkdtemp makes it 0700, as the spec asks) so the studio's output stays its own.
+ */
+function ensureRuntimeDir(): void {
+  if (process.platform !== 'linux' || process.env['XDG_RUNTIME_DIR']) return;
+  process.env['XDG_RUNTIME_DIR'] = mkdtempSync(join(tmpdir(), 'facet-xdg-'));
+}
+
 /** Loads Dawn once and makes `navigator.gpu` (and the GPU* constants tfjs uses) global. */
 async function loadDawn(): Promise<{ gpu: Gpu; version: string } | { error: string }> {
   if (dawn) return dawn;
@@ -53,6 +66,7 @@ async function loadDawn(): Promise<{ gpu: Gpu; version: string } | { error: stri
   const g = globalThis as Record<string, unknown>;
   // GPUBufferUsage, GPUMapMode, GPUShaderStage…: only those this runtime lacks.
   for (const [name, value] of Object.entries(mod.globals)) if (!(name in g)) g[name] = value;
+  ensureRuntimeDir();
   const gpu = mod.create([]);
   // Node 21+ has a global `navigator` without `gpu`; older Node has none.
   const nav = g['navigator'] as Record<string, unknown> | undefined;
