@@ -2,7 +2,7 @@
 // engine's backend, in the engine worker; with --peer, the PyTorch peer in the same run and the
 // ratios side by side. The machine is shared and noisy: compare ratios from one run.
 import type { Command } from 'commander';
-import { benchDataParallel, benchJob, defaultTrainWorkers, EngineHost, modelNames, parseBackendChoice, trainStepJob, type ModelBench } from '../engine/index';
+import { adapterName, benchDataParallel, benchJob, defaultTrainWorkers, EngineHost, modelNames, parseBackendChoice, trainStepJob, type ModelBench } from '../engine/index';
 import { parsePositiveInt } from './options';
 import { peerModelNames, runPeer, type PeerResult } from './peer';
 
@@ -50,6 +50,16 @@ export function formatBench(rows: BenchRow[], engine: string): string {
       `  peak RSS ${ours.peakRssMb.toFixed(0)} MB` + (peer ? ` (PyTorch ${peer.peakRssMb.toFixed(0)} MB)` : '') +
         `; load average ${ours.loadAverage.map(f1).join(' ')}`,
     );
+    if (ours.trainGflopsPerSec !== undefined && ours.inferGflopsPerSec !== undefined) {
+      out.push(
+        `  GFLOP/s train ${f2(ours.trainGflopsPerSec)} (3x forward), infer ${f2(ours.inferGflopsPerSec)}` +
+          (ours.microBatch !== undefined && ours.microBatch < ours.batch ? `; micro-batches of ${ours.microBatch}` : ''),
+      );
+    }
+    if (ours.peakGpuTrainMb != null || ours.peakGpuInferMb != null) {
+      const mb = (v: number | null | undefined) => (v == null ? 'n/a' : `${v.toFixed(0)} MB`);
+      out.push(`  peak GPU memory train ${mb(ours.peakGpuTrainMb)}, infer ${mb(ours.peakGpuInferMb)} (tfjs buffer pool; the adapter reports none)`);
+    }
     if (ours.cpu) {
       out.push(
         `  cpu backend: one step at batch ${ours.cpu.batch} took ${(ours.cpu.stepMs / 1000).toFixed(1)} s ` +
@@ -67,7 +77,7 @@ export function registerBench(program: Command): void {
     .option('--model <names>', `models, comma-separated or repeated (default: all: ${modelNames.join(', ')})`, collect)
     .option('--json', 'print JSON')
     .option('--peer', 'also run the PyTorch peer (../shared/bench/peer_bench.py, FACET_SHARED) and print the ratios')
-    .option('--backend <name>', 'force a backend (tfjs-node-gpu, tfjs-node, tensorflow, wasm, cpu)', parseBackendChoice)
+    .option('--backend <name>', 'force a backend (tfjs-node-gpu, webgpu, tfjs-node, tensorflow, wasm, cpu)', parseBackendChoice)
     .option('--threads <n>', 'wasm threads (default: cores, at most 4)', parsePositiveInt)
     .option('--size <px>', 'input side', parsePositiveInt, 256)
     .option('--batch <n>', 'batch size', parsePositiveInt, 8)
@@ -87,10 +97,13 @@ export function registerBench(program: Command): void {
       const host = await EngineHost.start(engineOptions);
       const workers = opts.workers ?? defaultTrainWorkers(host.info.backend, opts.batch);
       const dataParallel = workers > 1 && host.info.backend === 'wasm';
+      const adapter = host.info.backend === 'webgpu' && host.info.adapter ? ` on ${adapterName(host.info.adapter)}${host.info.adapter.software ? ' (software)' : ''}` : '';
       const engine =
-        `${host.info.backend} ${host.info.version}, simd ${host.info.simd ?? 'n/a'}; ` +
-        (dataParallel ? `training: ${workers} data-parallel workers × 1 thread` : `training: one engine, ${host.info.threads} thread(s)`) +
-        `; inference: one engine, ${host.info.threads} thread(s)`;
+        `${host.info.backend} ${host.info.version}${adapter}, simd ${host.info.simd ?? 'n/a'}; ` +
+        (host.info.backend === 'webgpu'
+          ? 'training and inference: one engine on the GPU'
+          : (dataParallel ? `training: ${workers} data-parallel workers × 1 thread` : `training: one engine, ${host.info.threads} thread(s)`) +
+            `; inference: one engine, ${host.info.threads} thread(s)`);
       say(`engine: ${engine}`);
       const ours: ModelBench[] = [];
       try {
@@ -101,7 +114,7 @@ export function registerBench(program: Command): void {
             { ...common, trainSteps: dataParallel ? 0 : opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: false, cpuBatch: opts.cpuBatch },
             { onEvent: (e) => say(e.message) },
           );
-          single.inferPath = single.trainPath = `one engine, ${host.info.threads} thread(s)`;
+          single.inferPath = single.trainPath = host.info.backend === 'webgpu' ? 'one engine on the GPU (webgpu)' : `one engine, ${host.info.threads} thread(s)`;
           let result = single;
           if (dataParallel) {
             const dp = await benchDataParallel({ ...common, steps: opts.steps, warmup: 1, workers, engine: { ...engineOptions, threads: 1 } }, say);

@@ -75,7 +75,7 @@ export function registerEval(program: Command): void {
       return n;
     }, 8)
     .option('--json', 'print the report as JSON', false)
-    .option('--backend <name>', 'force an engine backend (tfjs-node-gpu, tfjs-node, wasm, cpu)')
+    .option('--backend <name>', 'force an engine backend (tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu)')
     .action(async (opts: EvalCliOptions) => {
       if ((opts.data === undefined) !== (opts.preset === undefined)) throw new Error('--data and --preset go together');
       if (opts.data !== undefined && opts.project !== undefined) throw new Error('give --project or --data, not both');

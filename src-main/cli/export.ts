@@ -5,13 +5,13 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { IMAGE_STATUSES, SPLITS, type ImageStatus, type Split } from '../contract/project';
-import { exportProject } from '../dataset/export';
-import { EXPORT_FORMATS, isExportFormatName } from '../dataset/formats/index';
-import { loadPreset } from '../dataset/presets/load';
+import { EXPORT_FORMATS, type ExportFormatName } from '../contract/project-files';
+import { exportInFormat } from '../dataset/export-formats';
 import { openStore } from '../dataset/store/store';
 import { progressBar } from './progress';
 
-const FORMATS = ['labels8', 'seed-18', 'celebamask-hq', 'coco', 'cvat-mask', 'label-studio'] as const;
+// The contract's list: the studio's export form offers the same formats.
+const FORMATS: readonly ExportFormatName[] = EXPORT_FORMATS.map((f) => f.name);
 
 function oneOf<T extends string>(what: string, allowed: readonly T[]) {
   return (value: string): T => {
@@ -23,7 +23,7 @@ function oneOf<T extends string>(what: string, allowed: readonly T[]) {
 interface ExportCliOptions {
   project: string;
   out: string;
-  format: (typeof FORMATS)[number];
+  format: ExportFormatName;
   split?: Split;
   status?: ImageStatus;
   overlay: boolean;
@@ -47,9 +47,9 @@ export function registerExport(program: Command): void {
       const store = openStore(opts.project);
       const bar = progressBar('export', opts.progress && process.stderr.isTTY === true);
       try {
-        const report = await exportProject(store, {
+        const report = await exportInFormat(store, {
           out: opts.out,
-          ...(isExportFormatName(opts.format) ? { format: EXPORT_FORMATS[opts.format] } : { preset: loadPreset(opts.format) }),
+          format: opts.format,
           split: opts.split,
           status: opts.status,
           overlay: opts.overlay,

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { openStore } from '../dataset/store/store';
 import { importFolder, type SplitSetting } from '../dataset/import';
 import { listPresets, loadPreset } from '../dataset/presets/load';
-import { ASSIGNABLE_SPLITS, parseSplitRatios, type AssignableSplit } from '../dataset/splits';
+import { parseSplitRatios } from '../dataset/splits';
+import { readSplitFile } from '../dataset/split-file';
 import { EXIT } from './failure';
 import { progressBar } from './progress';
 
@@ -31,24 +32,6 @@ function parseSeed(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a seed (whole number >= 0): ${value}`);
   return n;
-}
-
-/** `name split` lines, `name,split` CSV, or a JSON object {name: split}. */
-export function readSplitFile(path: string): Map<string, AssignableSplit> {
-  const text = readFileSync(path, 'utf8');
-  const entries: [string, string][] = text.trimStart().startsWith('{')
-    ? Object.entries(JSON.parse(text) as Record<string, string>)
-    : text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'))
-        .map((l) => l.split(/[\s,]+/) as [string, string]);
-  const out = new Map<string, AssignableSplit>();
-  for (const [name, split] of entries) {
-    if (!ASSIGNABLE_SPLITS.includes(split as AssignableSplit)) throw new Error(`${path}: "${name}" has split "${split}", expected train, val or test`);
-    out.set(name.replace(/\.[^.]+$/, ''), split as AssignableSplit);
-  }
-  return out;
 }
 
 function readColorMap(value: string): Record<string, number> {

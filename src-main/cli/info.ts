@@ -1,8 +1,20 @@
 // `facet info`: which TensorFlow.js backend the engine runs on, its version, SIMD and threads,
-// and for every faster backend why it is not in use.
+// the WebGPU adapter found (in use or not), and for every faster backend why it is not in use.
 import type { Command } from 'commander';
-import { defaultTrainWorkers, parseBackendChoice, startEngine, type EngineInfo } from '../engine/index';
+import { adapterName, defaultTrainWorkers, GPU_BUDGET_MB, parseBackendChoice, startEngine, type EngineInfo, type GpuAdapterReport } from '../engine/index';
 import { parsePositiveInt } from './options';
+
+function formatAdapter(a: GpuAdapterReport): string[] {
+  const mb = (n: number | undefined) => (n === undefined ? '?' : `${(n / 2 ** 20).toFixed(0)} MB`);
+  const lines = [
+    `adapter:  ${adapterName(a)}${a.software ? ' — software' : ''} (Dawn, webgpu ${a.dawnPackage})`,
+    `          largest buffer ${mb(a.limits['maxBufferSize'])}, storage binding ${mb(a.limits['maxStorageBufferBindingSize'])}, ` +
+      `workgroup ${a.limits['maxComputeInvocationsPerWorkgroup'] ?? '?'} invocations, ${a.limits['maxComputeWorkgroupStorageSize'] ?? '?'} B shared`,
+  ];
+  for (const sign of a.softwareSigns) lines.push(`          software: ${sign}`);
+  if (a.probe) lines.push(`          probe: ${a.probe.webgpuGflops.toFixed(1)} GFLOP/s (wasm ${a.probe.wasmGflops.toFixed(1)})`);
+  return lines;
+}
 
 export function formatEngineInfo(info: EngineInfo): string {
   const lines = [
@@ -15,9 +27,13 @@ export function formatEngineInfo(info: EngineInfo): string {
   lines.push(
     workers > 1
       ? `training: ${workers} data-parallel engine workers, one single-threaded heap each (FACET_TRAIN_WORKERS, facet train --workers)`
-      : 'training: this engine',
+      : info.backend === 'webgpu'
+        ? `training: this engine on the GPU, micro-batches sized to FACET_GPU_MEMORY_MB (default ${GPU_BUDGET_MB})`
+        : 'training: this engine',
   );
-  if (info.addedKernels.length > 0) lines.push(`kernels:  Facet's wasm kernels: ${info.addedKernels.join(', ')}`);
+  if (info.adapter) lines.push(...formatAdapter(info.adapter));
+  else if (info.backend !== 'webgpu') lines.push('adapter:  none (see webgpu below)');
+  if (info.addedKernels.length > 0) lines.push(`kernels:  Facet's ${info.backend} kernels: ${info.addedKernels.join(', ')}`);
   if (info.skipped.length > 0) {
     lines.push('faster backends not in use:');
     for (const s of info.skipped) lines.push(`  ${s.step.padEnd(14)} ${s.reason}`);
@@ -30,7 +46,7 @@ export function registerInfo(program: Command): void {
     .command('info')
     .description('show the compute backend in use (and why faster ones are not)')
     .option('--json', 'print JSON')
-    .option('--backend <name>', 'force a backend: tfjs-node-gpu, tfjs-node, tensorflow, wasm, cpu (env FACET_BACKEND)', parseBackendChoice)
+    .option('--backend <name>', 'force a backend: tfjs-node-gpu, webgpu, tfjs-node, tensorflow, wasm, cpu (env FACET_BACKEND)', parseBackendChoice)
     .option('--threads <n>', 'wasm threads (env FACET_THREADS; default: cores, at most 4)', parsePositiveInt)
     .action(async (opts: { json?: boolean; backend?: ReturnType<typeof parseBackendChoice>; threads?: number }) => {
       const info = await startEngine({

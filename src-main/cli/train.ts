@@ -177,7 +177,7 @@ export function registerTrain(program: Command): void {
     .option('--focal <gamma>', 'focal loss exponent instead of plain cross-entropy', parseNonNegative)
     .option('--class-weights <list>', '8 class weights for the loss, e.g. 1,1,1,1,1,1,1,3', parseNumberList)
     .option('--resume <run_dir>', 'continue a stopped run from its last checkpoint (--epochs sets a new total)')
-    .option('--backend <name>', 'force an engine backend (tfjs-node-gpu, tfjs-node, wasm, cpu)')
+    .option('--backend <name>', 'force an engine backend (tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu)')
     .option('--workers <n>', 'engine workers sharing each batch (default: one per core, at most 4, on wasm; FACET_TRAIN_WORKERS)', parsePositiveInt)
     .option('--no-progress', 'no progress bar (one line per epoch)')
     .addHelpText('after', `\nModels:\n${models}\n`)

@@ -1,12 +1,26 @@
 // The compute engine as the GUI sees it: which backend runs (in the engine worker), its version,
-// SIMD and threads, why faster backends are not in use, and the worker's tensor memory.
+// SIMD and threads, why faster backends are not in use, the WebGPU adapter found (if any), and
+// the worker's tensor memory (GPU bytes on webgpu).
 import { z } from 'zod';
 import { method } from './define';
 
-export type EngineLadderStep = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type EngineLadderStep = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
+
+export interface EngineGpuAdapter {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A software rasteriser (or slower than wasm): never chosen unless forced. */
+  software: boolean;
+  softwareSigns: string[];
+  limits: Record<string, number>;
+  probe: { webgpuGflops: number; wasmGflops: number } | null;
+  dawnPackage: string;
+}
 
 export interface EngineInfoOutput {
-  backend: 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   step: EngineLadderStep;
   tfjsVersion: string;
   version: string;
@@ -15,7 +29,9 @@ export interface EngineInfoOutput {
   forced: boolean;
   skipped: { step: EngineLadderStep; reason: string }[];
   addedKernels: string[];
-  memory: { numTensors: number; numBytes: number };
+  adapter: EngineGpuAdapter | null;
+  /** `numBytesInGPU`/`numBytesAllocatedInGPU`: on webgpu, bytes in live tensors / held by the buffer pool. */
+  memory: { numTensors: number; numBytes: number; numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
 }
 
 export const engineMethods = {

@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import { projectEvents, projectMethods } from './project';
+import { galleryMethods } from './gallery';
+import { projectFileEvents, projectFileMethods } from './project-files';
 import { trainingEvents, trainingMethods } from './training';
 import { segmentEvents, segmentMethods } from './segment';
 import { engineEvents, engineMethods } from './engine';
@@ -12,6 +14,8 @@ import type { EventDef, MethodDef } from './define';
 export const methods = {
   ...appMethods,
   ...projectMethods,
+  ...galleryMethods,
+  ...projectFileMethods,
   ...trainingMethods,
   ...segmentMethods,
   ...engineMethods,
@@ -21,6 +25,7 @@ export const methods = {
 export const events = {
   ...appEvents,
   ...projectEvents,
+  ...projectFileEvents,
   ...trainingEvents,
   ...segmentEvents,
   ...engineEvents,

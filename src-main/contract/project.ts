@@ -10,7 +10,7 @@ export type Split = (typeof SPLITS)[number];
 
 export const imageStatus = z.enum(IMAGE_STATUSES);
 export const split = z.enum(SPLITS);
-const imageId = z.number().int().positive();
+export const imageId = z.number().int().positive();
 const path = z.string().min(1).max(MAX_PATH);
 const side = z.number().int().positive().max(DEFAULT_MAX_PIXELS);
 /**
@@ -18,7 +18,7 @@ const side = z.number().int().positive().max(DEFAULT_MAX_PIXELS);
  * image from. Ids are per project, so a write whose session now has another project open is
  * refused (`conflict`) instead of landing on a different photo.
  */
-const expectedProject = path.optional();
+export const expectedProject = path.optional();
 
 export interface ProjectSummary {
   dir: string;
@@ -37,12 +37,19 @@ export interface ImageItem {
   height: number;
   status: ImageStatus;
   split: Split;
+  /** The split was set by a person: automatic assignment never moves it. */
+  splitLocked: boolean;
   /** Where it came from: the import source path or `manual`. */
   source: string;
   /** Revision number of the current mask, 0 when it has none. */
   maskRevision: number;
-  /** In the training set (an annotator's explicit choice, independent of status). */
+  /**
+   * In the training set: split train and status done or reviewed, unless `trainingOverride`
+   * says otherwise (README, "The training set").
+   */
   inTraining: boolean;
+  /** The user's choice over the rule, or null when the rule decides. */
+  trainingOverride: boolean | null;
   updatedAt: string;
   // Active learning (proposals, see contract/proposals.ts); set by images.list.
   /** The latest proposal's uncertainty (mean 1 - max probability over the face), null without one. */
@@ -61,6 +68,8 @@ export interface MaskRevision {
   /** `human`, `model:<runId>` or `import:<preset>`. */
   kind: string;
   createdAt: string;
+  /** When autosaves of one editing burst were coalesced into it: its last write. */
+  savedAt: string;
 }
 
 export interface MaskData {
@@ -118,6 +127,8 @@ export const projectMethods = {
             z.object({ ratios: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).optional(), seed: z.number().int().min(0).optional() }).strict(),
           ])
           .optional(),
+        /** Fixed splits by name ("name split" lines, CSV or JSON), as `facet import --split-file`: they survive re-import. */
+        splitFile: path.optional(),
       })
       .strict(),
   ),
@@ -140,7 +151,8 @@ export const projectMethods = {
     z.object({ id: imageId, size: z.number().int().min(32).max(512).default(160) }).strict(),
   ),
   'images.setStatus': method<ImageItem>()(z.object({ id: imageId, status: imageStatus, project: expectedProject }).strict()),
-  'images.setTraining': method<ImageItem>()(z.object({ id: imageId, inTraining: z.boolean(), project: expectedProject }).strict()),
+  /** Overrides the training-set rule for the image; null goes back to the rule. */
+  'images.setTraining': method<ImageItem>()(z.object({ id: imageId, inTraining: z.boolean().nullable(), project: expectedProject }).strict()),
   /** The current mask, or a given earlier revision. An image without a mask gets all background. */
   'masks.get': method<MaskData>()(z.object({ id: imageId, revision: z.number().int().min(1).optional() }).strict()),
   'masks.save': method<{ item: ImageItem; revision: number }>()(
@@ -154,6 +166,12 @@ export const projectMethods = {
         baseRevision: z.number().int().min(0).optional(),
         author: z.string().min(1).max(100).default('annotator'),
         project: expectedProject,
+        /**
+         * The editing session (one open of one image in one client): a save by the same session
+         * and author within COALESCE_WINDOW_S of its last one replaces that revision while it is
+         * still the current one, so an editing burst is one revision, not one per autosave.
+         */
+        editSession: z.string().min(1).max(64).optional(),
       })
       .strict(),
   ),

@@ -3,7 +3,9 @@
 // models, train, evaluate, predict, benchmark, and run jobs in an engine worker.
 
 // Start: the backend ladder, in this thread.
-export { initEngine as startEngine, parseBackendChoice, type EngineInfo, type EngineOptions } from './backend/index';
+export { initEngine as startEngine, parseBackendChoice, type EngineInfo, type EngineOptions, type GpuAdapterReport } from './backend/index';
+export { adapterName } from './backend/gpu-adapter';
+export { GPU_BUDGET_MB } from './train/heap-budget';
 
 // Models: the registry of trainable architectures.
 export { checkModel, describeModels, modelNames } from './models/registry';
@@ -39,7 +41,7 @@ export { benchDataParallel } from './bench/parallel-bench';
 export type { ModelBench } from './bench/model-bench';
 
 // Workers: the process's shared engine worker, and workers with other job lists (segment's).
-export { engineHost } from './worker/service';
+export { closeEngineHost, engineHost } from './worker/service';
 export { EngineHost, workerEntry, type WorkerEntry } from './worker/host';
 export { defineJob, type JobDefinition } from './worker/protocol';
 export { serveJobs } from './worker/serve';

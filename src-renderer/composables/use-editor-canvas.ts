@@ -308,7 +308,7 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     resize.observe(el);
     applyView(view.value);
     attachDocument(store.doc);
-    scene.showProposal(store.proposal);
+    scene.showProposal(store.canvasProposal);
     void loadPhoto(store.photoUrl);
   });
 
@@ -326,11 +326,11 @@ export function useEditorCanvas(container: Ref<HTMLDivElement | null>) {
     () => store.doc,
     (d) => {
       attachDocument(d);
-      scene.showProposal(store.proposal);
+      scene.showProposal(store.canvasProposal);
     },
   );
   watch(() => store.photoUrl, (url) => void loadPhoto(url));
-  watch(() => store.proposal, (p) => scene.showProposal(p));
+  watch(() => store.canvasProposal, (p) => scene.showProposal(p));
   watch(
     () => [store.opacity, store.overlayOn],
     () => scene.layer.batchDraw(),

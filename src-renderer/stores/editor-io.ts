@@ -1,5 +1,7 @@
 // Loading and saving the open image: its EditorDocument, the base revision a save must match,
-// autosave after idle, and the dirty/undo state the top bar shows.
+// autosave after idle, and the dirty/undo state the top bar shows. Every open of an image is one
+// editing session: the host folds the session's saves (autosaves) that follow each other into
+// one revision, so history shows editing bursts, not one revision per autosave.
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { ImageItem } from '@contract/project';
 import { ApiError } from '@contract/errors';
@@ -15,6 +17,10 @@ export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
 export const AUTOSAVE_IDLE_MS = 1500;
 const LAST_IMAGE_KEY = 'facet.editor.lastImage';
 
+function newEditSession(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
 export function useEditorIo(hooks: { opened(): void }) {
   const item = ref<ImageItem | null>(null);
   const photoUrl = ref<string | null>(null);
@@ -29,6 +35,7 @@ export function useEditorIo(hooks: { opened(): void }) {
   const conflict = ref(false);
   const lastSavedAt = ref<Date | null>(null);
   let baseRevision = 0;
+  let editSession = newEditSession();
   let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 
   const dirty = computed(() => (version.value, doc.value?.dirty ?? false));
@@ -82,6 +89,7 @@ export function useEditorIo(hooks: { opened(): void }) {
       photoUrl.value = blobUrl(img.bytes, img.mime);
       item.value = img.item;
       baseRevision = mask.revision;
+      editSession = newEditSession();
       doc.value = markRaw(next);
       hooks.opened();
       saveError.value = null;
@@ -124,6 +132,7 @@ export function useEditorIo(hooks: { opened(): void }) {
         width: d.width,
         height: d.height,
         labels: snap.labels,
+        editSession,
         ...(options.force ? {} : { baseRevision }),
       });
       // The image may have changed while saving; only then is this document still current.
@@ -159,8 +168,23 @@ export function useEditorIo(hooks: { opened(): void }) {
     if (doc.value?.dirty && !conflict.value) await save();
   }
 
+  /** Opens the image again from the host (after a revert), dropping the undo history. */
+  async function reload(): Promise<void> {
+    const id = item.value?.id;
+    if (id === undefined) return;
+    if (autosaveTimer) clearTimeout(autosaveTimer);
+    autosaveTimer = null;
+    doc.value = null;
+    await open(id);
+  }
+
+  /** The revision the open document started from (or was last saved as). */
+  function revision(): number {
+    return baseRevision;
+  }
+
   return {
-    item, photoUrl, doc, loading, error,
+    item, photoUrl, doc, loading, error, reload, revision,
     version, dirty, canUndo, canRedo, saveState, saveError, conflict, lastSavedAt,
     open, restore, save, flush, changed, noteInteraction,
   };

@@ -1,9 +1,12 @@
-// Moving through the gallery selection from the editor, and the image's status and training flag.
+// Moving through the gallery selection from the editor, and the image's status, split and
+// training-set flag.
 import type { Ref } from 'vue';
-import type { ImageItem, ImageStatus } from '@contract/project';
+import type { ImageItem, ImageStatus, Split } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 import { useGalleryStore } from './gallery';
+import { useProjectStore } from './project';
+import { followsRule } from '../lib/training-set';
 
 export function useEditorNavigation(io: {
   item: Ref<ImageItem | null>;
@@ -46,7 +49,9 @@ export function useEditorNavigation(io: {
     const it = item.value;
     if (!it) return;
     try {
-      const updated = await useApi().call('images.setTraining', { id: it.id, inTraining: !it.inTraining });
+      // Toggling back to what the rule says clears the override, so the rule decides again.
+      const next = !it.inTraining;
+      const updated = await useApi().call('images.setTraining', { id: it.id, inTraining: next === followsRule(it) ? null : next });
       if (item.value?.id === updated.id) item.value = updated;
       useGalleryStore().updateItem(updated);
     } catch (e) {
@@ -54,5 +59,21 @@ export function useEditorNavigation(io: {
     }
   }
 
-  return { go, setStatus, toggleTraining };
+  /** A split chosen by a person is locked: automatic assignment never moves it. */
+  async function setSplit(split: Split): Promise<void> {
+    const it = item.value;
+    if (!it || it.split === split) return;
+    const project = useProjectStore().summary?.dir;
+    try {
+      const res = await useApi().call('images.update', { ids: [it.id], split, ...(project === undefined ? {} : { project }) });
+      const updated = res.items[0];
+      if (!updated) return;
+      if (item.value?.id === updated.id) item.value = updated;
+      useGalleryStore().updateItem(updated);
+    } catch (e) {
+      notice.value = `Split not changed: ${errorMessage(e)}`;
+    }
+  }
+
+  return { go, setStatus, toggleTraining, setSplit };
 }

@@ -11,6 +11,7 @@ import { useEditorSettings } from './editor-settings';
 import { useEditorIo } from './editor-io';
 import { useEditorNavigation } from './editor-navigation';
 import { useEditorProposals } from './editor-proposals';
+import { useEditorHistory } from './editor-history';
 
 export { AUTOSAVE_IDLE_MS, type SaveState } from './editor-io';
 export type { ToolId } from '../editor/tools/index';
@@ -28,11 +29,21 @@ export const useEditorStore = defineStore('editor', () => {
       draft.value = [];
       proposals.clearProposal();
       proposals.predictError.value = null;
+      history.resetHistory();
     },
   });
-  const { doc, changed } = io;
+  const { doc } = io;
+  const history = useEditorHistory(io);
+  /** After any committed change: autosave, and keep a revision comparison's counts current. */
+  function changed(): void {
+    io.changed();
+    history.refreshComparison();
+  }
   const proposals = useEditorProposals({ item: io.item, doc, lock: settings.lock, changed });
   const navigation = useEditorNavigation({ item: io.item, notice, open: io.open, flush: io.flush });
+
+  /** What the canvas draws over the mask where it differs: the model's proposal, else a revision being compared. */
+  const canvasProposal = computed(() => proposals.proposal.value ?? history.comparison.value);
 
   const activeTool = computed<EditorTool<ToolId>>(() => toolById(settings.tool.value));
 
@@ -92,6 +103,9 @@ export const useEditorStore = defineStore('editor', () => {
     ...settings,
     ...navigation,
     ...proposals,
+    ...history,
+    changed,
+    canvasProposal,
     hover, draft, helpOpen, notice, activeTool,
     toolContext, setTool, undo, redo, fillHoles, removeSpecks,
   };

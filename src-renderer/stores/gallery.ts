@@ -1,6 +1,7 @@
-// The gallery's view of the project: filters, a paged and cached image list (only pages near
-// the viewport are fetched, so 10,000 images cost a few requests), thumbnails with a bounded
-// cache, the selection, and next/previous for the editor.
+// The gallery's view of the project: filters (the name search applies as you type, after a short
+// pause), a paged and cached image list (only pages near the viewport are fetched, so 10,000
+// images cost a few requests), thumbnails and mask overlays with bounded caches, the cursor and
+// the multi-selection with its bulk actions, and next/previous for the editor.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { ImageItem, ImageStatus, Split } from '@contract/project';
@@ -8,16 +9,36 @@ import { useApi } from '../api/use-api';
 import { useProjectStore } from './project';
 import { blobUrl } from '../lib/blob-url';
 import { errorMessage } from '../lib/error-message';
+import { useGallerySelection } from './gallery-selection';
+import { useGalleryOverlays } from './gallery-overlays';
 
 export const PAGE_SIZE = 200;
 const THUMB_SIZE = 160;
 const THUMB_CACHE = 600;
 const THUMB_CONCURRENCY = 4;
+/** The name search waits for this pause in typing before it asks the host. */
+export const SEARCH_DEBOUNCE_MS = 250;
 
 export const useGalleryStore = defineStore('gallery', () => {
   const status = ref<ImageStatus | null>(null);
   const split = ref<Split | null>(null);
   const search = ref('');
+  /** `search` as applied: it follows the typing after SEARCH_DEBOUNCE_MS of quiet. */
+  const appliedSearch = ref('');
+  let searchTimer: ReturnType<typeof setTimeout> | null = null;
+  watch(search, (text) => {
+    if (searchTimer) clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      searchTimer = null;
+      appliedSearch.value = text;
+    }, SEARCH_DEBOUNCE_MS);
+  });
+  /** Applies the search now (Enter). */
+  function applySearch(): void {
+    if (searchTimer) clearTimeout(searchTimer);
+    searchTimer = null;
+    appliedSearch.value = search.value;
+  }
   const total = ref(0);
   const loaded = ref(false);
   const error = ref<string | null>(null);
@@ -31,7 +52,7 @@ export const useGalleryStore = defineStore('gallery', () => {
   const filters = computed(() => ({
     status: status.value ?? undefined,
     split: split.value ?? undefined,
-    search: search.value.trim() || undefined,
+    search: appliedSearch.value.trim() || undefined,
   }));
 
   async function fetchPage(page: number): Promise<void> {
@@ -87,6 +108,29 @@ export const useGalleryStore = defineStore('gallery', () => {
   async function fetchPageFresh(page: number): Promise<void> {
     inflight.delete(page);
     await fetchPage(page);
+  }
+
+  /**
+   * Anything may have changed (an import, a delete, another process): refetches the pages on
+   * screen in place, without emptying the grid first, and drops pages past the new end.
+   */
+  async function refreshAll(): Promise<void> {
+    generation++;
+    inflight.clear();
+    const loadedPages = [...pages.value.keys()];
+    await Promise.all((loadedPages.length ? loadedPages : [0]).map((p) => fetchPage(p)));
+    const lastPage = Math.max(0, Math.ceil(total.value / PAGE_SIZE) - 1);
+    if ([...pages.value.keys()].some((p) => p > lastPage)) pages.value = new Map([...pages.value].filter(([p]) => p <= lastPage));
+    if (selectedIndex.value >= total.value) selectedIndex.value = Math.max(0, total.value - 1);
+  }
+
+  /** Loads the pages of [start, end) and waits for them. */
+  async function ensureLoaded(start: number, end: number): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (let p = Math.floor(Math.max(0, start) / PAGE_SIZE); p <= Math.floor(Math.max(0, end - 1) / PAGE_SIZE); p++) {
+      if (!pages.value.has(p)) jobs.push(fetchPage(p));
+    }
+    await Promise.all(jobs);
   }
 
   function itemAt(index: number): ImageItem | undefined {
@@ -205,6 +249,8 @@ export const useGalleryStore = defineStore('gallery', () => {
 
   watch(filters, () => {
     selectedIndex.value = 0;
+    // A bulk action acts on what the user sees: nothing hidden by the new filter stays selected.
+    selection.clear();
     void reload();
   });
 
@@ -214,16 +260,28 @@ export const useGalleryStore = defineStore('gallery', () => {
     () => {
       const ids = project.changedIds;
       // null means "anything may have changed" (an import): start over.
-      if (ids === null) return void reload();
+      if (ids === null) return void refreshAll();
       for (const id of ids) dropThumb(id);
       void refreshFor(ids);
     },
   );
 
+  const selection = useGallerySelection({ total, filters, itemAt, ensureLoaded, updateItem });
+  const overlays = useGalleryOverlays(THUMB_SIZE);
+
   return {
+    ...selection,
+    showMasks: overlays.show,
+    overlays: overlays.overlays,
+    setShowMasks: overlays.setShow,
+    requestOverlays: overlays.request,
     status,
     split,
     search,
+    appliedSearch,
+    applySearch,
+    refreshAll,
+    ensureLoaded,
     total,
     loaded,
     error,

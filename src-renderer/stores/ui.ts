@@ -3,6 +3,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 
 export const rooms = [
+  { id: 'project', label: 'Project', icon: '◫', hint: 'Create, open and switch projects; import and export folders' },
   { id: 'gallery', label: 'Gallery', icon: '▦', hint: 'Projects and their images' },
   { id: 'editor', label: 'Editor', icon: '✎', hint: 'Fix masks with brush, polygon and fill' },
   { id: 'training', label: 'Training', icon: '↻', hint: 'Start and watch training runs' },

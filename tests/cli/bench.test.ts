@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { describeWith } from '../helpers/describe-with';
+import { needsWebGpu, swiftShaderIcd } from '../helpers/requirements';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
@@ -34,4 +36,20 @@ describe('facet bench', () => {
     expect(row!.ours.trainPath).toBe('one engine, 1 thread(s)');
     expect(row!.ours.trainImagesPerSec).toBeGreaterThan(0);
   }, 300_000);
+});
+
+describeWith([needsWebGpu()], 'facet bench --backend webgpu (SwiftShader: the figures only show it runs)', () => {
+  it('trains and infers on the GPU engine and reports GFLOP/s and peak GPU memory', async () => {
+    const env = { ...process.env, VK_ICD_FILENAMES: process.env['VK_ICD_FILENAMES'] ?? swiftShaderIcd() };
+    const args = [bin, 'bench', '--backend', 'webgpu', '--model', 'unet', '--size', '16', '--batch', '2', '--steps', '1', '--no-cpu', '--json'];
+    const { stdout } = await run(process.execPath, args, { timeout: 600_000, env });
+    const report = JSON.parse(stdout) as { engine: { backend: string; adapter: { software: boolean } }; rows: Array<{ ours: Row['ours'] & Record<string, number> }> };
+    expect(report.engine.backend).toBe('webgpu');
+    expect(report.engine.adapter.software).toBe(true);
+    const ours = report.rows[0]!.ours;
+    expect(ours.trainPath).toBe('one engine on the GPU (webgpu)');
+    for (const k of ['trainImagesPerSec', 'inferImagesPerSec', 'trainGflopsPerSec', 'inferGflopsPerSec', 'peakGpuTrainMb', 'peakGpuInferMb']) {
+      expect(ours[k], k).toBeGreaterThan(0);
+    }
+  }, 600_000);
 });

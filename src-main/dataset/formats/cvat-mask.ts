@@ -14,6 +14,7 @@ import { readMaskWithPreset, type ExpectedSize, type MaskLabels } from '../io/ma
 import { encodePng8, type Rgb } from '../io/png8';
 import { listSourceFolder, type SourceListing } from '../folder';
 import type { Preset } from '../presets/load';
+import { UnnamedValuesError } from '../presets/map';
 import { classOfLabel } from './label-names';
 import type { ExportFormat } from './types';
 
@@ -116,8 +117,9 @@ export async function listCvatMask(source: string, preset: Preset): Promise<Sour
     try {
       return await readMaskWithPreset(maskPath, colored, expected);
     } catch (error) {
-      if (error instanceof DomainError && / not named by preset /.test(error.message)) {
-        throw new DomainError({ code: 'bad_file', file: maskPath, message: `${error.message.replace(/ not named by preset .*$/, '')}: no label of ${file} has ${/colours/.test(error.message) ? 'these colours' : 'this colour'}` });
+      if (error instanceof UnnamedValuesError) {
+        const these = error.count > 1 ? 'these colours' : 'this colour';
+        throw new DomainError({ code: 'bad_file', file: maskPath, message: `${maskPath}: mask ${error.kind}${error.count > 1 ? 's' : ''} ${error.shown}: no label of ${file} has ${these}` });
       }
       throw error;
     }

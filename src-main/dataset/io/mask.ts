@@ -86,6 +86,18 @@ async function checkHeader(path: string, bytes: Buffer, expected: ExpectedSize |
   checkPixelLimit(path, size.width, size.height, 'mask');
 }
 
+/** A source mask's raw samples before any mapping: one value per pixel (index presets) or RGB triples (rgb presets). */
+export type RawMask = { width: number; height: number } & ({ read: 'index'; samples: Uint8Array } | { read: 'rgb'; rgb: Uint8Array });
+
+/** Reads a source mask's raw values as the preset would, checked the same way, without mapping them (for an import preview). */
+export async function readRawMask(path: string, preset: Preset, expected?: ExpectedSize): Promise<RawMask> {
+  if (preset.read === 'none') throw new Error(`preset ${preset.name} has no masks`);
+  const bytes = await readBytes(path);
+  await checkHeader(path, bytes, expected);
+  if (preset.read === 'rgb') return { read: 'rgb', ...(await readRgb(path, bytes)) };
+  return { read: 'index', ...(await readSamples(path, bytes)) };
+}
+
 /** Reads a source mask and maps it through the preset. Unnamed values → `bad_file` listing them. */
 export async function readMaskWithPreset(path: string, preset: Preset, expected?: ExpectedSize): Promise<MaskLabels> {
   if (preset.read === 'none') throw new Error(`preset ${preset.name} has no masks`);

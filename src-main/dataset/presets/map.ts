@@ -8,6 +8,19 @@ function hex(rgb: number): string {
   return `#${rgb.toString(16).padStart(6, '0')}`;
 }
 
+/** A mask holding values (or colours) its preset does not name; `shown` is them as written. */
+export class UnnamedValuesError extends DomainError {
+  constructor(
+    override readonly file: string,
+    readonly kind: 'value' | 'colour',
+    readonly shown: string,
+    readonly count: number,
+    presetName: string,
+  ) {
+    super({ code: 'bad_file', file, message: `${file}: mask ${kind}${count > 1 ? 's' : ''} ${shown} not named by preset ${presetName}` });
+  }
+}
+
 /** Raw sample values (one byte per pixel) → class labels. Throws `bad_file` listing the unnamed values. */
 export function mapIndexValues(samples: Uint8Array, preset: Preset, file: string): Uint8Array {
   const lut = preset.valueToClass;
@@ -20,11 +33,7 @@ export function mapIndexValues(samples: Uint8Array, preset: Preset, file: string
   }
   if (unknown) {
     const values = [...unknown].sort((a, b) => a - b);
-    throw new DomainError({
-      code: 'bad_file',
-      file,
-      message: `${file}: mask value${values.length > 1 ? 's' : ''} ${values.join(', ')} not named by preset ${preset.name}`,
-    });
+    throw new UnnamedValuesError(file, 'value', values.join(', '), values.length, preset.name);
   }
   return out;
 }
@@ -50,7 +59,7 @@ export function mapRgbValues(rgb: Uint8Array, preset: Preset, file: string): Uin
   if (unknown) {
     const colors = [...unknown].sort((a, b) => a - b);
     const shown = colors.slice(0, 12).map(hex).join(', ') + (colors.length > 12 ? ` and ${colors.length - 12} more` : '');
-    throw new DomainError({ code: 'bad_file', file, message: `${file}: mask colour${colors.length > 1 ? 's' : ''} ${shown} not named by preset ${preset.name}` });
+    throw new UnnamedValuesError(file, 'colour', shown, colors.length, preset.name);
   }
   return out;
 }

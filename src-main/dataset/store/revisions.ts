@@ -10,7 +10,7 @@ import { NUM_CLASSES } from '../../contract/classes';
 import type { ImageStatus, MaskData, MaskRevision, Split } from '../../contract/project';
 import { encodeIndexedPng, readIndexedPng } from '../io/mask';
 import { syncDirSync, writeFileAtomic } from '../io/atomic';
-import { now, type ImageRow, type NewImage, type ProjectStore, type RevisionRow } from './store';
+import { type ImageRow, type NewImage, type ProjectStore, type RevisionRow } from './store';
 
 export interface SaveOptions {
   author: string;
@@ -20,6 +20,22 @@ export interface SaveOptions {
   baseRevision?: number | undefined;
   /** The image's status after the save; by default derived from the kind (see nextStatus). */
   status?: ImageStatus | undefined;
+  /**
+   * The editing session the save belongs to. When the current revision was written by the same
+   * session and author, is a `human` one, and was last written less than COALESCE_WINDOW_S ago,
+   * this save replaces its mask instead of adding a revision: one revision per editing burst.
+   */
+  editSession?: string | undefined;
+}
+
+/** An autosave this soon after the session's previous save continues its revision. */
+export const COALESCE_WINDOW_S = 120;
+
+function continuesBurst(rev: RevisionRow | null, options: SaveOptions, time: Date): boolean {
+  if (!rev || options.editSession === undefined || rev.edit_session !== options.editSession) return false;
+  if (rev.kind !== 'human' || options.kind !== 'human' || rev.author !== options.author) return false;
+  const last = Date.parse(rev.saved_at ?? rev.created_at);
+  return Number.isFinite(last) && time.getTime() - last >= 0 && time.getTime() - last < COALESCE_WINDOW_S * 1000;
 }
 
 /** Bit c set when class c occurs in `labels`. */
@@ -73,35 +89,75 @@ export function saveMask(store: ProjectStore, imageId: number, labels: Uint8Arra
       new DomainError({ code: 'conflict', message: `image ${before.name}: the mask is at revision ${current}, the edit started from ${options.baseRevision}; reload it and redo the edit` });
     if (options.baseRevision !== undefined && options.baseRevision !== before.mask_revision) throw conflict(before.mask_revision);
 
-    const file = revisionFile(imageId, before.mask_revision + 1);
+    const date = new Date();
+    const latestBefore = before.mask_revision > 0 ? revisionRow(store, imageId, before.mask_revision) : null;
+    const coalesce = latestBefore !== null && continuesBurst(latestBefore, options, date);
+    const file = revisionFile(imageId, coalesce ? before.mask_revision : before.mask_revision + 1);
     await writeFileAtomic(store.path(file), encodeIndexedPng(labels, width, height));
     const bits = classBits(labels);
+    // The file a coalesced save replaced: removed only once the row no longer points at it, so a
+    // crash at any moment leaves a revision whose file exists (at worst an unreferenced file).
+    let replaced: string | null = null;
+    let revision: number;
     try {
-      const revision = store.db.transaction(() => {
+      revision = store.db.transaction(() => {
         const current = store.row(imageId);
         if (options.baseRevision !== undefined && current.mask_revision !== options.baseRevision) throw conflict(current.mask_revision);
+        const time = date.toISOString();
+        const status = options.status ?? nextStatus(current.status, options.kind);
+        if (coalesce) {
+          // Another process wrote in between: the revision this save continued is not current.
+          const latest = revisionRow(store, imageId, current.mask_revision);
+          if (current.mask_revision !== before.mask_revision || !latest || latest.file !== latestBefore?.file) throw conflict(current.mask_revision);
+          replaced = latest.file;
+          store.db
+            .prepare('UPDATE mask_revisions SET file = ?, classes = ?, saved_at = ? WHERE image_id = ? AND revision = ?')
+            .run(file, bits, time, imageId, latest.revision);
+          store.db.prepare('UPDATE images SET classes = ?, status = ?, updated_at = ? WHERE id = ?').run(bits, status, time, imageId);
+          return latest.revision;
+        }
         const rev = current.mask_revision + 1;
-        const time = now();
         store.db
-          .prepare('INSERT INTO mask_revisions (image_id, revision, file, author, kind, classes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(imageId, rev, file, options.author, options.kind, bits, time);
+          .prepare('INSERT INTO mask_revisions (image_id, revision, file, author, kind, classes, created_at, edit_session, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(imageId, rev, file, options.author, options.kind, bits, time, options.editSession ?? null, time);
         store.db
           .prepare('UPDATE images SET mask_revision = ?, classes = ?, status = ?, updated_at = ? WHERE id = ?')
-          .run(rev, bits, options.status ?? nextStatus(current.status, options.kind), time, imageId);
+          .run(rev, bits, status, time, imageId);
         return rev;
       }).immediate();
-      return { row: store.row(imageId), revision };
     } catch (error) {
       await rm(store.path(file), { force: true });
       throw error;
     }
+    // After the commit: the new file is the revision's now, whatever happens to the old one.
+    if (replaced !== null) await removeRevisionFile(store, imageId, revision, replaced);
+    return { row: store.row(imageId), revision };
   });
+}
+
+/** Removes a mask file no row points at any more (checked like every revision path). */
+async function removeRevisionFile(store: ProjectStore, imageId: number, revision: number, file: string): Promise<void> {
+  try {
+    await rm(store.maskPath({ image_id: imageId, revision, file }), { force: true });
+  } catch {
+    // A path the checks refuse was never ours to delete; a file that cannot be removed is only
+    // unreferenced: no row points at it any more.
+  }
 }
 
 export function listRevisions(store: ProjectStore, imageId: number): MaskRevision[] {
   store.row(imageId);
   const rows = store.db.prepare('SELECT * FROM mask_revisions WHERE image_id = ? ORDER BY revision').all(imageId) as RevisionRow[];
-  return rows.map((r) => ({ revision: r.revision, author: r.author, kind: r.kind, createdAt: r.created_at }));
+  return rows.map((r) => ({ revision: r.revision, author: r.author, kind: r.kind, createdAt: r.created_at, savedAt: r.saved_at ?? r.created_at }));
+}
+
+/**
+ * Makes `revision`'s mask current again as a new revision of kind `revert:<revision>`: history
+ * only grows, so the state reverted from stays viewable.
+ */
+export async function revertMask(store: ProjectStore, imageId: number, revision: number, options: { author: string; baseRevision?: number | undefined }): Promise<{ row: ImageRow; revision: number }> {
+  const mask = await readMask(store, imageId, revision);
+  return saveMask(store, imageId, mask.labels, mask.width, mask.height, { author: options.author, kind: `revert:${revision}`, baseRevision: options.baseRevision });
 }
 
 export function revisionRow(store: ProjectStore, imageId: number, revision: number): RevisionRow | null {
@@ -155,7 +211,7 @@ export function commitNewImage(store: ProjectStore, split: () => Split, image: O
       moved = target;
       // The rename must be durable before the row that points at it commits.
       syncDirSync(dirname(target));
-      const time = now();
+      const time = new Date().toISOString();
       store.db
         .prepare('INSERT INTO mask_revisions (image_id, revision, file, author, kind, classes, created_at) VALUES (?, 1, ?, ?, ?, ?, ?)')
         .run(row.id, file, mask.author, mask.kind, mask.classes, time);

@@ -55,6 +55,26 @@ const MIGRATIONS: readonly string[] = [
     skipped INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // The training set as a rule a user can predict: an image is in it when its split is train and
+  // its status is done or reviewed, unless the user overrode that (training_override 0 or 1).
+  // Triggers keep in_training true to the rule for every writer (imports, other processes, old
+  // code that still writes in_training itself). Existing projects start over from the rule: their
+  // old flags came mostly from imports that starred every masked image.
+  // mask_revisions: edit_session names the editing session (one open of one image in one client)
+  // whose autosaves are coalesced into the revision; saved_at is its last write.
+  `
+  ALTER TABLE images ADD COLUMN training_override INTEGER CHECK (training_override IN (0, 1));
+  ALTER TABLE mask_revisions ADD COLUMN edit_session TEXT;
+  ALTER TABLE mask_revisions ADD COLUMN saved_at TEXT;
+  CREATE TRIGGER images_training_insert AFTER INSERT ON images BEGIN
+    UPDATE images SET in_training = COALESCE(NEW.training_override, NEW.split = 'train' AND NEW.status IN ('done', 'reviewed')) WHERE id = NEW.id;
+  END;
+  CREATE TRIGGER images_training_update AFTER UPDATE OF status, split, training_override, in_training ON images BEGIN
+    UPDATE images SET in_training = COALESCE(NEW.training_override, NEW.split = 'train' AND NEW.status IN ('done', 'reviewed'))
+    WHERE id = NEW.id AND in_training IS NOT COALESCE(NEW.training_override, NEW.split = 'train' AND NEW.status IN ('done', 'reviewed'));
+  END;
+  UPDATE images SET in_training = (split = 'train' AND status IN ('done', 'reviewed'));
+  `,
   // A model's latest proposal per image (pre-labelling, active learning): never a mask revision,
   // so nothing a person drew is touched. uncertainty: mean (1 - max probability) over the
   // predicted face region; f1: mean face-part F1 against the mask revision it was compared with.

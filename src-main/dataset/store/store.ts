@@ -30,6 +30,8 @@ export interface ImageRow {
   split_fixed: number;
   source: string;
   in_training: number;
+  /** null: in_training follows the rule (schema.ts); 0 or 1: the user's choice. */
+  training_override: number | null;
   mask_revision: number;
   classes: number;
   created_at: string;
@@ -44,9 +46,13 @@ export interface RevisionRow {
   kind: string;
   classes: number;
   created_at: string;
+  /** The editing session whose autosaves were coalesced into this revision (null: none). */
+  edit_session: string | null;
+  /** The last write of a coalesced revision (null: written once, at created_at). */
+  saved_at: string | null;
 }
 
-export type NewImage = Omit<ImageRow, 'id' | 'created_at' | 'updated_at' | 'mask_revision' | 'classes'>;
+export type NewImage = Omit<ImageRow, 'id' | 'created_at' | 'updated_at' | 'mask_revision' | 'classes' | 'training_override'>;
 
 export interface ImageFilter {
   status?: ImageStatus | undefined;
@@ -65,6 +71,9 @@ const SORT_ORDER: Record<ImageSort, string> = {
   f1: 'p.f1 IS NULL, p.f1 ASC, images.name',
 };
 
+/** Each image's latest proposal, for the active-learning columns and sorts. */
+const PROPOSAL_JOIN = 'LEFT JOIN proposals p ON p.image_id = images.id';
+
 export function now(): string {
   return new Date().toISOString();
 }
@@ -77,9 +86,11 @@ export function toItem(row: ImageRow): ImageItem {
     height: row.height,
     status: row.status,
     split: row.split,
+    splitLocked: row.split_fixed === 1,
     source: row.source,
     maskRevision: row.mask_revision,
     inTraining: row.in_training === 1,
+    trainingOverride: row.training_override === null ? null : row.training_override === 1,
     updatedAt: row.updated_at,
   };
 }
@@ -197,7 +208,23 @@ export class ProjectStore {
     return this.db.prepare('SELECT * FROM images ORDER BY id').all() as ImageRow[];
   }
 
+  /** The ids of every image the filter matches (offset and limit ignored), in list order. */
+  ids(filter: ImageFilter): number[] {
+    const { clause, params } = this.where(filter);
+    const order = SORT_ORDER[filter.sort ?? 'name'];
+    return (this.db.prepare(`SELECT images.id FROM images ${PROPOSAL_JOIN} ${clause} ORDER BY ${order}`).all(...params) as { id: number }[]).map((r) => r.id);
+  }
+
   list(filter: ImageFilter): { total: number; items: ImageItem[] } {
+    const { clause, params } = this.where(filter);
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT images.*, p.uncertainty AS p_uncertainty, p.f1 AS p_f1 FROM images ${PROPOSAL_JOIN} ${clause} ORDER BY ${SORT_ORDER[filter.sort ?? 'name']} LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as (ImageRow & { p_uncertainty: number | null; p_f1: number | null })[];
+    return { total, items: rows.map((r) => ({ ...toItem(r), uncertainty: r.p_uncertainty, proposalF1: r.p_f1 })) };
+  }
+
+  private where(filter: ImageFilter): { clause: string; params: (string | number)[] } {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (filter.status) {
@@ -212,14 +239,7 @@ export class ProjectStore {
       where.push("name LIKE ? ESCAPE '\\'");
       params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images ${clause}`).get(...params) as { n: number }).n;
-    const rows = this.db
-      .prepare(
-        `SELECT images.*, p.uncertainty AS p_uncertainty, p.f1 AS p_f1 FROM images LEFT JOIN proposals p ON p.image_id = images.id ${clause} ORDER BY ${SORT_ORDER[filter.sort ?? 'name']} LIMIT ? OFFSET ?`,
-      )
-      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as (ImageRow & { p_uncertainty: number | null; p_f1: number | null })[];
-    return { total, items: rows.map((r) => ({ ...toItem(r), uncertainty: r.p_uncertainty, proposalF1: r.p_f1 })) };
+    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
 
   insertImage(image: NewImage): ImageRow {
@@ -239,9 +259,10 @@ export class ProjectStore {
     return this.row(id);
   }
 
-  setTraining(id: number, inTraining: boolean): ImageRow {
+  /** Overrides the training-set rule for the image (null: follow the rule again). */
+  setTraining(id: number, inTraining: boolean | null): ImageRow {
     this.row(id);
-    this.db.prepare('UPDATE images SET in_training = ?, updated_at = ? WHERE id = ?').run(inTraining ? 1 : 0, now(), id);
+    this.db.prepare('UPDATE images SET training_override = ?, updated_at = ? WHERE id = ?').run(inTraining === null ? null : inTraining ? 1 : 0, now(), id);
     return this.row(id);
   }
 

@@ -1,22 +1,28 @@
-// Starts the engine on the fastest backend that works: tfjs-node-gpu → tfjs-node → wasm → cpu.
-// The native rungs are optional dependencies; each rung that is skipped says why, and
-// `facet info` prints it. `options.backend` (CLI `--backend`, env FACET_BACKEND) forces a rung.
+// Starts the engine on the fastest backend that works: tfjs-node-gpu (on a GPU device) → webgpu
+// (on a hardware adapter) → tfjs-node → wasm → cpu. The native and Dawn rungs are optional
+// dependencies; each rung that is skipped says why, and `facet info` prints it. `options.backend`
+// (CLI `--backend`, env FACET_BACKEND) forces a rung: a forced webgpu takes a software adapter too.
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../kernels/wasm/register';
 import { tf } from '../tf';
+import { webGpuKernelNames } from '../kernels/webgpu/register';
+import { unwatchGpuDevice } from './gpu-health';
 import { startNative } from './native';
-import { ladder, type BackendName, type EngineInfo, type EngineOptions, type LadderStep, type SkippedBackend } from './types';
+import { probeGflops } from './probe';
+import { ladder, type BackendName, type EngineInfo, type EngineOptions, type GpuAdapterReport, type LadderStep, type SkippedBackend } from './types';
 import { startWasm } from './wasm-threads';
+import { startWebGpu } from './webgpu';
 import { guardWasmHeap, installXnnWatch } from './wasm-failures';
 
-export type { BackendName, EngineInfo, EngineOptions, LadderStep, SkippedBackend } from './types';
+export type { BackendName, EngineInfo, EngineOptions, GpuAdapterReport, LadderStep, SkippedBackend } from './types';
 export { ladder } from './types';
 export { assertEngineHealthy, EngineFailure } from './wasm-failures';
 
 const stepBackend: Record<LadderStep, BackendName> = {
   'tfjs-node-gpu': 'tensorflow',
+  webgpu: 'webgpu',
   'tfjs-node': 'tensorflow',
   wasm: 'wasm',
   cpu: 'cpu',
@@ -43,8 +49,37 @@ function rungsFor(choice: LadderStep | BackendName | undefined): LadderStep[] {
 
 type Attempt = { ok: true; version: string; threads: number; simd: boolean | null } | { ok: false; reason: string };
 
-async function tryStep(step: LadderStep, threads: number): Promise<Attempt> {
+/**
+ * The webgpu rung. Unforced, a hardware adapter must also beat wasm on the probe (probe.ts); the
+ * wasm backend started for that comparison is the one a later rung would use anyway.
+ */
+async function tryWebGpu(forced: boolean, threads: number, found: (a: GpuAdapterReport) => void): Promise<Attempt> {
+  const r = await startWebGpu(forced);
+  if (r.adapter) found(r.adapter);
+  if (!r.ok) return r;
+  const attempt: Attempt = { ok: true, version: r.version, threads: 1, simd: null };
+  if (forced || process.env['FACET_WEBGPU_PROBE'] === '0') return attempt;
+  const webgpuGflops = await probeGflops();
+  let wasmGflops = 0;
+  try {
+    await startWasm(threads);
+    wasmGflops = await probeGflops();
+  } finally {
+    await tf.setBackend('webgpu');
+  }
+  r.adapter.probe = { webgpuGflops, wasmGflops };
+  if (webgpuGflops >= wasmGflops) return attempt;
+  // The engine will not run on this device: its later events must not fail wasm work.
+  unwatchGpuDevice();
+  r.adapter.software = true;
+  r.adapter.softwareSigns.push(`slower than wasm on the probe (${webgpuGflops.toFixed(1)} vs ${wasmGflops.toFixed(1)} GFLOP/s)`);
+  return { ok: false, reason: `adapter slower than wasm on a 3x3 conv probe (${webgpuGflops.toFixed(1)} vs ${wasmGflops.toFixed(1)} GFLOP/s); force with --backend webgpu` };
+}
+
+async function tryStep(step: LadderStep, threads: number, forced: boolean, found: (a: GpuAdapterReport) => void): Promise<Attempt> {
   switch (step) {
+    case 'webgpu':
+      return tryWebGpu(forced, threads, found);
     case 'tfjs-node-gpu':
     case 'tfjs-node': {
       const r = await startNative(step === 'tfjs-node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu');
@@ -66,6 +101,7 @@ async function tryStep(step: LadderStep, threads: number): Promise<Attempt> {
 
 const nativePackage: Partial<Record<LadderStep, string>> = {
   'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: 'webgpu',
   'tfjs-node': '@tensorflow/tfjs-node',
 };
 
@@ -99,14 +135,16 @@ async function start(options: EngineOptions): Promise<EngineInfo> {
   const skipped: SkippedBackend[] = [];
   // A forced rung still reports why the faster rungs above it are not in use.
   const forcedIndex = choice === undefined ? -1 : ladder.indexOf(rungsFor(choice)[0]!);
+  let adapter: GpuAdapterReport | null = null;
   for (const step of ladder.slice(0, Math.max(0, forcedIndex))) {
     const pkg = nativePackage[step];
     const status = pkg === undefined ? '' : isInstalled(pkg) ? ' (installed)' : ' (not installed)';
     skipped.push({ step, reason: `not tried: backend ${choice} was chosen${status}` });
   }
   for (const step of rungsFor(choice)) {
-    const r = await tryStep(step, threads);
+    const r = await tryStep(step, threads, choice !== undefined, (a) => (adapter = a));
     if (r.ok) {
+      await tf.setBackend(stepBackend[step]);
       await tf.ready();
       if (step === 'wasm') guardWasmHeap(tf.backend());
       return {
@@ -118,7 +156,8 @@ async function start(options: EngineOptions): Promise<EngineInfo> {
         threads: r.threads,
         forced: choice !== undefined,
         skipped,
-        addedKernels: step === 'wasm' ? addedKernels : [],
+        addedKernels: step === 'wasm' ? addedKernels : step === 'webgpu' ? webGpuKernelNames() : [],
+        adapter,
       };
     }
     skipped.push({ step, reason: r.reason });

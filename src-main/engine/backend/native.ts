@@ -23,11 +23,36 @@ export function explainLoadError(pkg: NativePackage, error: unknown): string {
   return `failed to load: ${firstLine(message)}`;
 }
 
+/**
+ * tfjs-node-gpu loads and runs even when TensorFlow finds no usable GPU (CUDA 12 instead of 11.2,
+ * no cuDNN 8.1: it only logs the missing libraries) and then computes on the CPU. Its backend
+ * says which: `isUsingGpuDevice`, from the binding's device list. Null: fine to use.
+ */
+export function gpuFallbackReason(backend: unknown): string | null {
+  const b = backend as { isUsingGpuDevice?: unknown; isGPUPackage?: unknown } | null;
+  if (b?.isUsingGpuDevice === true) return null;
+  const what = b?.isUsingGpuDevice === false ? 'TensorFlow found no GPU device' : 'the backend does not say whether it runs on a GPU';
+  return (
+    `loaded, but ${what}, so it would silently run on the CPU (tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1: ` +
+    'libcudart.so.11.0, libcudnn.so.8 on the library path)'
+  );
+}
+
 function firstLine(text: string): string {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
+/** The package whose `tensorflow` backend is registered in this process (only one can be). */
+let loaded: { pkg: NativePackage; version: string } | null = null;
+
 export async function startNative(pkg: NativePackage): Promise<NativeResult> {
+  if (loaded && loaded.pkg !== pkg) {
+    // tfjs-node-gpu fell back to the CPU: its `tensorflow` backend is what tfjs-node would give.
+    if (pkg === '@tensorflow/tfjs-node' && (await tf.setBackend('tensorflow'))) {
+      return { ok: true, version: `${loaded.version} (the CPU build inside ${loaded.pkg})`, threads: os.availableParallelism() };
+    }
+    return { ok: false, reason: `not loaded: ${loaded.pkg} already registered the \`tensorflow\` backend in this process` };
+  }
   let mod: { version?: { [k: string]: string } } | undefined;
   try {
     // A computed specifier: bundlers must not try to resolve an optional native package.
@@ -45,5 +70,10 @@ export async function startNative(pkg: NativePackage): Promise<NativeResult> {
     return { ok: false, reason: explainLoadError(pkg, error) };
   }
   const version = mod.version?.['tfjs-node'] ?? mod.version?.['tfjs-core'] ?? 'unknown';
+  loaded = { pkg, version };
+  if (pkg === '@tensorflow/tfjs-node-gpu') {
+    const fallback = gpuFallbackReason(tf.backend());
+    if (fallback) return { ok: false, reason: fallback };
+  }
   return { ok: true, version, threads: os.availableParallelism() };
 }

@@ -10,6 +10,8 @@
 // before the backend starts see those lines; `assertEngineHealthy` turns them into an error.
 // Either way the work stops with a message that says why, instead of going on with garbage.
 
+import { assertGpuHealthy } from './gpu-health';
+
 const XNN_FAILURE = /XNN status for (\w+) is not successful\. Got status (\d+)/;
 const ADVICE = 'Lower the batch size or input size (or use more engine workers: each has its own heap).';
 
@@ -34,8 +36,9 @@ export function installXnnWatch(): void {
   console.warn = watch(console.warn.bind(console));
 }
 
-/** Throws if XNNPACK reported a failure since the last call (and forgets it). */
+/** Throws if XNNPACK (or the WebGPU device, gpu-health.ts) reported a failure since the last call. */
 export function assertEngineHealthy(what: string): void {
+  assertGpuHealthy(what);
   if (failures.length === 0) return;
   const seen = [...new Set(failures)];
   failures = [];

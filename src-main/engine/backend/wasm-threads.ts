@@ -30,8 +30,24 @@ export interface WasmStart {
   simd: boolean;
 }
 
-/** Sets the wasm backend active with `threads` XNNPACK threads (1: the plain SIMD build). */
+let started: Promise<WasmStart> | null = null;
+
+/**
+ * Sets the wasm backend active with `threads` XNNPACK threads (1: the plain SIMD build). The pool
+ * is sized once per process (the webgpu probe may have started it): later calls reactivate it.
+ */
 export async function startWasm(threads: number): Promise<WasmStart> {
+  if (started) {
+    const s = await started;
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+    return s;
+  }
+  started = startWasmOnce(threads);
+  started.catch(() => (started = null));
+  return started;
+}
+
+async function startWasmOnce(threads: number): Promise<WasmStart> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
   if (threads <= 1 || !simd) {
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');

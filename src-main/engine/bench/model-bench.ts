@@ -7,6 +7,7 @@ import { ORIGINAL_LOSS, makeLoss } from '../losses/index';
 import { countMacs } from '../models/flops';
 import { buildModel } from '../models/registry';
 import { fusedGraphOf } from '../infer/graph-cache';
+import { gpuMemory, releaseGpuPool } from '../backend/gpu-memory';
 import { tf } from '../tf';
 import { chooseMicroBatch } from '../train/heap-budget';
 import { randomBatch } from '../train/random-batch';
@@ -48,22 +49,42 @@ export interface ModelBench {
   /** Where training and inference ran (e.g. "2 data-parallel workers", "one engine, 2 threads"). */
   trainPath: string;
   inferPath: string;
+  /** FLOPs achieved: inference = forward FLOPs × img/s; training counts 3× the forward (forward + two backward products). */
+  trainGflopsPerSec?: number;
+  inferGflopsPerSec?: number;
+  /**
+   * webgpu: peak device memory of the training and of the inference phase (MB), the buffer pool's
+   * high-water mark (tfjs numBytesAllocatedInGPU; WebGPU adapters do not report device memory).
+   */
+  peakGpuTrainMb?: number | null;
+  peakGpuInferMb?: number | null;
+  /** Images per micro-batch the training step used. */
+  microBatch?: number;
 }
 
 export type BenchProgress = (message: string) => void;
 
 /** Times `steps` SGD steps (Dice + CE + Jaccard) after `warmup`, as `facet train` takes them in one engine. */
-async function timeTraining(model: tf.LayersModel, batch: number, size: number, classes: number, warmup: number, steps: number): Promise<Timing> {
+async function timeTraining(
+  model: tf.LayersModel, batch: number, size: number, classes: number, warmup: number, steps: number,
+): Promise<Timing & { microBatch: number }> {
   const loss = makeLoss(ORIGINAL_LOSS, classes);
   const optimizer = tf.train.sgd(0.1);
   const { x, y } = randomBatch(batch, size, classes, 1);
   try {
     const { microBatch } = await chooseMicroBatch(model, loss, size, batch, classes);
-    const local = new LocalSteps(model, optimizer, loss, microBatch);
-    return await timeCalls(warmup, steps, () => local.step(x, y, batch, size, 0.1));
+    // As `facet train` steps on a GPU: the confusion is counted there, not downloaded as labels.
+    const local = new LocalSteps(model, optimizer, loss, microBatch, tf.getBackend() === 'webgpu' ? classes : null);
+    return { ...(await timeCalls(warmup, steps, () => local.step(x, y, batch, size, 0.1))), microBatch };
   } finally {
     optimizer.dispose();
   }
+}
+
+/** Peak device MB since the pool was last emptied (null off webgpu). */
+function peakGpuMb(): number | null {
+  const m = gpuMemory();
+  return m === null ? null : m.allocated / 2 ** 20;
 }
 
 async function timeInference(model: tf.LayersModel, batch: number, size: number, warmup: number, steps: number): Promise<Timing> {
@@ -97,14 +118,20 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
   const model = buildModel(o.model, { inputSize: o.size, numClasses: o.classes, seed: 1 });
   try {
     const gflops = (2 * countMacs(model)) / 1e9;
-    let train: Timing = { ms: [Number.NaN], coresBusy: 0 };
+    let train: Timing & { microBatch: number } = { ms: [Number.NaN], coresBusy: 0, microBatch: o.batch };
+    let peakGpuTrainMb: number | null = null;
     if (o.trainSteps > 0) {
       progress(`${o.model}: ${gflops.toFixed(2)} GFLOPs/img, training on ${backend}`);
+      releaseGpuPool();
       train = await timeTraining(model, o.batch, o.size, o.classes, o.warmup, o.trainSteps);
+      peakGpuTrainMb = peakGpuMb();
       progress(`${o.model}: training step ${median(train.ms).toFixed(0)} ms (median of ${train.ms.length}); inference`);
     }
     const trainStepMs = median(train.ms);
+    releaseGpuPool();
     const infer = await timeInference(model, o.batch, o.size, o.warmup, o.inferSteps);
+    const peakGpuInferMb = peakGpuMb();
+    releaseGpuPool();
     const inferBatchMs = median(infer.ms);
     let cpu: ModelBench['cpu'] = null;
     if (o.cpuStep && backend !== 'cpu') {
@@ -136,6 +163,11 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
       cpu,
       trainPath: 'one engine',
       inferPath: 'one engine',
+      trainGflopsPerSec: (3 * gflops * o.batch * 1000) / trainStepMs,
+      inferGflopsPerSec: (gflops * o.batch * 1000) / inferBatchMs,
+      peakGpuTrainMb,
+      peakGpuInferMb,
+      microBatch: train.microBatch,
     };
   } finally {
     model.dispose();

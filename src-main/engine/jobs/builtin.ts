@@ -4,11 +4,16 @@ import { tf } from '../tf';
 import { defineJob } from '../worker/protocol';
 import { benchModel, oneTrainingStep, type BenchOptions, type ModelBench } from '../bench/model-bench';
 
-export const infoJob = defineJob<Record<string, never>, { info: import('../backend/types').EngineInfo; memory: { numTensors: number; numBytes: number } }>({
+type EngineMemory = { numTensors: number; numBytes: number; numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
+
+export const infoJob = defineJob<Record<string, never>, { info: import('../backend/types').EngineInfo; memory: EngineMemory }>({
   name: 'engine.info',
   async run(_input, ctx) {
-    const m = tf.memory();
-    return { info: ctx.engine, memory: { numTensors: m.numTensors, numBytes: m.numBytes } };
+    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
+    const memory: EngineMemory = { numTensors: m.numTensors, numBytes: m.numBytes };
+    if (m.numBytesInGPU !== undefined) memory.numBytesInGPU = m.numBytesInGPU;
+    if (m.numBytesAllocatedInGPU !== undefined) memory.numBytesAllocatedInGPU = m.numBytesAllocatedInGPU;
+    return { info: ctx.engine, memory };
   },
 });
 

@@ -56,6 +56,14 @@ export class ConfusionMatrix {
     return Array.from({ length: k }, (_, t) => Array.from({ length: k }, (_, p) => this.get(t, p)));
   }
 
+  /** From counts laid out as `counts` is (truth-major, k·k). */
+  static fromCounts(numClasses: number, counts: ArrayLike<number>): ConfusionMatrix {
+    if (counts.length !== numClasses * numClasses) throw new Error(`confusion: ${counts.length} counts for ${numClasses} classes`);
+    const m = new ConfusionMatrix(numClasses);
+    m.counts.set(counts);
+    return m;
+  }
+
   static fromRows(rows: number[][]): ConfusionMatrix {
     const m = new ConfusionMatrix(rows.length);
     rows.forEach((row, t) => row.forEach((v, p) => (m.counts[t * rows.length + p] = v)));

@@ -6,13 +6,16 @@
 // it is the mean over micro-batches — the same approximation data-parallel training makes.
 import type { SegLoss } from '../losses/index';
 import { tf } from '../tf';
+import { gpuLostError } from '../backend/gpu-health';
 import { assertEngineHealthy } from '../backend/wasm-failures';
 
 export interface BatchGradients {
   /** Mean loss over the batch (micro-batch losses weighted by size). */
   loss: number;
-  /** Arg-max labels of the training-mode forward pass, [n, size, size]. */
-  predicted: Int32Array;
+  /** Arg-max labels of the training-mode forward pass, [n, size, size] (null: `confusion` instead). */
+  predicted: Int32Array | null;
+  /** With `confusionClasses`: the batch's confusion counts, truth-major [C·C], counted on the device. */
+  confusion: Float64Array | null;
   /** One averaged gradient per variable, in `variables` order (the caller disposes them). */
   gradients: tf.Tensor[];
 }
@@ -21,6 +24,12 @@ export interface BatchGradients {
 export function microBatches(n: number, limit: number): number[] {
   const parts = Math.ceil(n / Math.max(1, limit));
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
+}
+
+/** Confusion counts [C·C] (float32, truth-major) of int32 truth and predicted labels. */
+function confusionCounts(truth: tf.Tensor, pred: tf.Tensor, classes: number): tf.Tensor {
+  const index = tf.add(tf.mul(tf.reshape(truth, [-1]), tf.scalar(classes, 'int32')), tf.reshape(pred, [-1]));
+  return tf.bincount(index as tf.Tensor1D, tf.tensor1d([], 'float32'), classes * classes);
 }
 
 export async function batchGradients(
@@ -32,9 +41,16 @@ export async function batchGradients(
   n: number,
   size: number,
   microBatch: number,
+  /**
+   * Count the confusion matrix on the device and read it with the loss, in one readback per
+   * micro-batch, instead of downloading every predicted label (what a GPU step should do).
+   */
+  confusionClasses: number | null = null,
 ): Promise<BatchGradients> {
   const pixels = size * size;
-  const predicted = new Int32Array(n * pixels);
+  const C = confusionClasses;
+  const predicted = C === null ? new Int32Array(n * pixels) : null;
+  const confusion = C === null ? null : new Float64Array(C * C);
   let sums: tf.Tensor[] | null = null;
   let lossSum = 0;
   let start = 0;
@@ -46,7 +62,7 @@ export async function batchGradients(
       const { value, grads } = tf.variableGrads(() => {
         const probs = model.apply(xs, { training: true }) as tf.Tensor;
         // Off the loss path, so the tape never differentiates it.
-        labels = tf.keep(tf.argMax(probs, -1));
+        labels = tf.keep(C === null ? tf.argMax(probs, -1) : confusionCounts(ys, tf.argMax(probs, -1), C));
         return loss(probs, ys);
       }, variables);
       tf.dispose([xs, ys]);
@@ -60,15 +76,27 @@ export async function batchGradients(
         tf.dispose([...sums, ...scaled]);
         sums = next;
       }
-      lossSum += (await value.data())[0]! * weight;
-      predicted.set((await (labels as unknown as tf.Tensor).data()) as Int32Array, start * pixels);
-      tf.dispose([value, labels as unknown as tf.Tensor]);
+      const labelsT = labels as unknown as tf.Tensor;
+      if (C === null) {
+        lossSum += (await value.data())[0]! * weight;
+        predicted!.set((await labelsT.data()) as Int32Array, start * pixels);
+      } else {
+        const both = tf.tidy(() => tf.concat([tf.reshape(value, [1]), labelsT]));
+        const read = await both.data();
+        both.dispose();
+        lossSum += read[0]! * weight;
+        for (let i = 0; i < C * C; i++) confusion![i]! += read[i + 1]!;
+      }
+      tf.dispose([value, labelsT]);
       assertEngineHealthy('training step');
       start += count;
     }
     const gradients = sums!;
     sums = null;
-    return { loss: lossSum, predicted, gradients };
+    return { loss: lossSum, predicted, confusion, gradients };
+  } catch (error) {
+    // A lost GPU device surfaces as whatever call failed first: say what happened instead.
+    throw gpuLostError('training step') ?? error;
   } finally {
     if (sums) tf.dispose(sums);
   }

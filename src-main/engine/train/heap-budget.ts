@@ -3,8 +3,12 @@
 // there one training step at micro-batch 1 is measured: the heap grows by what one image needs
 // (activations kept for the backward pass, gradients, kernel workspaces; measured here 0.55 GB
 // for DeepLabV3+ MobileNetV1 to 1.3 GB for PSPNet-ResNet50 at 256 px). The micro-batch is what
-// fits in HEAP_BUDGET with the heap already in use. Other backends take the whole batch.
+// fits in HEAP_BUDGET with the heap already in use. On webgpu the same probe measures the device
+// memory one image takes (the buffer pool's growth), against FACET_GPU_MEMORY_MB (WebGPU does not
+// report how much memory the device has; default GPU_BUDGET_MB), and no single tensor may exceed
+// the adapter's largest storage binding. Other backends take the whole batch.
 import type { SegLoss } from '../losses/index';
+import { gpuMemory, releaseGpuPool } from '../backend/gpu-memory';
 import { tf } from '../tf';
 import { batchGradients } from './gradients';
 import { randomBatch } from './random-batch';
@@ -34,6 +38,25 @@ export function activationBytes(model: tf.LayersModel): number {
   return elements * 4;
 }
 
+/** Device memory assumed for training on webgpu when FACET_GPU_MEMORY_MB is not set. */
+export const GPU_BUDGET_MB = 8192;
+
+export function gpuBudgetBytes(): number {
+  const fromEnv = Number(process.env['FACET_GPU_MEMORY_MB']);
+  return (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : GPU_BUDGET_MB) * MB;
+}
+
+/** Bytes of the largest layer output for one image (float32): a tensor of n images must fit one binding. */
+export function largestActivationBytes(model: tf.LayersModel): number {
+  let largest = 0;
+  for (const layer of model.layers) {
+    const shape = layer.outputShape as Array<number | null> | Array<Array<number | null>>;
+    const shapes = Array.isArray(shape[0]) ? (shape as Array<Array<number | null>>) : [shape as Array<number | null>];
+    for (const s of shapes) largest = Math.max(largest, s.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1) * 4);
+  }
+  return largest;
+}
+
 export interface MicroBatchChoice {
   microBatch: number;
   /** Heap one image needed in the probe (null: not measured, backend without a cap). */
@@ -53,7 +76,10 @@ export async function chooseMicroBatch(
   classes: number,
   budget = HEAP_BUDGET,
 ): Promise<MicroBatchChoice> {
-  const before = wasmHeapBytes();
+  const gpu = tf.getBackend() === 'webgpu';
+  // On a GPU, measure from an empty pool: what is already pooled would hide the growth.
+  if (gpu) releaseGpuPool();
+  const before = gpu ? gpuMemory()!.allocated : wasmHeapBytes();
   if (before === null || batch <= 1) return { microBatch: batch, bytesPerImage: null };
   const saved = model.nonTrainableWeights.map((w) => w.read().clone());
   const { x, y } = randomBatch(1, size, classes, 1);
@@ -65,10 +91,18 @@ export async function chooseMicroBatch(
     model.nonTrainableWeights.forEach((w, i) => w.write(saved[i]!));
     tf.dispose(saved);
   }
-  const after = wasmHeapBytes()!;
+  const after = gpu ? gpuMemory()!.allocated : wasmHeapBytes()!;
   // A heap that was already large may not grow at all: count at least 5x the layer outputs
   // (the heap grew by 5.0–7.4x their size per image for every registered model).
   const bytesPerImage = Math.max(after - before, 5 * activationBytes(model));
+  if (gpu) {
+    releaseGpuPool();
+    const binding = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number } } }).device?.limits
+      ?.maxStorageBufferBindingSize;
+    const byBinding = binding ? Math.floor(binding / largestActivationBytes(model)) : batch;
+    const byMemory = Math.floor(gpuBudgetBytes() / bytesPerImage);
+    return { microBatch: Math.max(1, Math.min(batch, byMemory, byBinding)), bytesPerImage };
+  }
   const microBatch = Math.max(1, Math.min(batch, Math.floor((budget - before) / bytesPerImage)));
   return { microBatch, bytesPerImage };
 }

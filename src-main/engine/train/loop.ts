@@ -7,6 +7,7 @@
 import { CLASS_NAMES, NUM_CLASSES } from '../../contract/classes';
 import type { EpochRecord, RunBatchEvent, RunEpochEvent, RunSummary } from '../../contract/training';
 import { BatchLoader, SampleCache } from '../../dataset/loader';
+import { releaseGpuPool } from '../backend/gpu-memory';
 import { makeLoss } from '../losses/index';
 import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
 import { buildModel } from '../models/registry';
@@ -160,7 +161,9 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
         const t0 = performance.now();
         const step = await steps.step(batch.x, batch.y, batch.n, batch.size, lr);
         if (!Number.isFinite(step.loss)) throw new Error(`training diverged: loss is ${step.loss} at epoch ${epoch}, batch ${b + 1} (try a lower --lr)`);
-        const batchConfusion = new ConfusionMatrix(NUM_CLASSES).add(batch.y, step.predicted);
+        const batchConfusion = step.confusion
+          ? ConfusionMatrix.fromCounts(NUM_CLASSES, step.confusion)
+          : new ConfusionMatrix(NUM_CLASSES).add(batch.y, step.predicted!);
         trainConfusion.merge(batchConfusion);
         lossSum += step.loss * batch.n;
         seen += batch.n;
@@ -256,5 +259,7 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     await steps?.close();
     model?.dispose();
     optimizer?.dispose();
+    // The device's memory goes back once the run is over (webgpu keeps released buffers pooled).
+    releaseGpuPool();
   }
 }

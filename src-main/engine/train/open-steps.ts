@@ -2,7 +2,8 @@
 // batch to share, data-parallel engine workers: each has its own heap and runs every op, where
 // one threaded heap parallelises only XNNPACK's convolutions and matMuls (measured, DeepLabV3+
 // MobileNetV2 at 256 px, batch 8: 2 workers 1.74 img/s; one heap with 2 threads could not hold
-// the batch at all). Elsewhere (tfjs-node uses every core itself; cpu) this thread's engine.
+// the batch at all). Elsewhere (tfjs-node uses every core itself; webgpu one device; cpu) this
+// thread's engine.
 import os from 'node:os';
 import type { RunConfig } from '../../contract/training';
 import { NUM_CLASSES } from '../../contract/classes';
@@ -33,7 +34,8 @@ export async function openSteps(o: OpenStepsOptions): Promise<StepEngine> {
   const { config, model, optimizer, loss } = o;
   if (o.workers <= 1) {
     const { microBatch } = await chooseMicroBatch(model, loss, config.inputSize, config.batchSize, NUM_CLASSES);
-    return new LocalSteps(model, optimizer, loss, microBatch);
+    // On a GPU the labels stay there: the step reads back the loss and the confusion counts only.
+    return new LocalSteps(model, optimizer, loss, microBatch, tf.getBackend() === 'webgpu' ? NUM_CLASSES : null);
   }
   const weights = await Promise.all(model.weights.map(async (w) => (await w.read().data()) as Float32Array));
   const dp = await DataParallel.start(o.workers, {

@@ -130,7 +130,7 @@ export const gradientsJob = defineJob<Shard, ShardGradients>({
     try {
       const gradients = await Promise.all(result.gradients.map(async (g) => (await g.data()) as Float32Array));
       const stats = await Promise.all(r.model.nonTrainableWeights.map(async (w) => (await w.read().data()) as Float32Array));
-      return { loss: result.loss, predicted: result.predicted, gradients, stats };
+      return { loss: result.loss, predicted: result.predicted!, gradients, stats };
     } finally {
       tf.dispose(result.gradients);
     }

@@ -12,8 +12,10 @@ import { restoreOptimizerState, setLearningRate } from './optimizer';
 
 export interface StepOutcome {
   loss: number;
-  /** Arg-max labels of the training forward pass, [n, size, size]. */
-  predicted: Int32Array;
+  /** Arg-max labels of the training forward pass, [n, size, size] (null when `confusion` is given). */
+  predicted: Int32Array | null;
+  /** The batch's confusion counts [C·C], truth-major, when the engine counted them on the device. */
+  confusion?: Float64Array | null;
 }
 
 export interface StepEngine {
@@ -36,6 +38,8 @@ export class LocalSteps implements StepEngine {
     private readonly optimizer: tf.Optimizer,
     private readonly loss: SegLoss,
     private readonly microBatch: number,
+    /** Count training confusion on the device (webgpu: no label download per step). */
+    private readonly confusionClasses: number | null = null,
   ) {
     this.description = `this thread's engine, micro-batches of at most ${microBatch}`;
     this.scorer = modelScorer(model, loss);
@@ -44,12 +48,14 @@ export class LocalSteps implements StepEngine {
   async step(x: Float32Array, y: Int32Array, n: number, size: number, lr: number): Promise<StepOutcome> {
     setLearningRate(this.optimizer, lr);
     const variables = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { loss, predicted, gradients } = await batchGradients(this.model, this.loss, variables, x, y, n, size, this.microBatch);
+    const { loss, predicted, confusion, gradients } = await batchGradients(
+      this.model, this.loss, variables, x, y, n, size, this.microBatch, this.confusionClasses,
+    );
     const named: Record<string, tf.Tensor> = {};
     variables.forEach((v, i) => (named[v.name] = gradients[i]!));
     this.optimizer.applyGradients(named);
     tf.dispose(gradients);
-    return { loss, predicted };
+    return { loss, predicted, confusion };
   }
 
   async sync(): Promise<void> {}

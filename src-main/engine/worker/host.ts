@@ -98,6 +98,11 @@ export class EngineHost {
     });
   }
 
+  /** True once closed or once the worker thread has ended (it cannot run jobs any more). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -4,6 +4,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DomainError } from '../../contract/domain-error';
 import { initEngine } from '../backend/index';
+import { gpuDeviceLost } from '../backend/gpu-health';
 import type { EngineInfo } from '../backend/types';
 import type { HostToWorker, JobContext, JobDefinition, WorkerConfig, WorkerToHost } from './protocol';
 
@@ -37,6 +38,10 @@ async function runJob(post: (message: WorkerToHost) => void, byName: Map<string,
   } finally {
     cancels.delete(id);
   }
+  // A lost GPU device cannot compute again in this thread: end it once the job has answered,
+  // so the host (worker/service.ts) starts a fresh engine, with a new device, for the next job.
+  // (In a worker thread process.exit ends only the thread; the answer above is already posted.)
+  if (engine.backend === 'webgpu' && gpuDeviceLost()) setImmediate(() => process.exit(1));
 }
 
 async function main(port: MessagePort, byName: Map<string, JobDefinition<unknown, unknown, unknown>>): Promise<void> {

@@ -2,6 +2,8 @@
 import type { Handlers } from '../router';
 import { appHandlers } from './app';
 import { projectHandlers } from './project';
+import { galleryHandlers } from './gallery';
+import { projectFileHandlers } from './project-files';
 import { predictHandlers } from './predict';
 import { segmentHandlers } from './segment';
 import { trainingHandlers } from './training';
@@ -11,6 +13,8 @@ import { proposalHandlers } from './proposals';
 export const handlers = {
   ...appHandlers,
   ...projectHandlers,
+  ...galleryHandlers,
+  ...projectFileHandlers,
   ...predictHandlers,
   ...segmentHandlers,
   ...trainingHandlers,

@@ -6,15 +6,19 @@ import type { Handlers } from '../router';
 import type { HandlerContext } from '../context';
 import { DomainError } from '../../contract/domain-error';
 import { openStore, type ProjectStore } from '../../dataset/store/store';
-import { projectStoreOf as store } from '../project-of';
+import { projectStoreOf } from '../project-of';
 import { listRevisions, readMask, saveMask } from '../../dataset/store/revisions';
 import { importFolder, type SplitSetting } from '../../dataset/import';
 import { parseSplitRatios } from '../../dataset/splits';
 import type { ParsedInput } from '../../contract/index';
+import type { ProjectSummary } from '../../contract/project';
 import { loadPreset } from '../../dataset/presets/load';
 import { displayBytes, thumbnail } from '../../dataset/thumbnails';
 import { toItem } from '../../dataset/store/store';
 import { sweepStaleTemps } from '../../dataset/io/atomic';
+import { watchForOtherWriters } from './external-changes';
+import { readSplitFile } from '../../dataset/split-file';
+import { rememberProject } from '../recent-projects';
 
 type ProjectMethods =
   | 'project.open'
@@ -29,12 +33,19 @@ type ProjectMethods =
   | 'masks.save'
   | 'masks.revisions';
 
+/** The open project's store; its first use by a client starts watching for other processes' writes. */
+export function store(ctx: HandlerContext): ProjectStore {
+  const s = projectStoreOf(ctx);
+  watchForOtherWriters(s, ctx);
+  return s;
+}
+
 /**
  * The store a write addressed by image id goes to. Ids are per project: when the client says
  * which project it read the image from and this session has another one open, the write is
  * refused rather than applied to whatever photo has that id here.
  */
-function storeFor(ctx: HandlerContext, expected: string | undefined): ProjectStore {
+export function storeFor(ctx: HandlerContext, expected: string | undefined): ProjectStore {
   const s = store(ctx);
   if (expected !== undefined && resolve(expected) !== s.dir) {
     throw new DomainError({
@@ -46,7 +57,7 @@ function storeFor(ctx: HandlerContext, expected: string | undefined): ProjectSto
   return s;
 }
 
-function changed(ctx: HandlerContext, s: ProjectStore, imageIds: number[] | null): void {
+export function changed(ctx: HandlerContext, s: ProjectStore, imageIds: number[] | null): void {
   ctx.emit('project.changed', { dir: s.dir, imageIds });
 }
 
@@ -62,13 +73,25 @@ function splitSetting(split: ParsedInput<'project.import'>['split']): SplitSetti
   return { kind: 'auto', ratios, seed: split.seed };
 }
 
+/**
+ * Makes `s` this session's project: stale temps cleared, the host's recent list updated (a list
+ * that cannot be written is logged, never a failed open), and the client told everything changed.
+ */
+export async function openedInSession(ctx: HandlerContext, s: ProjectStore): Promise<ProjectSummary> {
+  ctx.session.projectDir = s.dir;
+  watchForOtherWriters(s, ctx);
+  // Temp files of writers killed mid-write are never part of the project: clear them.
+  await sweepStaleTemps(s.dir);
+  const summary = s.summary();
+  await rememberProject(summary).catch((error: unknown) => ctx.log('warn', 'project', `recent projects not saved: ${(error as Error).message}`));
+  changed(ctx, s, null);
+  return summary;
+}
+
 export const projectHandlers: Pick<Handlers, ProjectMethods> = {
   async 'project.open'(input, ctx) {
     const s = openStore(input.dir, { create: input.create });
-    ctx.session.projectDir = s.dir;
-    // Temp files of writers killed mid-write are never part of the project: clear them.
-    await sweepStaleTemps(s.dir);
-    return s.summary();
+    return openedInSession(ctx, s);
   },
   async 'project.summary'(_input, ctx) {
     return store(ctx).summary();
@@ -76,6 +99,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
   async 'project.import'(input, ctx) {
     const s = store(ctx);
     const preset = loadPreset(input.preset, { colorMap: input.colorMap });
+    const fixedSplits = input.splitFile === undefined ? undefined : readSplitFile(input.splitFile);
     // importFolder refuses (busy) while another import into this project runs, in any process.
     const report = await importFolder(s, {
       source: input.source,
@@ -84,6 +108,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
       overwriteEdits: input.overwriteEdits,
       overwriteReviewed: input.overwriteReviewed,
       split: splitSetting(input.split),
+      fixedSplits,
       onProgress: (p) => ctx.emit('import.progress', p),
     });
     changed(ctx, s, null);
@@ -123,6 +148,7 @@ export const projectHandlers: Pick<Handlers, ProjectMethods> = {
       author: input.author,
       kind: 'human',
       baseRevision: input.baseRevision,
+      editSession: input.editSession,
     });
     changed(ctx, s, [input.id]);
     return { item: toItem(row), revision };

@@ -15,8 +15,9 @@ describe('backend ladder', () => {
     expect(info.threads).toBe(2);
     expect(info.forced).toBe(false);
     expect(info.version).toBe(tf.version_core);
-    expect(info.skipped.map((s) => s.step)).toEqual(['tfjs-node-gpu', 'tfjs-node']);
-    for (const s of info.skipped) expect(s.reason).toMatch(/not installed|failed|CUDA|binding/);
+    expect(info.skipped.map((s) => s.step)).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node']);
+    // webgpu: no adapter here, or only a software one (SwiftShader), which is never the default.
+    for (const s of info.skipped) expect(s.reason).toMatch(/not installed|failed|CUDA|binding|no WebGPU adapter|software adapter/);
     expect(tf.getBackend()).toBe('wasm');
   });
 
@@ -43,8 +44,9 @@ describe('backend ladder', () => {
   it('parses backend choices and names the valid ones on error', () => {
     expect(parseBackendChoice('wasm')).toBe('wasm');
     expect(parseBackendChoice('tensorflow')).toBe('tensorflow');
-    expect(() => parseBackendChoice('webgl')).toThrow(/unknown backend "webgl".*tfjs-node-gpu, tfjs-node, wasm, cpu, tensorflow/);
-    expect(ladder).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    expect(parseBackendChoice('webgpu')).toBe('webgpu');
+    expect(() => parseBackendChoice('webgl')).toThrow(/unknown backend "webgl".*tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu, tensorflow/);
+    expect(ladder).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']);
   });
 });
 

@@ -90,7 +90,7 @@ describe('data-parallel workers', () => {
       const a = await steps.step(x, y, N, SIZE, 0.1);
       const b = await parallel.step(x, y, N, SIZE, 0.1);
       expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
-      expect(b.predicted.length).toBe(N * SIZE * SIZE);
+      expect(b.predicted!.length).toBe(N * SIZE * SIZE);
       losses.push(b.loss);
     }
     const [r0, r1] = await replicaWeights();

@@ -102,7 +102,9 @@ describe('project handlers', () => {
     const id = items[0]!.id;
     const got = await call<{ item: ImageItem; bytes: Uint8Array; mime: string }>('images.get', { id });
     expect(got.mime).toBe('image/jpeg');
-    expect(got.item).toMatchObject({ name: 'face0', width: 40, height: 30, maskRevision: 1, inTraining: true });
+    expect(got.item).toMatchObject({ name: 'face0', width: 40, height: 30, maskRevision: 1, status: 'done' });
+    // The training-set rule: split train and done or reviewed.
+    expect(got.item.inTraining).toBe(got.item.split === 'train');
     const thumb = await call<{ bytes: Uint8Array; mime: string }>('images.thumbnail', { id, size: 32 });
     const meta = await sharp(thumb.bytes).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 32, 24]);

@@ -67,9 +67,10 @@ describe('sessions per WebSocket connection', () => {
 
     expect(openStore(projectX).row(image.id).mask_revision).toBe(1);
     expect(openStore(projectY).db.prepare('SELECT COUNT(*) AS n FROM mask_revisions').get()).toEqual({ n: 0 });
-    // B hears about its own project's change; A, now on Y, does not.
-    expect(b.events.some((e) => e.event === 'project.changed' && (e.payload as { dir: string }).dir === projectX)).toBe(true);
-    expect(a.events.some((e) => e.event === 'project.changed')).toBe(false);
+    // B hears about its own project's change; A, now on Y, does not (it hears only of Y, which it opened).
+    const changedX = (e: { event: string; payload: unknown }) => e.event === 'project.changed' && (e.payload as { dir: string }).dir === projectX;
+    expect(b.events.some(changedX)).toBe(true);
+    expect(a.events.some(changedX)).toBe(false);
     a.ws.close();
     b.ws.close();
   });

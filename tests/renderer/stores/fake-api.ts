@@ -4,7 +4,7 @@
 // and a recorded call log. Installed as the module-level API that `useApi()` returns.
 import type { App } from 'vue';
 import type { ImageItem, MaskData } from '../../../src-main/contract/project';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-main/contract/index';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../src-main/contract/index';
 import { ApiError } from '../../../src-main/contract/errors';
 import type { ConnectedApi } from '../../../src-renderer/api/client';
 import { provideApi } from '../../../src-renderer/api/use-api';
@@ -14,29 +14,52 @@ export interface FakeHost {
   calls: { method: string; input: unknown }[];
   masks: Map<number, MaskData>;
   items: Map<number, ImageItem>;
+  /** Every saved mask by image and revision (what masks.get {revision} and masks.revert read). */
+  history: Map<number, { labels: Uint8Array; kind: string; author: string; editSession?: string | undefined }[]>;
+  /** Delivers an event to the renderer's subscribers, as the host would. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
 
 function item(id: number, width: number, height: number): ImageItem {
-  return { id, name: `img-${id}`, width, height, status: 'unlabeled', split: 'train', source: 'test', maskRevision: 0, inTraining: false, updatedAt: '' };
+  return { id, name: `img-${id}`, width, height, status: 'unlabeled', split: 'train', splitLocked: false, source: 'test', maskRevision: 0, inTraining: false, trainingOverride: null, updatedAt: '' };
 }
 
 export function installFakeHost(count = 3, width = 8, height = 6): FakeHost {
   const calls: FakeHost['calls'] = [];
   const items = new Map<number, ImageItem>();
   const masks = new Map<number, MaskData>();
+  const history: FakeHost['history'] = new Map();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   for (let id = 1; id <= count; id++) {
     items.set(id, item(id, width, height));
     masks.set(id, { imageId: id, width, height, labels: new Uint8Array(width * height), revision: 0 });
+    history.set(id, []);
   }
+  const saveRevision = (id: number, labels: Uint8Array, kind: string, author: string): { item: ImageItem; revision: number } => {
+    const m = masks.get(id)!;
+    const revision = m.revision + 1;
+    masks.set(id, { ...m, labels: labels.slice(), revision });
+    history.get(id)!.push({ labels: labels.slice(), kind, author });
+    const it = { ...items.get(id)!, maskRevision: revision, status: kind === 'human' ? ('in-progress' as const) : items.get(id)!.status };
+    items.set(id, it);
+    return { item: it, revision };
+  };
+  const filtered = (input: { status?: string | undefined; search?: string | undefined }) =>
+    [...items.values()].filter((i) => (!input.status || i.status === input.status) && (!input.search || i.name.includes(input.search)));
   const handlers: { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> } = {
     'images.list': (input) => {
-      const all = [...items.values()].filter((i) => !input.status || i.status === input.status);
+      const all = filtered(input);
       const offset = input.offset ?? 0;
       return { total: all.length, items: all.slice(offset, offset + (input.limit ?? 200)) };
     },
     'images.get': (input) => ({ item: items.get(input.id)!, bytes: new Uint8Array([1, 2, 3]), mime: 'image/png' }),
     'masks.get': (input) => {
       const m = masks.get(input.id)!;
+      if (input.revision !== undefined) {
+        const h = history.get(input.id)![input.revision - 1];
+        if (!h) throw new ApiError({ code: 'not_found', message: `no revision ${input.revision}` });
+        return { ...m, labels: h.labels.slice(), revision: input.revision };
+      }
       return { ...m, labels: m.labels.slice() };
     },
     'masks.save': (input) => {
@@ -44,19 +67,54 @@ export function installFakeHost(count = 3, width = 8, height = 6): FakeHost {
       if (input.baseRevision !== undefined && input.baseRevision !== m.revision) {
         throw new ApiError({ code: 'conflict', message: `mask is at revision ${m.revision}` });
       }
-      const revision = m.revision + 1;
-      masks.set(input.id, { ...m, labels: input.labels.slice(), revision });
-      const it = { ...items.get(input.id)!, maskRevision: revision, status: 'in-progress' as const };
-      items.set(input.id, it);
-      return { item: it, revision };
+      const res = saveRevision(input.id, input.labels, 'human', input.author ?? 'annotator');
+      history.get(input.id)!.at(-1)!.editSession = input.editSession;
+      return res;
     },
+    'masks.revisions': (input) =>
+      history.get(input.id)!.map((h, k) => ({ revision: k + 1, kind: h.kind, author: h.author, createdAt: '2026-01-01T00:00:00.000Z', savedAt: '2026-01-01T00:00:00.000Z' })),
+    'masks.revert': (input) => {
+      const m = masks.get(input.id)!;
+      if (input.baseRevision !== undefined && input.baseRevision !== m.revision) throw new ApiError({ code: 'conflict', message: `mask is at revision ${m.revision}` });
+      const h = history.get(input.id)![input.revision - 1];
+      if (!h) throw new ApiError({ code: 'not_found', message: `no revision ${input.revision}` });
+      return saveRevision(input.id, h.labels, `revert:${input.revision}`, input.author ?? 'annotator');
+    },
+    'images.ids': (input) => filtered(input).map((i) => i.id),
+    'images.update': (input) => {
+      const changed: ImageItem[] = [];
+      for (const id of input.ids) {
+        const it = items.get(id);
+        if (!it) continue;
+        const next = { ...it, ...(input.status ? { status: input.status } : {}), ...(input.split ? { split: input.split, splitLocked: input.splitLocked ?? true } : {}) };
+        if (input.inTraining !== undefined) next.trainingOverride = input.inTraining;
+        next.inTraining = next.trainingOverride ?? (next.split === 'train' && (next.status === 'done' || next.status === 'reviewed'));
+        items.set(id, next);
+        changed.push(next);
+      }
+      return { updated: changed.length, items: changed };
+    },
+    'images.delete': (input) => {
+      let deleted = 0;
+      let revisions = 0;
+      for (const id of input.ids) {
+        if (!items.delete(id)) continue;
+        deleted++;
+        revisions += history.get(id)?.length ?? 0;
+        masks.delete(id);
+        history.delete(id);
+      }
+      return { deleted, revisions };
+    },
+    'masks.overlay': (input) => ({ bytes: new Uint8Array([1]), mime: 'image/png', revision: masks.get(input.id)!.revision, shares: [1, 0, 0, 0, 0, 0, 0, 0] }),
     'images.setStatus': (input) => {
       const it = { ...items.get(input.id)!, status: input.status };
       items.set(input.id, it);
       return it;
     },
     'images.setTraining': (input) => {
-      const it = { ...items.get(input.id)!, inTraining: input.inTraining };
+      const was = items.get(input.id)!;
+      const it = { ...was, trainingOverride: input.inTraining, inTraining: input.inTraining ?? (was.split === 'train' && (was.status === 'done' || was.status === 'reviewed')) };
       items.set(input.id, it);
       return it;
     },
@@ -74,10 +132,18 @@ export function installFakeHost(count = 3, width = 8, height = 6): FakeHost {
       if (!h) throw new ApiError({ code: 'unknown_method', message: method });
       return h(input);
     },
-    on: () => () => {},
+    on: (event, listener) => {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
   };
   provideApi({ provide: () => undefined } as unknown as App, api);
-  return { api, calls, masks, items };
+  const emit: FakeHost['emit'] = (event, payload) => {
+    for (const l of listeners.get(event) ?? []) l(payload);
+  };
+  return { api, calls, masks, items, history, emit };
 }
 
 /** Enough of localStorage for the stores' settings. */
