@@ -95,9 +95,15 @@ describeWith([needsChromium()], 'batch results and the training room at 1280x720
     const config = (lr: number) => ({ model: 'unet', modelOptions: { widths: [4, 8] }, inputSize: 32, epochs: 1, batchSize: 2, stepsPerEpoch: 1, lr });
     const ids: string[] = [];
     for (const lr of [0.001, 0.003]) {
-      const run = await api.call('runs.start', { config: config(lr) });
-      ids.push(run.id);
-      await expect.poll(async () => (await api.call('runs.list', {})).find((r: RunSummary) => r.id === run.id)?.status, { timeout: 120_000, interval: 500 }).toBe('finished');
+      // The host takes a new run once the last one has let go of its engine (shortly after it reads finished).
+      let run: RunSummary | null = null;
+      await expect
+        .poll(async () => (run = await api.call('runs.start', { config: config(lr) }).catch((e: Error) => (/busy/.test(e.message) ? null : Promise.reject(e)))), { timeout: 60_000, interval: 500 })
+        .not.toBeNull();
+      if (!run) throw new Error('no run started');
+      const id = (run as RunSummary).id;
+      ids.push(id);
+      await expect.poll(async () => (await api.call('runs.list', {})).find((r: RunSummary) => r.id === id)?.status, { timeout: 120_000, interval: 500 }).toBe('finished');
     }
     await page.getByTestId('nav-training').click();
     await page.getByTestId('room-training').waitFor();
