@@ -105,7 +105,7 @@ describeWith([needsChromium()], 'batch results and the training room at 1280x720
       ids.push(id);
       await expect.poll(async () => (await api.call('runs.list', {})).find((r: RunSummary) => r.id === id)?.status, { timeout: 120_000, interval: 500 }).toBe('finished');
     }
-    await page.getByTestId('nav-training').click();
+    await page.goto(`${serve.url}#/training`);
     await page.getByTestId('room-training').waitFor();
     await page.getByTestId(`run-row-${ids[0]}`).waitFor();
     await page.getByTestId(`run-row-${ids[0]}`).click();
