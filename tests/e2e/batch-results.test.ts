@@ -137,6 +137,8 @@ describeWith([needsChromium()], 'batch results and the training room at 1280x720
   });
 
   it('the training form keeps its draft when the user leaves the room and comes back', async () => {
+    await page.goto(`${serve.url}#/training`);
+    await page.getByTestId('run-form').waitFor();
     await page.getByTestId('run-epochs').fill('13');
     await page.getByTestId('run-size').fill('48');
     await page.getByTestId('nav-batch').click();
