@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { event, method } from './define';
 import { MAX_PATH } from './limits';
+import { expectedProject, type ImportReport } from './project';
 
 export const SEGMENT_JOB_STATES = ['running', 'finished', 'cancelled', 'failed'] as const;
 export type SegmentJobState = (typeof SEGMENT_JOB_STATES)[number];
@@ -61,6 +62,17 @@ export interface FolderListing {
 
 const jobId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
+/** Recent batches kept by a host (in memory, newest first). */
+export const MAX_RECENT_BATCHES = 8;
+/** Masks named per recent batch, for its thumbnails. */
+export const BATCH_SAMPLE_MASKS = 4;
+
+/** A batch of this host that has ended, with a few of the masks it wrote (paths relative to OUT). */
+export interface BatchResult {
+  job: SegmentJob;
+  sampleMasks: string[];
+}
+
 export const segmentMethods = {
   /** Starts segmenting a folder and returns at once; progress arrives as `segment.progress`. */
   'segment.start': method<SegmentJob>()(segmentOptionsSchema),
@@ -70,6 +82,17 @@ export const segmentMethods = {
   'segment.current': method<SegmentJob | null>()(z.object({}).strict()),
   /** Subfolders of a folder (default: the home folder), for the folder picker. */
   'segment.browse': method<FolderListing>()(z.object({ dir: z.string().min(1).max(MAX_PATH).optional() }).strict()),
+  /** The batches that ended on this host, newest first. */
+  'segment.recent': method<BatchResult[]>()(z.object({}).strict()),
+  /** One result as a small JPEG: the photo with its mask tinted. `mask` is relative to the job's OUT folder. */
+  'segment.resultThumbnail': method<{ bytes: Uint8Array; mime: string }>()(
+    z.object({ jobId, mask: z.string().min(1).max(MAX_PATH), size: z.number().int().min(32).max(512).default(160) }).strict(),
+  ),
+  /**
+   * Brings a finished batch into the open project for review: its photos with the masks it wrote,
+   * as model-made revisions on `predicted` images (a mask a person or an annotation made stays).
+   */
+  'segment.toProject': method<ImportReport>()(z.object({ jobId, project: expectedProject }).strict()),
 };
 
 export const segmentEvents = {

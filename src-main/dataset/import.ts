@@ -11,7 +11,7 @@ import type { ImportFileReport, ImportReport } from '../contract/project';
 import { sweepStaleTemps, writeFileAtomic } from './io/atomic';
 import { decodeImage, type DecodedImage } from './io/image';
 import { encodeIndexedPng, readMaskWithPreset, type MaskLabels } from './io/mask';
-import type { SourceItem } from './folder';
+import type { SourceItem, SourceListing } from './folder';
 import { listSource } from './formats/index';
 import { LockHeldError, takeLock, type HeldLock } from './io/process-lock';
 import type { Preset } from './presets/load';
@@ -37,6 +37,27 @@ export interface ImportOptions {
   /** Items decoded at once (sharp runs on libuv's pool). */
   concurrency?: number | undefined;
   onProgress?: ((progress: { done: number; total: number; file: string }) => void) | undefined;
+  /**
+   * The items, already paired by the caller (a batch's photos beside the masks it wrote), instead
+   * of listing `source` through the preset; `source` is then only what the import is recorded as.
+   */
+  listing?: SourceListing | undefined;
+  /**
+   * Who made the masks: `model` masks (a batch's output) arrive as revisions of kind
+   * MODEL_IMPORT_KIND on `predicted` images, to be reviewed, and never replace a mask that a
+   * person or an annotation import made.
+   */
+  masksBy?: 'annotation' | 'model' | undefined;
+}
+
+/** The revision kind of masks a model made outside the editor (a batch brought into a project). */
+export const MODEL_IMPORT_KIND = 'import:segment';
+
+/** Author, revision kind and status of the masks this import writes. */
+function maskOrigin(options: ImportOptions): { author: string; kind: string; labelledStatus: 'done' | 'predicted' } {
+  return options.masksBy === 'model'
+    ? { author: 'model', kind: MODEL_IMPORT_KIND, labelledStatus: 'predicted' }
+    : { author: 'import', kind: `import:${options.preset.name}`, labelledStatus: 'done' };
 }
 
 /** Reason of an item already in the project with the same image and mask (outcome `unchanged`). */
@@ -94,6 +115,9 @@ async function readMaskFor(item: SourceItem, preset: Preset, image: { width: num
  */
 function keepReason(store: ProjectStore, existing: ImageRow, item: SourceItem, options: ImportOptions): string | null {
   const rev = revisionRow(store, existing.id, existing.mask_revision);
+  if (options.masksBy === 'model' && rev !== null && rev.kind !== MODEL_IMPORT_KIND) {
+    return `${item.maskPath}: kept image "${existing.name}"'s mask: revision ${rev.revision} by ${rev.author} (${rev.kind}) was not made by a model; the model's mask was left alone`;
+  }
   const edited = rev !== null && !rev.kind.startsWith('import:');
   if (existing.status === 'reviewed' && !options.overwriteReviewed) {
     const by = edited ? `, its mask revision ${rev.revision} by ${rev.author} (${rev.kind})` : '';
@@ -119,11 +143,12 @@ async function reimport(store: ProjectStore, existing: ImageRow, item: SourceIte
   const keep = keepReason(store, existing, item, options);
   if (keep) return { file: item.imagePath, outcome: 'kept', reason: keep };
   // A review applied to the mask being replaced: the image is `done` again, to be reviewed anew.
-  const status = existing.status === 'reviewed' ? 'done' : undefined;
+  const origin = maskOrigin(options);
+  const status = existing.status === 'reviewed' ? 'done' : options.masksBy === 'model' && existing.status === 'unlabeled' ? 'predicted' : undefined;
   // baseRevision: an edit saved while this import ran is a conflict (kept), never overwritten.
   const { revision } = await saveMask(store, existing.id, mask.labels, mask.width, mask.height, {
-    author: 'import',
-    kind: `import:${options.preset.name}`,
+    author: origin.author,
+    kind: origin.kind,
     baseRevision: existing.mask_revision,
     status,
   });
@@ -169,7 +194,8 @@ async function importNew(store: ProjectStore, p: Prepared, options: ImportOption
       const stagedPath = join(stagingDir(store), `.mask.png.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
       await writeFileAtomic(stagedPath, encodeIndexedPng(p.mask.labels, p.mask.width, p.mask.height), { syncDir: false });
       written.push(stagedPath);
-      staged = { stagedPath, classes: classBits(p.mask.labels), author: 'import', kind: `import:${options.preset.name}` };
+      const origin = maskOrigin(options);
+      staged = { stagedPath, classes: classBits(p.mask.labels), author: origin.author, kind: origin.kind };
     }
     const fixed = options.fixedSplits?.get(item.name);
     const classes = p.mask ? classBits(p.mask.labels) : 0;
@@ -192,10 +218,10 @@ async function importNew(store: ProjectStore, p: Prepared, options: ImportOption
         width: image.width,
         height: image.height,
         sha256: p.sha256,
-        status: p.mask ? 'done' : 'unlabeled',
+        status: p.mask ? maskOrigin(options).labelledStatus : 'unlabeled',
         split_fixed: fixed ? 1 : 0,
         source: item.imagePath,
-        in_training: p.mask ? 1 : 0,
+        in_training: p.mask && options.masksBy !== 'model' ? 1 : 0,
       },
       staged,
     );
@@ -285,7 +311,7 @@ async function importUnlocked(store: ProjectStore, options: ImportOptions): Prom
     throw new DomainError({ code: 'invalid_input', field: 'overwriteReviewed', message: 'overwriting reviewed masks needs overwriting edits too (--overwrite-edits --overwrite-reviewed)' });
   }
   const started = Date.now();
-  const listing = await listSource(options.source, options.preset);
+  const listing = options.listing ?? (await listSource(options.source, options.preset));
   // Leftovers of an import or save that was killed mid-write (never referenced by the database).
   await sweepStaleTemps(store.dir);
   // Recorded first: linked photos are only read from folders an import recorded (see store/paths.ts),

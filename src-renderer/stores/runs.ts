@@ -24,6 +24,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** The project's current model (run id or model folder) that the editor's Predict uses. */
   const currentModel = ref<string | null>(null);
   let subscribed = false;
+  /** The error shown came from loading the list (cleared by a load that works), not from an action. */
+  let errorFromLoad = false;
 
   const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
   /** Fraction of the planned batches done, from the last batch event or the epochs done. */
@@ -76,10 +78,13 @@ export const useRunsStore = defineStore('runs', () => {
       options.value = opts;
       runs.value = list;
       currentModel.value = summary.currentModel;
-      error.value = null;
+      // A failed start or resume stays on screen when the room is opened again (which loads).
+      if (errorFromLoad) error.value = null;
+      errorFromLoad = false;
       if (!selectedId.value && list[0]) await select(list[0].id);
     } catch (e) {
       error.value = errorMessage(e);
+      errorFromLoad = true;
     }
   }
 
@@ -111,6 +116,7 @@ export const useRunsStore = defineStore('runs', () => {
   async function act<T>(work: () => Promise<T>): Promise<T | null> {
     busy.value = true;
     error.value = null;
+    errorFromLoad = false;
     try {
       return await work();
     } catch (e) {

@@ -1,14 +1,15 @@
 // Which room of the studio is showing. Kept in the URL hash so a reload stays in place.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, watch } from 'vue';
+import { BATCH_ICON, EDITOR_ICON, EVALUATION_ICON, GALLERY_ICON, PROJECT_ICON, TRAINING_ICON } from '../lib/icon';
 
 export const rooms = [
-  { id: 'project', label: 'Project', icon: '◫', hint: 'Create, open and switch projects; import and export folders' },
-  { id: 'gallery', label: 'Gallery', icon: '▦', hint: 'Projects and their images' },
-  { id: 'editor', label: 'Editor', icon: '✎', hint: 'Fix masks with brush, polygon and fill' },
-  { id: 'training', label: 'Training', icon: '↻', hint: 'Start and watch training runs' },
-  { id: 'evaluation', label: 'Evaluation', icon: '▤', hint: 'Metrics, confusion matrix, worst images' },
-  { id: 'batch', label: 'Batch', icon: '⇶', hint: 'Segment a folder of photos offline' },
+  { id: 'project', label: 'Project', icon: PROJECT_ICON, hint: 'Create, open and switch projects; import and export folders' },
+  { id: 'gallery', label: 'Gallery', icon: GALLERY_ICON, hint: 'Projects and their images' },
+  { id: 'editor', label: 'Editor', icon: EDITOR_ICON, hint: 'Fix masks with brush, polygon and fill' },
+  { id: 'training', label: 'Training', icon: TRAINING_ICON, hint: 'Start and watch training runs' },
+  { id: 'evaluation', label: 'Evaluation', icon: EVALUATION_ICON, hint: 'Metrics, confusion matrix, worst images' },
+  { id: 'batch', label: 'Batch', icon: BATCH_ICON, hint: 'Segment a folder of photos offline' },
 ] as const;
 
 export type RoomId = (typeof rooms)[number]['id'];

@@ -106,7 +106,9 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       schedule = saved.state.schedule;
       history = saved.state.history;
       summary.best = saved.state.best;
-      summary.seconds = saved.state.seconds;
+      // The time of every stretch so far, also the part of an epoch a stop threw away (the summary
+      // has it; the checkpoint only counts finished epochs).
+      summary.seconds = Math.max(saved.state.seconds, previous?.seconds ?? 0);
       startEpoch = saved.state.epoch + 1;
       callbacks.log?.(`resuming ${run.id} at epoch ${startEpoch}`);
     } else if (config.lineage) {

@@ -108,6 +108,12 @@ describeWith([needsData()], 'training runs', () => {
     expect((await run.readHistory()).map((h) => h.epoch)).toEqual([1]);
     const resumed = await runTraining({ run, backend, resume: true });
     expect(resumed.status).toBe('finished');
-    expect(withoutTime(await run.readHistory())).toEqual(withoutTime(await reference.readHistory()));
+    const history = await run.readHistory();
+    expect(withoutTime(history)).toEqual(withoutTime(await reference.readHistory()));
+    // The run's time adds up over its stretches: the stopped stretch (its finished epoch and the
+    // part of epoch 2 it threw away) plus the epochs of the resumed one.
+    const resumedStretch = history.filter((h) => h.epoch >= 2).reduce((sum, h) => sum + h.seconds, 0);
+    expect(stopped.seconds).toBeGreaterThan(history[0]!.seconds);
+    expect(resumed.seconds).toBeCloseTo(stopped.seconds + resumedStretch, 2);
   });
 });
