@@ -23,6 +23,7 @@ import sharp from 'sharp';
 import { CLASS_NAMES } from '../../src-main/contract/classes';
 import { runConfigSchema, withRecipe, type RunConfigInput } from '../../src-main/contract/training';
 import { BatchLoader, openDataSource, resizeLabelsNearest, resizeRgb, type DataItem } from '../../src-main/dataset/loader';
+import { warp } from '../../src-main/dataset/batches/augment';
 import { rngFor, uniform } from '../../src-main/dataset/batches/rng';
 import { encodeIndexedPng } from '../../src-main/dataset/io/mask';
 import { initEngine } from '../../src-main/engine/backend/index';
@@ -70,40 +71,10 @@ interface Shift {
   apply(sample: Labelled, size: number, index: number): Promise<{ rgb: Uint8Array; labels: Uint8Array; jpegQuality: number }>;
 }
 
-/** Rotation about the centre: photo bilinear (edges clamped), mask nearest (background outside). */
+/** Rotation about the centre, back to bytes (the shifted photo is stored like a real one). */
 function rotate(sample: Labelled, size: number, degrees: number): { rgb: Uint8Array; labels: Uint8Array } {
-  const a = (degrees * Math.PI) / 180;
-  const cos = Math.cos(a);
-  const sin = Math.sin(a);
-  const c = (size - 1) / 2;
-  const max = size - 1;
-  const rgb = new Uint8Array(size * size * 3);
-  const labels = new Uint8Array(size * size);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const sx = cos * (x - c) + sin * (y - c) + c;
-      const sy = -sin * (x - c) + cos * (y - c) + c;
-      const o = y * size + x;
-      const nx = Math.round(sx);
-      const ny = Math.round(sy);
-      labels[o] = nx >= 0 && nx <= max && ny >= 0 && ny <= max ? sample.labels[ny * size + nx]! : 0;
-      const cx = Math.min(max, Math.max(0, sx));
-      const cy = Math.min(max, Math.max(0, sy));
-      const x0 = Math.floor(cx);
-      const y0 = Math.floor(cy);
-      const x1 = Math.min(max, x0 + 1);
-      const y1 = Math.min(max, y0 + 1);
-      const fx = cx - x0;
-      const fy = cy - y0;
-      for (let ch = 0; ch < 3; ch++) {
-        const p = (yy: number, xx: number): number => sample.rgb[(yy * size + xx) * 3 + ch]!;
-        const top = p(y0, x0) + (p(y0, x1) - p(y0, x0)) * fx;
-        const bottom = p(y1, x0) + (p(y1, x1) - p(y1, x0)) * fx;
-        rgb[o * 3 + ch] = Math.round(top + (bottom - top) * fy);
-      }
-    }
-  }
-  return { rgb, labels };
+  const turned = warp(sample.rgb, sample.labels, size, { flip: false, scale: 1, angle: (degrees * Math.PI) / 180, tx: 0, ty: 0 });
+  return { rgb: Uint8Array.from(turned.rgb, (v) => Math.round(v * 255)), labels: turned.labels };
 }
 
 const SHIFTS: Record<string, Shift> = {

@@ -11,11 +11,15 @@ export interface EngineGpuAdapter {
   architecture: string;
   device: string;
   description: string;
-  /** A software rasteriser (or slower than wasm): never chosen unless forced. */
+  /** A software rasteriser (SwiftShader, llvmpipe/lavapipe, WARP…) or slower than wasm: never chosen unless forced. */
   software: boolean;
+  /** Each sign that made it software, in words (empty for a hardware adapter). */
   softwareSigns: string[];
+  /** The limits that bound the engine: largest buffer, largest storage binding, workgroup sizes. */
   limits: Record<string, number>;
+  /** The quick convolution probe against wasm (null: not run). */
   probe: { webgpuGflops: number; wasmGflops: number } | null;
+  /** Version of the `webgpu` package (Dawn). */
   dawnPackage: string;
 }
 

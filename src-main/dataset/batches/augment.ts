@@ -18,7 +18,8 @@ export interface Sample {
   size: number;
 }
 
-interface Affine {
+/** A geometric warp about the image centre: flip, then scale and rotation (radians), then shift in pixels. */
+export interface Affine {
   flip: boolean;
   scale: number;
   angle: number;
@@ -38,7 +39,11 @@ function drawAffine(cfg: AugmentConfig, rng: Rng, size: number): Affine {
 
 /** Geometric part: returns new arrays; `rgb` are bytes of the source sample. */
 export function affine(rgb: Uint8Array, labels: Uint8Array, size: number, cfg: AugmentConfig, rng: Rng): Sample {
-  const a = drawAffine(cfg, rng, size);
+  return warp(rgb, labels, size, drawAffine(cfg, rng, size));
+}
+
+/** Applies one warp: photo bilinear (edges clamped) as floats in [0, 1], mask nearest (background outside). */
+export function warp(rgb: Uint8Array, labels: Uint8Array, size: number, a: Affine): Sample {
   const outRgb = new Float32Array(size * size * 3);
   const outLabels = new Uint8Array(size * size);
   const c = (size - 1) / 2;

@@ -1,29 +1,15 @@
 // What the engine reports about the backend it started on, and what callers may ask for.
+import type { EngineGpuAdapter, EngineInfoOutput, EngineLadderStep } from '../../contract/engine';
 
 /** TensorFlow.js backend names (`tensorflow` is what tfjs-node and tfjs-node-gpu register). */
-export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendName = EngineInfoOutput['backend'];
 
-/** The rungs of the backend ladder, fastest first. */
-export type LadderStep = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
+/** The rungs of the backend ladder, fastest first (the contract says what the GUI sees of them). */
+export type LadderStep = EngineLadderStep;
 export const ladder: readonly LadderStep[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
 
 /** What the engine found out about a WebGPU adapter (Dawn, through the optional `webgpu` package). */
-export interface GpuAdapterReport {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  /** A software rasteriser (SwiftShader, llvmpipe/lavapipe, WARP…) or an adapter slower than wasm. */
-  software: boolean;
-  /** Each sign that made it software, in words (empty for a hardware adapter). */
-  softwareSigns: string[];
-  /** The limits that bound the engine: largest buffer, largest storage binding, workgroup sizes. */
-  limits: Record<string, number>;
-  /** The quick convolution probe against wasm (null: not run). */
-  probe: { webgpuGflops: number; wasmGflops: number } | null;
-  /** Version of the `webgpu` package (Dawn). */
-  dawnPackage: string;
-}
+export type GpuAdapterReport = EngineGpuAdapter;
 
 export interface EngineOptions {
   /** Force one rung (or a backend name: `tensorflow` means tfjs-node-gpu, else tfjs-node). */
