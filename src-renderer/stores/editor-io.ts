@@ -77,11 +77,12 @@ export function useEditorIo(hooks: { opened(): void }) {
     if (item.value?.id === id && doc.value) return;
     // The last requested image wins when several opens overlap (fast next/next/next).
     const seq = ++openSeq;
-    await flush();
-    const api = useApi();
+    // Loading from the request on: until the new image is in, item and doc are the old one's.
     loading.value = true;
     error.value = null;
     try {
+      await flush();
+      const api = useApi();
       const [img, mask] = await Promise.all([api.call('images.get', { id }), api.call('masks.get', { id })]);
       if (seq !== openSeq) return;
       const next = new EditorDocument(mask.width, mask.height, toBytes(mask.labels));

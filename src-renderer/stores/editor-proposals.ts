@@ -13,6 +13,8 @@ import { errorMessage } from '../lib/error-message';
 export function useEditorProposals(editor: {
   item: Ref<ImageItem | null>;
   doc: ShallowRef<EditorDocument | null>;
+  /** An image is being opened: item and doc are still the previous image's. */
+  loading: Ref<boolean>;
   lock: Ref<number | null>;
   changed(): void;
 }) {
@@ -25,7 +27,8 @@ export function useEditorProposals(editor: {
   async function predict(): Promise<void> {
     const it = item.value;
     const d = doc.value;
-    if (!it || !d || predicting.value) return;
+    // While the next image opens, a prediction would be for the image being left (and dropped).
+    if (!it || !d || predicting.value || editor.loading.value) return;
     predicting.value = true;
     predictError.value = null;
     try {

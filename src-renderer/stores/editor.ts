@@ -39,7 +39,7 @@ export const useEditorStore = defineStore('editor', () => {
     io.changed();
     history.refreshComparison();
   }
-  const proposals = useEditorProposals({ item: io.item, doc, lock: settings.lock, changed });
+  const proposals = useEditorProposals({ item: io.item, doc, loading: io.loading, lock: settings.lock, changed });
   const navigation = useEditorNavigation({ item: io.item, notice, open: io.open, flush: io.flush });
 
   /** What the canvas draws over the mask where it differs: the model's proposal, else a revision being compared. */

@@ -93,6 +93,18 @@ describe('editor store', () => {
     expect(store.proposal).toBeNull();
   });
 
+  it('asks for no prediction while the next image opens (it would be for the image being left)', async () => {
+    const store = useEditorStore();
+    await store.open(1);
+    const opening = store.open(2);
+    expect(store.loading).toBe(true);
+    await store.predict();
+    await opening;
+    expect(host.calls.filter((c) => c.method === 'masks.predict')).toHaveLength(0);
+    await store.predict();
+    expect(host.calls.filter((c) => c.method === 'masks.predict')).toEqual([{ method: 'masks.predict', input: { id: 2 } }]);
+  });
+
   it('steps through images in order however fast next is pressed', async () => {
     const store = useEditorStore();
     await store.open(1);
