@@ -7,8 +7,16 @@ import type { ImageStatus, Split } from '@contract/project';
 import type { RunConfig } from '@contract/training';
 import { useRunsStore } from './runs';
 
-export type RunFormDraft = Omit<RunConfig, 'data' | 'modelOptions'> & {
+/** "Start from": random weights, the bundled model, or a run of the project (its id). */
+export const START_RANDOM = 'random';
+export const START_BUNDLED = 'default';
+
+export type RunFormDraft = Omit<RunConfig, 'data' | 'modelOptions' | 'init' | 'lineage' | 'minutes'> & {
   preset: string;
+  /** `random`, `default` (the bundled model) or a run id. */
+  startFrom: string;
+  /** Time budget in minutes; 0 = train the planned epochs. */
+  minutes: number;
   widths: string;
   trainSplits: Split[];
   valSplit: Split;
@@ -31,6 +39,8 @@ export const useRunFormStore = defineStore('run-form', () => {
     if (!o) return;
     Object.assign(form, clone(o.defaults), {
       preset: 'original',
+      startFrom: START_RANDOM,
+      minutes: 0,
       widths: '',
       trainSplits: ['train'],
       valSplit: 'val',
@@ -45,6 +55,23 @@ export const useRunFormStore = defineStore('run-form', () => {
     if (preset) Object.assign(form, clone(preset));
   }
 
+  /**
+   * Changing where the run starts: from a model, the fine-tuning recipe is preselected (the
+   * model's own architecture and size are used, so those fields no longer apply); back to
+   * random weights, the original recipe.
+   */
+  function setStartFrom(value: string): void {
+    const fromModel = value !== START_RANDOM;
+    const wasFromModel = form.startFrom !== undefined && form.startFrom !== START_RANDOM;
+    form.startFrom = value;
+    if (fromModel === wasFromModel) return;
+    const preset = fromModel ? 'finetune' : 'original';
+    if (runs.options?.recipes[preset]) {
+      form.preset = preset;
+      applyPreset(preset);
+    }
+  }
+
   // The defaults fill an empty form only: options loaded again (each visit) keep the draft.
   watch(
     () => runs.options,
@@ -54,7 +81,7 @@ export const useRunFormStore = defineStore('run-form', () => {
     { immediate: true },
   );
 
-  return { form, ready, reset, applyPreset };
+  return { form, ready, reset, applyPreset, setStartFrom };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useRunFormStore, import.meta.hot));
