@@ -35,7 +35,41 @@ export const useModelsStore = defineStore('models', () => {
 
   const useBundled = (): Promise<void> => use(BUNDLED_MODEL);
 
-  return { cardId, card, error, openCard, use, useBundled };
+  /** Reloads the runs list after a rename or delete; a selection of the old id is dropped. */
+  async function refresh(oldId: string, newId: string | null): Promise<void> {
+    const runs = useRunsStore();
+    if (runs.selectedId === oldId) await runs.select(newId);
+    if (runs.compareId === oldId) await runs.setCompare(null);
+    if (cardId.value === oldId) await openCard(newId);
+    await runs.load();
+    await useProjectStore().load();
+  }
+
+  async function rename(id: string, name: string): Promise<boolean> {
+    error.value = null;
+    try {
+      const summary = await useApi().call('runs.rename', { id, name: name.trim() });
+      await refresh(id, summary.id);
+      return true;
+    } catch (e) {
+      error.value = errorMessage(e);
+      return false;
+    }
+  }
+
+  async function remove(id: string): Promise<boolean> {
+    error.value = null;
+    try {
+      await useApi().call('runs.delete', { id });
+      await refresh(id, null);
+      return true;
+    } catch (e) {
+      error.value = errorMessage(e);
+      return false;
+    }
+  }
+
+  return { cardId, card, error, openCard, use, useBundled, rename, remove };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useModelsStore, import.meta.hot));

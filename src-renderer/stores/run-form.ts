@@ -4,7 +4,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, reactive, watch } from 'vue';
 import type { ImageStatus, Split } from '@contract/project';
-import type { RunConfig } from '@contract/training';
+import type { RunConfig, RunStartConfigInput } from '@contract/training';
 import { useRunsStore } from './runs';
 
 /** "Start from": random weights, the bundled model, or a run of the project (its id). */
@@ -72,6 +72,49 @@ export const useRunFormStore = defineStore('run-form', () => {
     }
   }
 
+  /**
+   * The draft as `runs.start`'s config. From a model, its architecture and input size come with
+   * its weights (the host reads them), so the form's are not sent; with a time budget the epochs
+   * are only a cap the host sets.
+   */
+  function startConfig(projectDir: string | null | undefined): RunStartConfigInput {
+    const f = form as RunFormDraft;
+    const widths = f.widths
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    const budget = f.minutes > 0 ? f.minutes : null;
+    const config: RunStartConfigInput = {
+      ...(f.startFrom !== START_RANDOM
+        ? { init: f.startFrom }
+        : {
+            model: f.model,
+            modelOptions: f.model === 'unet' && widths.length > 0 && widths.every((w) => Number.isInteger(w) && w > 0) ? { widths } : {},
+            inputSize: f.inputSize,
+          }),
+      ...(budget ? { minutes: budget } : { epochs: f.epochs }),
+      warmup: f.warmup,
+      freezeBatchNorm: f.freezeBatchNorm,
+      batchSize: f.batchSize,
+      stepsPerEpoch: f.stepsPerEpoch,
+      optimizer: f.optimizer,
+      lr: f.lr,
+      momentum: f.momentum,
+      schedule: f.schedule,
+      plateauPatience: f.plateauPatience,
+      plateauFactor: f.plateauFactor,
+      minLr: f.minLr,
+      earlyStopPatience: f.earlyStopPatience,
+      loss: f.loss,
+      augment: f.augment,
+      seed: f.seed,
+    };
+    if (projectDir && f.trainSplits.length > 0 && f.statuses.length > 0) {
+      config.data = { kind: 'project', dir: projectDir, trainSplits: f.trainSplits, valSplit: f.valSplit, statuses: f.statuses, onlyInTraining: f.onlyInTraining };
+    }
+    return config;
+  }
+
   // The defaults fill an empty form only: options loaded again (each visit) keep the draft.
   watch(
     () => runs.options,
@@ -81,7 +124,7 @@ export const useRunFormStore = defineStore('run-form', () => {
     { immediate: true },
   );
 
-  return { form, ready, reset, applyPreset, setStartFrom };
+  return { form, ready, reset, applyPreset, setStartFrom, startConfig };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useRunFormStore, import.meta.hot));
