@@ -20,6 +20,10 @@ import { useProjectStore } from '../../../src-renderer/stores/project';
 import { useRunFormStore } from '../../../src-renderer/stores/run-form';
 import { useRunsStore } from '../../../src-renderer/stores/runs';
 import { lineageChain, modelLabel } from '../../../src-renderer/lib/model-label';
+import { usePredictAllStore } from '../../../src-renderer/stores/predict-all';
+import { useGalleryStore } from '../../../src-renderer/stores/gallery';
+import type { PredictAllJob } from '../../../src-main/contract/proposals';
+import { installFakeHost, installLocalStorage } from './fake-api';
 
 type Script = { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> };
 let calls: { method: string; input: unknown }[];
@@ -259,5 +263,60 @@ describe('models panel', () => {
       'bundled model (unet · 64 px · weights aaaaaaaa)',
     ]);
     expect(lineageChain(null)).toEqual([]);
+  });
+});
+
+describe('predict all', () => {
+  const job = (state: PredictAllJob['state'], done: number, total: number | null): PredictAllJob => ({ id: 'j1', state, done, total, model: '/m', report: null, error: null });
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    install({
+      'project.predictAll': () => job('running', 0, null),
+      'project.predictAllCancel': () => job('running', 3, 10),
+    });
+  });
+
+  it('starts a job for the chosen images, follows its progress and cancels it', async () => {
+    const p = usePredictAllStore();
+    p.only = 'unreviewed';
+    await p.start();
+    expect(callsOf('project.predictAll')).toEqual([{ only: 'unreviewed' }]);
+    expect(p.running).toBe(true);
+    expect(p.fraction).toBe(0);
+    emit('predictAll.progress', { job: job('running', 2, 8), name: 'b.jpg' });
+    expect(p.fraction).toBe(0.25);
+    expect(p.current).toBe('b.jpg');
+    // Another job's news does not replace the one this tab runs.
+    emit('predictAll.progress', { job: { ...job('running', 7, 8), id: 'other' }, name: 'x.jpg' });
+    expect(p.job?.id).toBe('j1');
+    await p.start();
+    expect(callsOf('project.predictAll')).toHaveLength(1);
+    await p.cancel();
+    expect(callsOf('project.predictAllCancel')).toEqual([{ id: 'j1' }]);
+    emit('predictAll.progress', { job: job('cancelled', 3, 8), name: null });
+    expect(p.running).toBe(false);
+    await p.cancel();
+    expect(callsOf('project.predictAllCancel')).toHaveLength(1);
+  });
+});
+
+describe('gallery order', () => {
+  it('asks for the chosen active-learning order and starts over when it changes', async () => {
+    installLocalStorage();
+    const host = installFakeHost(5, 1, 1);
+    setActivePinia(createPinia());
+    const g = useGalleryStore();
+    await g.reload();
+    const lists = () => host.calls.filter((c) => c.method === 'images.list').map((c) => c.input as Record<string, unknown>);
+    expect(lists()[0]).not.toHaveProperty('sort');
+    g.sort = 'uncertainty';
+    await expect.poll(() => lists().length).toBe(2);
+    expect(lists()[1]).toMatchObject({ sort: 'uncertainty', offset: 0 });
+    g.sort = 'f1';
+    await expect.poll(() => lists().length).toBe(3);
+    expect(lists()[2]).toMatchObject({ sort: 'f1' });
+    // Select all still asks for ids under the filters only (images.ids takes no order).
+    await g.selectAll();
+    expect(host.calls.find((c) => c.method === 'images.ids')?.input).not.toHaveProperty('sort');
   });
 });
