@@ -22,7 +22,8 @@ export function modelLabel(model: string | null | undefined): string {
 export function lineageChain(lineage: ModelLineage | null | undefined): string[] {
   const out: string[] = [];
   for (let l = lineage ?? null; l; l = l.parent) {
-    const name = l.runId ? `run ${l.runId}` : l.name === BUNDLED_MODEL ? 'bundled model' : l.name;
+    // The bundled model was itself made by a run: it is named as what the user chose.
+    const name = l.name === BUNDLED_MODEL ? 'bundled model' : l.runId ? `run ${l.runId}` : l.name;
     out.push(`${name} (${l.model} · ${l.inputSize} px · weights ${l.weightsSha256.slice(0, 8)})`);
   }
   return out;

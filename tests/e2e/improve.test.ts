@@ -105,4 +105,34 @@ describeWith([needsChromium(), needsData()], 'improve the model with my correcti
     await expect.poll(() => page.getByTestId('predict-model').textContent()).toContain('bundled model');
     expect(pageErrors).toEqual([]);
   });
+
+  it('pre-labels the project with Predict all, orders the gallery by uncertainty, and renames and deletes the run', async () => {
+    await page.getByTestId('nav-gallery').click();
+    await page.getByTestId('predict-all-only').selectOption('all');
+    await page.getByTestId('predict-all-start').click();
+    await page.locator('[data-testid=predict-all][data-state=finished]').waitFor({ timeout: 240_000 });
+    expect(await page.getByTestId('predict-all-progress').getAttribute('data-fraction')).toBe('1.0000');
+    expect(await page.getByTestId('predict-all-progress').textContent()).toContain('12 predicted of 12');
+    // Most uncertain first, as the API orders them.
+    await page.getByTestId('gallery-sort').selectOption('uncertainty');
+    const { items } = await api.call('images.list', { sort: 'uncertainty', limit: 3 });
+    expect(items[0]!.uncertainty).not.toBeNull();
+    await expect.poll(() => page.locator('[data-testid^=gallery-cell-]').first().getAttribute('data-testid'), { timeout: 30_000 }).toBe(`gallery-cell-${items[0]!.id}`);
+
+    // The models panel: a card, a rename, a delete.
+    const [run] = await api.call('runs.list', {});
+    await page.getByTestId('nav-training').click();
+    await page.getByTestId(`model-card-${run!.id}`).click();
+    await expect.poll(() => page.getByTestId('model-card').textContent()).toContain('bundled model');
+    await page.getByTestId(`model-rename-${run!.id}`).click();
+    await page.getByTestId(`model-name-${run!.id}`).fill('my-first-finetune');
+    await page.getByTestId(`model-rename-save-${run!.id}`).click();
+    await page.getByTestId('model-row-my-first-finetune').waitFor();
+    expect((await api.call('runs.list', {})).map((r: { id: string }) => r.id)).toEqual(['my-first-finetune']);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('model-delete-my-first-finetune').click();
+    await expect.poll(async () => (await api.call('runs.list', {})).length).toBe(0);
+    await page.getByTestId('model-row-my-first-finetune').waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -258,7 +258,7 @@ describe('models panel', () => {
     expect(modelLabel('20261202-x')).toBe('run 20261202-x');
     expect(modelLabel('/models/faces-v2/')).toBe('model faces-v2');
     const sha = 'a'.repeat(64);
-    expect(lineageChain({ path: '/r/b', name: '/r/b', model: 'unet', inputSize: 64, weightsSha256: sha, runId: 'b', parent: { path: '/d', name: 'default', model: 'unet', inputSize: 64, weightsSha256: sha, runId: null, parent: null } })).toEqual([
+    expect(lineageChain({ path: '/r/b', name: '/r/b', model: 'unet', inputSize: 64, weightsSha256: sha, runId: 'b', parent: { path: '/d', name: 'default', model: 'unet', inputSize: 64, weightsSha256: sha, runId: 'made-it', parent: null } })).toEqual([
       'run b (unet · 64 px · weights aaaaaaaa)',
       'bundled model (unet · 64 px · weights aaaaaaaa)',
     ]);
