@@ -370,6 +370,10 @@ export interface TrainingOptions {
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
+/** A run's new name (its folder under runs/): letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+export const runNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 export const trainingMethods = {
   /** Registered models, training recipes and defaults: what the "start a run" form offers. */
@@ -388,6 +392,13 @@ export const trainingMethods = {
   'runs.resume': method<RunSummary>()(z.object({ id: runId, epochs: z.number().int().min(1).optional() }).strict()),
   'runs.list': method<RunSummary[]>()(z.object({}).strict()),
   'runs.get': method<RunDetail>()(z.object({ id: runId }).strict()),
+  /**
+   * Renames a run (its folder under runs/; the project's current model follows it). Refused for
+   * a run being trained (`busy`) and for a name another run has (`conflict`).
+   */
+  'runs.rename': method<RunSummary>()(z.object({ id: runId, name: runNameSchema }).strict()),
+  /** Deletes a run's folder. Refused for a run being trained and for the project's current model (`busy`). */
+  'runs.delete': method<{ deleted: string }>()(z.object({ id: runId }).strict()),
   /** Evaluates a run's checkpoint (or a model folder) on a split of the project. */
   'eval.run': method<EvalReport>()(
     z

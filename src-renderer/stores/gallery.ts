@@ -4,7 +4,7 @@
 // the multi-selection with its bulk actions, and next/previous for the editor.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { ImageItem, ImageStatus, Split } from '@contract/project';
+import type { ImageItem, ImageSort, ImageStatus, Split } from '@contract/project';
 import { useApi } from '../api/use-api';
 import { useProjectStore } from './project';
 import { blobUrl } from '../lib/blob-url';
@@ -39,6 +39,8 @@ export const useGalleryStore = defineStore('gallery', () => {
     searchTimer = null;
     appliedSearch.value = search.value;
   }
+  /** Active-learning order: by name, most uncertain proposal first, or worst proposal-vs-mask F1 first. */
+  const sort = ref<ImageSort>('name');
   const total = ref(0);
   const loaded = ref(false);
   const error = ref<string | null>(null);
@@ -61,7 +63,8 @@ export const useGalleryStore = defineStore('gallery', () => {
     const gen = generation;
     const job = (async () => {
       try {
-        const res = await useApi().call('images.list', { ...filters.value, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+        const order = sort.value === 'name' ? {} : { sort: sort.value };
+        const res = await useApi().call('images.list', { ...filters.value, ...order, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
         if (gen !== generation) return;
         total.value = res.total;
         const next = new Map(pages.value);
@@ -247,7 +250,7 @@ export const useGalleryStore = defineStore('gallery', () => {
     thumbs.value = next;
   }
 
-  watch(filters, () => {
+  watch([filters, sort], () => {
     selectedIndex.value = 0;
     // A bulk action acts on what the user sees: nothing hidden by the new filter stays selected.
     selection.clear();
@@ -270,6 +273,7 @@ export const useGalleryStore = defineStore('gallery', () => {
   const overlays = useGalleryOverlays(THUMB_SIZE);
 
   return {
+    sort,
     ...selection,
     showMasks: overlays.show,
     overlays: overlays.overlays,

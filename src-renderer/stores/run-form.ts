@@ -4,11 +4,19 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, reactive, watch } from 'vue';
 import type { ImageStatus, Split } from '@contract/project';
-import type { RunConfig } from '@contract/training';
+import type { RunConfig, RunStartConfigInput } from '@contract/training';
 import { useRunsStore } from './runs';
 
-export type RunFormDraft = Omit<RunConfig, 'data' | 'modelOptions'> & {
+/** "Start from": random weights, the bundled model, or a run of the project (its id). */
+export const START_RANDOM = 'random';
+export const START_BUNDLED = 'default';
+
+export type RunFormDraft = Omit<RunConfig, 'data' | 'modelOptions' | 'init' | 'lineage' | 'minutes'> & {
   preset: string;
+  /** `random`, `default` (the bundled model) or a run id. */
+  startFrom: string;
+  /** Time budget in minutes; 0 = train the planned epochs. */
+  minutes: number;
   widths: string;
   trainSplits: Split[];
   valSplit: Split;
@@ -31,6 +39,8 @@ export const useRunFormStore = defineStore('run-form', () => {
     if (!o) return;
     Object.assign(form, clone(o.defaults), {
       preset: 'original',
+      startFrom: START_RANDOM,
+      minutes: 0,
       widths: '',
       trainSplits: ['train'],
       valSplit: 'val',
@@ -45,6 +55,66 @@ export const useRunFormStore = defineStore('run-form', () => {
     if (preset) Object.assign(form, clone(preset));
   }
 
+  /**
+   * Changing where the run starts: from a model, the fine-tuning recipe is preselected (the
+   * model's own architecture and size are used, so those fields no longer apply); back to
+   * random weights, the original recipe.
+   */
+  function setStartFrom(value: string): void {
+    const fromModel = value !== START_RANDOM;
+    const wasFromModel = form.startFrom !== undefined && form.startFrom !== START_RANDOM;
+    form.startFrom = value;
+    if (fromModel === wasFromModel) return;
+    const preset = fromModel ? 'finetune' : 'original';
+    if (runs.options?.recipes[preset]) {
+      form.preset = preset;
+      applyPreset(preset);
+    }
+  }
+
+  /**
+   * The draft as `runs.start`'s config. From a model, its architecture and input size come with
+   * its weights (the host reads them), so the form's are not sent; with a time budget the epochs
+   * are only a cap the host sets.
+   */
+  function startConfig(projectDir: string | null | undefined): RunStartConfigInput {
+    const f = form as RunFormDraft;
+    const widths = f.widths
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    const budget = f.minutes > 0 ? f.minutes : null;
+    const config: RunStartConfigInput = {
+      ...(f.startFrom !== START_RANDOM
+        ? { init: f.startFrom }
+        : {
+            model: f.model,
+            modelOptions: f.model === 'unet' && widths.length > 0 && widths.every((w) => Number.isInteger(w) && w > 0) ? { widths } : {},
+            inputSize: f.inputSize,
+          }),
+      ...(budget ? { minutes: budget } : { epochs: f.epochs }),
+      warmup: f.warmup,
+      freezeBatchNorm: f.freezeBatchNorm,
+      batchSize: f.batchSize,
+      stepsPerEpoch: f.stepsPerEpoch,
+      optimizer: f.optimizer,
+      lr: f.lr,
+      momentum: f.momentum,
+      schedule: f.schedule,
+      plateauPatience: f.plateauPatience,
+      plateauFactor: f.plateauFactor,
+      minLr: f.minLr,
+      earlyStopPatience: f.earlyStopPatience,
+      loss: f.loss,
+      augment: f.augment,
+      seed: f.seed,
+    };
+    if (projectDir && f.trainSplits.length > 0 && f.statuses.length > 0) {
+      config.data = { kind: 'project', dir: projectDir, trainSplits: f.trainSplits, valSplit: f.valSplit, statuses: f.statuses, onlyInTraining: f.onlyInTraining };
+    }
+    return config;
+  }
+
   // The defaults fill an empty form only: options loaded again (each visit) keep the draft.
   watch(
     () => runs.options,
@@ -54,7 +124,7 @@ export const useRunFormStore = defineStore('run-form', () => {
     { immediate: true },
   );
 
-  return { form, ready, reset, applyPreset };
+  return { form, ready, reset, applyPreset, setStartFrom, startConfig };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useRunFormStore, import.meta.hot));

@@ -2,7 +2,7 @@
 // with live per-batch and per-epoch events, and a second run to compare with.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RunBatchEvent, RunConfigInput, RunDetail, RunSummary, TrainingOptions } from '@contract/training';
+import type { RunBatchEvent, RunDetail, RunStartConfigInput, RunSummary, TrainingOptions } from '@contract/training';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 
@@ -127,13 +127,14 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  async function start(config: Omit<RunConfigInput, 'data'> & { data?: RunConfigInput['data'] }): Promise<void> {
+  async function start(config: RunStartConfigInput): Promise<RunSummary | null> {
     subscribe();
     const summary = await act(() => useApi().call('runs.start', { config }));
     if (summary) {
       upsert(summary);
       await select(summary.id);
     }
+    return summary;
   }
 
   async function stop(id: string): Promise<void> {
@@ -149,7 +150,7 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  /** Makes a run's best checkpoint the project's current model. */
+  /** Makes a run's best checkpoint (or, with `default`, the bundled model) the project's current model. */
   async function useAsModel(id: string): Promise<void> {
     const summary = await act(() => useApi().call('project.setModel', { model: id }));
     if (summary) currentModel.value = summary.currentModel;

@@ -1,11 +1,14 @@
 // Training runs and evaluation over the API: thin wrappers over the engine's RunManager and
 // evaluateSaved, scoped to the session's project; run events go out through the transport.
 // Engine failures are domain errors: the router gives them to the caller with their code.
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DomainError } from '../../contract/domain-error';
 import { DEFAULT_MODEL, projectDataSchema, runConfigSchema, TRAINING_RECIPES } from '../../contract/training';
-import { architectureFromInit, DEFAULT_MODEL_WORD, describeInit, engineHost, evalJob, locateModel, modelNames, RunManager, runsDirOf, runTrainInWorker, type RunListener } from '../../engine/index';
+import { architectureFromInit, DEFAULT_MODEL_WORD, describeInit, engineHost, evalJob, locateModel, lockRun, modelNames, RunManager, runsDirOf, runTrainInWorker, type RunListener } from '../../engine/index';
 import type { HandlerContext } from '../context';
-import { projectDirOf as projectOf } from '../project-of';
+import { projectDirOf as projectOf, projectStoreOf } from '../project-of';
 import type { Handlers } from '../router';
 
 // Runs train in the engine worker thread; the API thread only relays their events.
@@ -20,7 +23,23 @@ function listener(ctx: HandlerContext): RunListener {
   };
 }
 
-export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' | 'runs.stop' | 'runs.resume' | 'runs.list' | 'runs.get' | 'eval.run'> = {
+/**
+ * A run nobody trains, for renaming or deleting: not live in this host, and its folder's lock
+ * free (lockRun throws `busy` naming the process that trains it elsewhere). The lock is let go
+ * at once: the caller's rename or delete follows in the same turn.
+ */
+async function idleRun(ctx: HandlerContext, id: string): Promise<string> {
+  const project = projectOf(ctx);
+  const { summary } = await manager.detail(project, id);
+  if (manager.isActive(id) || summary.status === 'running' || summary.status === 'stopping') {
+    throw new DomainError({ code: 'busy', field: 'id', message: `run ${id} is training; stop it first` });
+  }
+  const lock = await lockRun(summary.dir);
+  await lock.release();
+  return summary.dir;
+}
+
+export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' | 'runs.stop' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.rename' | 'runs.delete' | 'eval.run'> = {
   async 'training.options'() {
     const { data: _data, ...defaults } = runConfigSchema.parse({ data: { kind: 'project', dir: '.' } });
     const { kind: _kind, dir: _dir, ...projectData } = projectDataSchema.parse({ kind: 'project', dir: '.' });
@@ -54,6 +73,30 @@ export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' 
   },
   async 'runs.get'(input, ctx) {
     return manager.detail(projectOf(ctx), input.id);
+  },
+  async 'runs.rename'(input, ctx) {
+    const project = projectOf(ctx);
+    if (input.name === input.id) return (await manager.detail(project, input.id)).summary;
+    const target = join(runsDirOf(project), input.name);
+    if (existsSync(target)) throw new DomainError({ code: 'conflict', field: 'name', message: `a run named ${input.name} exists already` });
+    const dir = await idleRun(ctx, input.id);
+    await rename(dir, target);
+    // The current model names the run by id: it follows the rename instead of pointing nowhere.
+    const store = projectStoreOf(ctx);
+    if (store.currentModel === input.id) {
+      store.currentModel = input.name;
+      ctx.emit('project.changed', { dir: store.dir, imageIds: null });
+    }
+    return (await manager.detail(project, input.name)).summary;
+  },
+  async 'runs.delete'(input, ctx) {
+    const store = projectStoreOf(ctx);
+    if (store.currentModel === input.id) {
+      throw new DomainError({ code: 'busy', field: 'id', message: `run ${input.id} is the project's current model; use another model first` });
+    }
+    const dir = await idleRun(ctx, input.id);
+    await rm(dir, { recursive: true, force: true });
+    return { deleted: input.id };
   },
   async 'eval.run'(input, ctx) {
     const project = projectOf(ctx);
