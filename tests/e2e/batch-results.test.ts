@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunSummary } from '../../src-main/contract/training';
-import { apiClient, type TestApiClient } from '../helpers/api-client';
-import { launchChromium } from '../helpers/browser';
+import type { TestApiClient } from '../helpers/api-client';
+import { openStudio, type Studio } from '../helpers/studio';
 import { describeWith } from '../helpers/describe-with';
 import { needsChromium } from '../helpers/requirements';
-import { startServe, type ServeProcess } from '../helpers/server';
+import type { ServeProcess } from '../helpers/server';
 import { writeSyntheticFaces } from '../helpers/synthetic-faces';
 import { tempDir } from '../helpers/temp';
 import { saveModel, tinyModel } from '../segment/model-fixture';
@@ -25,14 +25,13 @@ const HEIGHT = 720;
 
 describeWith([needsChromium()], 'batch results and the training room at 1280x720 in Chromium', () => {
   let serve: ServeProcess;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let studio: Studio;
   let page: Page;
   let api: TestApiClient;
   let cleanup: () => Promise<void>;
   let root: string;
   let modelDir: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     const t = await tempDir('facet-batch-results-e2e-');
@@ -44,17 +43,12 @@ describeWith([needsChromium()], 'batch results and the training room at 1280x720
     const project = join(root, 'project');
     await promisify(execFile)(process.execPath, [join(repo, 'bin/facet.js'), 'import', join(root, 'labelled'), '--project', project, '--preset', 'labels8', '--no-progress']);
     modelDir = await saveModel(await tinyModel(32), join(root, 'model'));
-    serve = await startServe(project);
-    api = await apiClient(serve);
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    studio = await openStudio(project, { width: WIDTH, height: HEIGHT });
+    ({ serve, api, page, pageErrors } = studio);
   });
 
   afterAll(async () => {
-    api?.close();
-    await closeBrowser?.();
-    await serve?.stop();
+    await studio?.close();
     await cleanup?.();
   });
 

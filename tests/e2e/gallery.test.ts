@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiClient, type TestApiClient } from '../helpers/api-client';
-import { launchChromium } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestApiClient } from '../helpers/api-client';
+import { openStudio, type Studio } from '../helpers/studio';
 import { describeWith } from '../helpers/describe-with';
 import { needsChromium } from '../helpers/requirements';
-import { startServe, type ServeProcess } from '../helpers/server';
+import type { ServeProcess } from '../helpers/server';
 import { tempDir } from '../helpers/temp';
 import { DEFAULT_STYLE, drawFace, writeFace } from '../../scripts/bench/synthetic-face';
 
@@ -36,14 +36,13 @@ async function importWithCli(src: string, project: string): Promise<void> {
 
 describeWith([needsChromium()], 'gallery and history in Chromium', () => {
   let serve: ServeProcess;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let studio: Studio;
   let page: Page;
   let api: TestApiClient;
   let cleanup: () => Promise<void>;
   let root: string;
   let project: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     const t = await tempDir('facet-gallery-e2e-');
@@ -54,19 +53,14 @@ describeWith([needsChromium()], 'gallery and history in Chromium', () => {
     // proposal panel at its tallest.
     await drawFaces(join(root, 'src'), ['face-d'], 512);
     await importWithCli(join(root, 'src'), project);
-    serve = await startServe(project);
-    api = await apiClient(serve);
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    studio = await openStudio(project, { width: 1280, height: 720 });
+    ({ serve, api, page, pageErrors } = studio);
     await page.goto(serve.url);
     await page.getByTestId('room-gallery').waitFor();
   });
 
   afterAll(async () => {
-    api?.close();
-    await closeBrowser?.();
-    await serve?.stop();
+    await studio?.close();
     await cleanup?.();
   });
 

@@ -3,39 +3,33 @@
 // before/after table matches the API's evaluations, "Use as current model" makes Predict use the
 // run (the editor says so), and the models panel switches back to the bundled model.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiClient, type TestApiClient } from '../helpers/api-client';
+import type { Page } from 'playwright-core';
+import type { TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
 import { importRealSubset } from '../helpers/real-project';
 import { needsChromium, needsData } from '../helpers/requirements';
-import { startServe, type ServeProcess } from '../helpers/server';
+import type { ServeProcess } from '../helpers/server';
 import { tempDir } from '../helpers/temp';
-import { launchChromium } from '../helpers/browser';
+import { openStudio, type Studio } from '../helpers/studio';
 
 describeWith([needsChromium(), needsData()], 'improve the model with my corrections, in Chromium', () => {
   let serve: ServeProcess;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let studio: Studio;
   let page: Page;
   let api: TestApiClient;
   let cleanup: () => Promise<void>;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     const t = await tempDir('facet-improve-e2e-');
     cleanup = t.cleanup;
     const { project } = await importRealSubset(t.dir, 12);
-    serve = await startServe(project);
-    api = await apiClient(serve);
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    studio = await openStudio(project, { width: 1400, height: 1000 });
+    ({ serve, api, page, pageErrors } = studio);
   });
 
   afterAll(async () => {
-    api?.close();
-    await closeBrowser?.();
-    await serve?.stop();
+    await studio?.close();
     await cleanup?.();
   });
 

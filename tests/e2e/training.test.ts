@@ -5,16 +5,16 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunSummary } from '../../src-main/contract/training';
 import { readSummary } from '../../src-main/segment/summary';
-import { apiClient, type TestApiClient } from '../helpers/api-client';
+import type { TestApiClient } from '../helpers/api-client';
 import { describeWith } from '../helpers/describe-with';
 import { importRealSubset } from '../helpers/real-project';
 import { needsChromium, needsData } from '../helpers/requirements';
-import { startServe, type ServeProcess } from '../helpers/server';
+import type { ServeProcess } from '../helpers/server';
 import { tempDir } from '../helpers/temp';
-import { launchChromium } from '../helpers/browser';
+import { openStudio, type Studio } from '../helpers/studio';
 import { saveModel, tinyModel } from '../segment/model-fixture';
 
 
@@ -31,14 +31,13 @@ async function startTinyRun(page: Page, o: { epochs: number; steps: number }): P
 
 describeWith([needsChromium(), needsData()], 'training, evaluation and batch rooms in Chromium', () => {
   let serve: ServeProcess;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let studio: Studio;
   let page: Page;
   let api: TestApiClient;
   let cleanup: () => Promise<void>;
   let root: string;
   let modelDir: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     const t = await tempDir('facet-training-e2e-');
@@ -51,17 +50,12 @@ describeWith([needsChromium(), needsData()], 'training, evaluation and batch roo
     await copyFile(join(src, 'images', names[1]!), join(root, 'photos/trip/two.jpg'));
     await writeFile(join(root, 'photos/trip/broken.jpg'), 'not a photo');
     modelDir = await saveModel(await tinyModel(32), join(root, 'model'));
-    serve = await startServe(project);
-    api = await apiClient(serve);
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    studio = await openStudio(project, { width: 1400, height: 1000 });
+    ({ serve, api, page, pageErrors } = studio);
   });
 
   afterAll(async () => {
-    api?.close();
-    await closeBrowser?.();
-    await serve?.stop();
+    await studio?.close();
     await cleanup?.();
   });
 
