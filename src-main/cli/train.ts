@@ -2,7 +2,7 @@
 // (`--data DIR --preset NAME`), writing the run folder under <project>/runs/. Ctrl+C stops after
 // the current batch (the run resumes with `--resume RUN_DIR`); a second Ctrl+C exits at once.
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MODEL, defaultRecipeFor, runConfigSchema, TRAINING_RECIPES, type RecipeName, type RunConfig, type RunConfigInput } from '../contract/training';
@@ -22,6 +22,7 @@ interface TrainCliOptions {
   minutes?: number;
   warmup?: number;
   freezeBn?: boolean;
+  selectBy?: 'meanF1Face' | 'meanIoU';
   replay?: string;
   replayPreset: string;
   replayShare?: number;
@@ -113,6 +114,7 @@ export async function configFromOptions(o: TrainCliOptions): Promise<RunConfig> 
   set('minutes', o.minutes);
   set('warmup', o.warmup);
   set('freezeBatchNorm', o.freezeBn);
+  set('selectBy', o.selectBy);
   if (o.replay !== undefined) input.replay = { data: replaySource(o.replay, o.replayPreset), ...(o.replayShare !== undefined ? { share: o.replayShare } : {}) };
   if (o.valShare !== undefined) input.autoVal = { share: o.valShare };
   set('batchSize', o.batch);
@@ -150,6 +152,7 @@ export function registerTrain(program: Command): void {
     .option('--warmup <share>', 'share of the schedule spent warming the learning rate up (finetune: 0.05)', parseShare)
     .option('--freeze-bn', 'BatchNorm layers keep their moving statistics while training (finetune default)')
     .option('--no-freeze-bn', 'BatchNorm layers update their statistics from the batches')
+    .addOption(new Option('--select-by <metric>', 'what picks the best checkpoint on the validation split (default meanF1Face: mean F1 over the face parts)').choices(['meanF1Face', 'meanIoU']))
     .option('--replay <dir>', 'mix in training images of another labelled folder or project so the model does not forget')
     .option('--replay-preset <name>', 'import preset for a --replay folder', 'celebamask-hq')
     .option('--replay-share <share>', 'share of each epoch\'s draws taken from --replay (default 0.25)', parseShare)

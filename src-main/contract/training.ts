@@ -164,6 +164,12 @@ export const runConfigSchema = z
      */
     freezeBatchNorm: z.boolean().default(false),
     replay: replaySchema.nullable().default(null),
+    /**
+     * What picks the best checkpoint on the validation split: mean F1 over the seven face parts
+     * (what a user judges and the studio reports; background and skin, three quarters of the
+     * pixels, cannot hide a lost eyebrow), or mean IoU over all eight classes (runs before it).
+     */
+    selectBy: z.enum(['meanF1Face', 'meanIoU']).default('meanF1Face'),
     autoVal: autoValSchema.default(autoValSchema.parse({})),
     /** Names of the training images held out as validation at creation (autoVal), or null. */
     heldOutVal: z.array(z.string().max(MAX_PATH)).max(100_000).nullable().default(null),

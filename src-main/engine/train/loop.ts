@@ -1,6 +1,6 @@
 // A training run as a plain async function with callbacks (the engine worker's job wraps it; the
 // CLI calls it directly). Per epoch: seeded batches → steps (per-batch event) → validation →
-// schedule/early stop → best checkpoint (val mean IoU) → last checkpoint carrying the optimizer
+// schedule/early stop → best checkpoint (val mean F1 over the face parts, or IoU: config.selectBy) → last checkpoint carrying the optimizer
 // and schedule state and the history → history files (per-epoch event). A stop request ends the
 // run after the current batch; resuming restarts the interrupted epoch from the last checkpoint,
 // so a resumed run produces the same history as an uninterrupted one (same seed, same backend).
@@ -221,10 +221,10 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       summary.seconds += seconds;
       summary.epochsDone = epoch;
 
-      const score = record.val?.meanIoU ?? record.train.meanIoU;
-      const isBest = summary.best === null || score > summary.best.valMeanIoU;
+      const judged = record.val ?? record.train;
+      const isBest = summary.best === null || judged[config.selectBy] > summary.best[config.selectBy === 'meanIoU' ? 'valMeanIoU' : 'valMeanF1Face'];
       if (isBest) {
-        summary.best = { epoch, valMeanIoU: score, valMeanF1Face: record.val?.meanF1Face ?? record.train.meanF1Face };
+        summary.best = { epoch, valMeanIoU: judged.meanIoU, valMeanF1Face: judged.meanF1Face };
         await saveBest(run, model, config, epoch);
       }
       const next = afterEpoch(config, schedule, record.valLoss ?? record.loss);
