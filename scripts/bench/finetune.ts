@@ -14,6 +14,11 @@
 //
 //   npm run bench:finetune -- [--minutes 3,6,12] [--shifts gray-jpeg,rot-lowres,ears-skin]
 //     [--images 40] [--test 40] [--forget 40] [--override '{"freezeBatchNorm":false}'] [--json]
+//     [--epochs-per-minute R]
+//
+// --epochs-per-minute turns each budget into a fixed number of epochs (R x minutes) instead of a
+// clock: the same training a quiet machine fits in the budget, for a machine shared with other work
+// (the clock would give each variant whatever the other work left it).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +48,7 @@ const { values } = parseArgs({
     forget: { type: 'string', default: '40' },
     data: { type: 'string' },
     override: { type: 'string' },
+    'epochs-per-minute': { type: 'string' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -57,6 +63,8 @@ const count = (name: string, v: string): number => {
 const nTrain = count('images', values.images);
 const nTest = count('test', values.test);
 const nForget = count('forget', values.forget);
+const epochsPerMinute = values['epochs-per-minute'] === undefined ? null : Number(values['epochs-per-minute']);
+if (epochsPerMinute !== null && !(epochsPerMinute > 0)) throw new Error(`--epochs-per-minute: not a positive number: ${values['epochs-per-minute']}`);
 const override = values.override ? (JSON.parse(values.override) as Partial<RunConfigInput>) : {};
 const dataDir = resolve(values.data ?? resolve(ROOT, '..', 'shared', 'data', 'celebamask-hq-800'));
 
@@ -149,7 +157,7 @@ const source = await openDataSource(runConfigSchema.shape.data.parse({ kind: 'fo
 if (source.train.length < nTrain || source.val.length < nTest + nForget) throw new Error(`${dataDir}: too few photos for ${nTrain} train, ${nTest} + ${nForget} val`);
 const work = await mkdtemp(join(tmpdir(), 'facet-bench-finetune-'));
 const log = (m: string): void => void (values.json ? process.stderr : process.stdout).write(`${m}\n`);
-log(`bundled model ${bundled} (${meta.model} at ${size}px), backend ${engine.backend}; budgets ${budgets.join(', ')} min; ${nTrain} fine-tune photos (train split), ${nTest} shifted test + ${nForget} untouched photos (val split, scoring only)`);
+log(`bundled model ${bundled} (${meta.model} at ${size}px), backend ${engine.backend}; budgets ${budgets.join(', ')} min${epochsPerMinute === null ? '' : ` as ${epochsPerMinute} epochs per minute`}; ${nTrain} fine-tune photos (train split), ${nTest} shifted test + ${nForget} untouched photos (val split, scoring only)`);
 
 const results: { shift: string; describe: string; before: number; forgetBefore: number; after: { minutes: number; f1: number; forget: number; epochs: number; seconds: number }[] }[] = [];
 try {
@@ -173,15 +181,19 @@ try {
           model: meta.model,
           inputSize: size,
           modelOptions: meta.modelOptions as RunConfigInput['modelOptions'],
-          minutes,
-          epochs: 10_000,
+          ...(epochsPerMinute === null ? { minutes, epochs: 10_000 } : { minutes: null, epochs: Math.max(1, Math.round(epochsPerMinute * minutes)) }),
           // Every 5th fine-tune photo picks the best checkpoint (as a user's 40 with a held-out share).
           data: { kind: 'folder', dir: trainDir, preset: 'labels8', valEvery: 5 },
           ...override,
         }),
       );
       const run = await createRun(join(work, 'runs-project'), config);
-      const summary = await runTraining({ run, backend: engine.backend, callbacks: { log: (m) => log(`  [${name} ${minutes} min] ${m}`) } });
+      const summary = await runTraining({ run, backend: engine.backend, callbacks: {
+          log: (m) => log(`  [${name} ${minutes} min] ${m}`),
+          // The curve: val F1 of the fine-tune's own held-out photos, epoch by epoch.
+          onEpoch: ({ record }) => log(`  [${name} ${minutes} min] epoch ${record.epoch}: loss ${record.loss.toFixed(4)}, val mean F1 (face) ${record.val?.meanF1Face.toFixed(4) ?? '-'}, ${record.seconds.toFixed(1)} s`),
+        },
+      });
       const f1 = await score(run.bestDir, testDir);
       const forget = await score(run.bestDir, forgetDir);
       row.after.push({ minutes, f1, forget, epochs: summary.epochsDone, seconds: summary.seconds });
@@ -194,7 +206,7 @@ try {
 }
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ backend: engine.backend, budgets, images: nTrain, test: nTest, forget: nForget, override, results }, null, 1)}\n`);
+  process.stdout.write(`${JSON.stringify({ backend: engine.backend, budgets, epochsPerMinute, images: nTrain, test: nTest, forget: nForget, override, results }, null, 1)}\n`);
 } else {
   const header = ['shift', 'before', ...budgets.map((m) => `after ${m} min`), ...budgets.map((m) => `untouched after ${m}`), 'untouched before'];
   process.stdout.write(`\nmean F1 (face parts)\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n`);

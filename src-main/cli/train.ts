@@ -23,6 +23,7 @@ interface TrainCliOptions {
   warmup?: number;
   freezeBn?: boolean;
   selectBy?: 'meanF1Face' | 'meanIoU';
+  adaptBn?: boolean;
   replay?: string;
   replayPreset: string;
   replayShare?: number;
@@ -115,6 +116,7 @@ export async function configFromOptions(o: TrainCliOptions): Promise<RunConfig> 
   set('warmup', o.warmup);
   set('freezeBatchNorm', o.freezeBn);
   set('selectBy', o.selectBy);
+  set('adaptBatchNorm', o.adaptBn);
   if (o.replay !== undefined) input.replay = { data: replaySource(o.replay, o.replayPreset), ...(o.replayShare !== undefined ? { share: o.replayShare } : {}) };
   if (o.valShare !== undefined) input.autoVal = { share: o.valShare };
   set('batchSize', o.batch);
@@ -152,6 +154,8 @@ export function registerTrain(program: Command): void {
     .option('--warmup <share>', 'share of the schedule spent warming the learning rate up (finetune: 0.05)', parseShare)
     .option('--freeze-bn', 'BatchNorm layers keep their moving statistics while training (finetune default)')
     .option('--no-freeze-bn', 'BatchNorm layers update their statistics from the batches')
+    .option('--adapt-bn', 'with --init: re-estimate BatchNorm statistics on the training images before training (a new camera)')
+    .option('--no-adapt-bn', 'keep the starting model\'s BatchNorm statistics')
     .addOption(new Option('--select-by <metric>', 'what picks the best checkpoint on the validation split (default meanF1Face: mean F1 over the face parts)').choices(['meanF1Face', 'meanIoU']))
     .option('--replay <dir>', 'mix in training images of another labelled folder or project so the model does not forget')
     .option('--replay-preset <name>', 'import preset for a --replay folder', 'celebamask-hq')

@@ -163,6 +163,11 @@ export const runConfigSchema = z
      * noise, and updating the moving averages would wash out what the model learnt from thousands.
      */
     freezeBatchNorm: z.boolean().default(false),
+    /**
+     * Before training, BatchNorm moving statistics are re-estimated on the training images (one
+     * pass, no augmentation): a new camera shifts what every layer sees (AdaBN). Only with `init`.
+     */
+    adaptBatchNorm: z.boolean().default(false),
     replay: replaySchema.nullable().default(null),
     /**
      * What picks the best checkpoint on the validation split: mean F1 over the seven face parts

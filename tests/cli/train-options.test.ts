@@ -24,3 +24,8 @@ it('--init default: the bundled model\'s architecture and size, the finetune rec
   await expect(configFromOptions({ ...base, init: 'default', size: meta.inputSize + 32 })).rejects.toThrow(/contradicts the model to start from/);
   await expect(configFromOptions({ ...base, init: join('/tmp', 'no-such-model') })).rejects.toThrow(/not found/);
 });
+
+it('--select-by: face-part F1 picks the best checkpoint unless the old 8-class IoU rule is asked for', async () => {
+  expect((await configFromOptions({ ...base })).selectBy).toBe('meanF1Face');
+  expect((await configFromOptions({ ...base, selectBy: 'meanIoU' })).selectBy).toBe('meanIoU');
+});

@@ -7,7 +7,7 @@ import { tf } from '../tf';
 
 type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 
-function batchNormLayers(layers: tf.layers.Layer[]): tf.layers.Layer[] {
+export function batchNormLayers(layers: tf.layers.Layer[]): tf.layers.Layer[] {
   return layers.flatMap((layer) => {
     const nested = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
     if (Array.isArray(nested)) return batchNormLayers(nested);

@@ -20,6 +20,7 @@ import { RunFolder } from './run-folder';
 import { afterEpoch, initialSchedule, lrAtProgress, lrForEpoch } from './schedule';
 import { openReplay, openRunData } from './run-data';
 import { loadInitModel } from './init-weights';
+import { adaptBatchNormStatistics } from './adapt-bn';
 import { freezeBatchNormStatistics } from './freeze-bn';
 import { defaultTrainWorkers, openSteps } from './open-steps';
 import type { StepEngine } from './step-engine';
@@ -116,6 +117,10 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       callbacks.log?.(`starting from ${config.lineage.name} (${config.lineage.path}, weights sha256 ${config.lineage.weightsSha256.slice(0, 12)}…)`);
     } else {
       model = buildModel(config.model, { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions });
+    }
+    if (config.adaptBatchNorm && config.lineage && !saved) {
+      const batches = await adaptBatchNormStatistics(model, new BatchLoader(data.train, { size: config.inputSize, batchSize: 8, seed: config.seed, augment: null }, cache));
+      callbacks.log?.(`BatchNorm statistics re-estimated on the ${data.train.length} training images (${batches} batches)`);
     }
     if (config.freezeBatchNorm) {
       // (Not inside the log call: `log?.(…)` would skip its argument without a log callback.)

@@ -77,8 +77,12 @@ describeWith([needsData()], 'training runs', () => {
     const summary = await reference.readSummary();
     expect(summary).toMatchObject({ status: 'finished', epochsDone: 3, epochsPlanned: 3, backend });
     const bestEpoch = summary!.best!.epoch;
-    expect(summary!.best!.valMeanIoU).toBe(Math.max(...history.map((h) => h.val!.meanIoU)));
-    expect(history[bestEpoch - 1]!.val!.meanIoU).toBe(summary!.best!.valMeanIoU);
+    // The best checkpoint is the first epoch with the highest val mean F1 over the face parts (selectBy's default).
+    expect(config.selectBy).toBe('meanF1Face');
+    const f1s = history.map((h) => h.val!.meanF1Face);
+    expect(bestEpoch).toBe(f1s.indexOf(Math.max(...f1s)) + 1);
+    expect(summary!.best!.valMeanF1Face).toBe(Math.max(...f1s));
+    expect(summary!.best!.valMeanIoU).toBe(history[bestEpoch - 1]!.val!.meanIoU);
   });
 
   it('evaluating the best checkpoint reproduces the metrics logged for its epoch', async () => {
