@@ -361,6 +361,12 @@ export interface EvalReport {
   split: string;
   images: number;
   inputSize: number;
+  /** Whether predictions averaged the photo with its mirror image (test-time flip); absent in older reports: no. */
+  flip?: boolean;
+  /** Whether labels were scored at each photo's own size (probabilities resized) rather than at the input size. */
+  fullResolution?: boolean;
+  /** Seconds in the model (and the resize to full size), without decoding: the inference cost. */
+  inferenceSeconds?: number;
   metrics: MetricsReport;
   perImage: PerImageResult[];
   seconds: number;
