@@ -4,19 +4,21 @@
 // with the bundled model the one-batch flip equals the mean of the two separate passes. A model
 // folder's `tta: "flip"` turns it on by default, and an explicit choice overrides it.
 import { readdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resizeRgb } from '../../../src-main/dataset/batches/resize';
 import { decodeImage } from '../../../src-main/dataset/io/image';
 import { initEngine } from '../../../src-main/engine/backend/index';
-import { loadModelDir } from '../../../src-main/engine/infer/model-dir';
+import { loadModelDir, readModelMeta } from '../../../src-main/engine/infer/model-dir';
 import { predict, type Probabilities } from '../../../src-main/engine/infer/predict';
 import { predictWithFlip, useFlip } from '../../../src-main/engine/infer/tta';
 import { tf } from '../../../src-main/engine/tf';
 import { tinyModel } from '../../segment/model-fixture';
 import { describeWith } from '../../helpers/describe-with';
 import { celebaDir, needsData } from '../../helpers/requirements';
+import { tempDir } from '../../helpers/temp';
 
 const BUNDLED = fileURLToPath(new URL('../../../resources/models/default', import.meta.url));
 
@@ -79,6 +81,22 @@ describe('predictWithFlip', () => {
     expect(maxDiff(await plain.data(), await flipped.data())).toBeGreaterThan(1e-4);
     tf.dispose([half, x, plain, flipped, mirroredBack, mean]);
     model.dispose();
+  });
+
+  it('facet-model.json may carry tta "flip" or "none"; anything else is an error naming the file', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const meta = JSON.parse(await readFile(join(BUNDLED, 'facet-model.json'), 'utf8')) as Record<string, unknown>;
+      const path = join(dir, 'facet-model.json');
+      await writeFile(path, JSON.stringify(meta));
+      expect((await readModelMeta(dir)).tta).toBeUndefined();
+      await writeFile(path, JSON.stringify({ ...meta, tta: 'flip' }));
+      expect((await readModelMeta(dir)).tta).toBe('flip');
+      await writeFile(path, JSON.stringify({ ...meta, tta: 'mirror' }));
+      await expect(readModelMeta(dir)).rejects.toThrow(`${path}: invalid model description`);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('the model folder default applies unless the caller chooses', () => {
