@@ -18,6 +18,8 @@ interface EvalCliOptions {
   batch: number;
   json: boolean;
   backend?: string;
+  flip?: boolean;
+  fullRes: boolean;
 }
 
 const f = (v: number): string => v.toFixed(4);
@@ -42,7 +44,10 @@ export function formatOverlap(r: EvalReport): string[] {
 }
 
 export function formatReport(r: EvalReport): string {
-  const lines = [`${r.model} on ${r.split} (${r.images} images at ${r.inputSize}px, ${r.seconds.toFixed(1)} s, ${r.backend})`, ...formatLineage(r.lineage), ...formatOverlap(r), ''];
+  const scoredAt = r.fullResolution ? `at ${r.inputSize}px, scored at full resolution` : `at ${r.inputSize}px`;
+  const flip = r.flip ? ', test-time flip' : '';
+  const perPhoto = r.inferenceSeconds !== undefined && r.images > 0 ? `, inference ${((r.inferenceSeconds * 1000) / r.images).toFixed(1)} ms/photo` : '';
+  const lines = [`${r.model} on ${r.split} (${r.images} images ${scoredAt}${flip}, ${r.seconds.toFixed(1)} s${perPhoto}, ${r.backend})`, ...formatLineage(r.lineage), ...formatOverlap(r), ''];
   lines.push(`${'class'.padEnd(12)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'F1'.padStart(9)} ${'IoU'.padStart(9)} ${'pixels'.padStart(10)}`);
   for (const c of r.metrics.perClass) {
     lines.push(c.present ? `${c.name.padEnd(12)} ${f(c.precision).padStart(9)} ${f(c.recall).padStart(9)} ${f(c.f1).padStart(9)} ${f(c.iou).padStart(9)} ${String(c.support).padStart(10)}` : `${c.name.padEnd(12)} (absent: not in truth nor prediction)`);
@@ -75,6 +80,9 @@ export function registerEval(program: Command): void {
       return n;
     }, 8)
     .option('--json', 'print the report as JSON', false)
+    .option('--flip', 'test-time flip: average the probabilities of each photo and of its mirror image; default: the model folder\'s own setting')
+    .option('--no-flip', 'no test-time flip, even when the model folder asks for it')
+    .option('--full-res', 'score at each photo\'s own resolution: probabilities resized bilinearly to the photo (as segment does), against the full-size masks', false)
     .option('--backend <name>', 'force an engine backend (tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu)')
     .action(async (opts: EvalCliOptions) => {
       if ((opts.data === undefined) !== (opts.preset === undefined)) throw new Error('--data and --preset go together');
@@ -91,6 +99,8 @@ export function registerEval(program: Command): void {
         ...(data ? { data } : {}),
         split: opts.split,
         batchSize: opts.batch,
+        flip: opts.flip,
+        fullResolution: opts.fullRes,
         backend: engine.backend,
         onProgress: (done, total) => {
           if (!bar) return;

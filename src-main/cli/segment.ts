@@ -11,7 +11,7 @@ import { loadSegmentModel } from '../segment/model';
 import { EXIT } from './failure';
 
 /** The flags: the segment options (`--out` is outDir), plus how progress is shown. */
-type SegmentCliOptions = Omit<SegmentOptions, 'inDir' | 'outDir'> & { out: string; progress: boolean; jsonProgress: boolean };
+type SegmentCliOptions = Omit<SegmentOptions, 'inDir' | 'outDir'> & { out: string; progress: boolean; jsonProgress: boolean; flip?: boolean };
 
 /** One JSON object per line on stdout: what the studio's batch panel reads from this process. */
 export type SegmentJsonLine =
@@ -39,13 +39,15 @@ export function registerSegment(program: Command): void {
     .option('--overlay', 'also write colour overlays under OUT_DIR/overlays/', false)
     .option('--faces', 'detect faces and segment each one at the model resolution (for large photos with small faces)', false)
     .option('--force', 'redo photos that an earlier run finished', false)
+    .option('--flip', 'test-time flip: average the probabilities of each photo and of its mirror image (about twice the time); default: the model folder\'s own setting')
+    .option('--no-flip', 'no test-time flip, even when the model folder asks for it')
     .option('--no-progress', 'no progress bar')
     .option('--json-progress', 'print progress as JSON lines on stdout (for the studio)', false)
     .addHelpText('after', '\nExit status: 0 all photos done, 2 some photos could not be read (see summary.csv), 1 error (a full or read-only disk: what is done is kept).')
     .action(async (inDir: string, opts: SegmentCliOptions) => {
       const options = segmentOptionsSchema.parse({ inDir, outDir: opts.out, model: opts.model, overlay: opts.overlay, faces: opts.faces, force: opts.force });
       const modelDir = resolveModelFolder({ model: options.model }).dir;
-      const model = await loadSegmentModel(modelDir);
+      const model = await loadSegmentModel(modelDir, { flip: opts.flip });
       const detector: FaceDetector | null = options.faces ? await loadFaceDetector() : null;
       const controller = new AbortController();
       const stop = (): void => controller.abort();

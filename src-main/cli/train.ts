@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MODEL, defaultRecipeFor, runConfigSchema, TRAINING_RECIPES, type RecipeName, type RunConfig, type RunConfigInput } from '../contract/training';
+import { DEFAULT_MODEL, defaultRecipeFor, runConfigSchema, TRAINING_RECIPES, type AugmentConfig, type RecipeName, type RunConfig, type RunConfigInput } from '../contract/training';
 import { architectureFromInit, createRun, DEFAULT_MODEL_WORD, describeInit, describeModels, lockRun, parseBackendChoice, RunFolder, runTraining, startEngine, type RunLock } from '../engine/index';
 import { defaultProjectDir } from '../host/project-location';
 import { EXIT } from './failure';
@@ -31,6 +31,13 @@ interface TrainCliOptions {
   grayscale?: number;
   blur?: number;
   jpeg?: number;
+  perspective?: number;
+  lowRes?: number;
+  occlusion?: number;
+  glassesPaste?: number;
+  rotate?: number;
+  scale?: number;
+  shift?: number;
   epochs?: number;
   batch?: number;
   size?: number;
@@ -128,10 +135,23 @@ export async function configFromOptions(o: TrainCliOptions): Promise<RunConfig> 
   set('stepsPerEpoch', o.steps);
   set('seed', o.seed);
   if (o.widths && !architecture) input.modelOptions = { widths: o.widths };
-  const degradations = { ...(o.grayscale !== undefined ? { grayscale: o.grayscale } : {}), ...(o.blur !== undefined ? { blur: o.blur } : {}), ...(o.jpeg !== undefined ? { jpeg: o.jpeg } : {}) };
+  const given = (fields: Partial<Record<keyof AugmentConfig, number | undefined>>): Partial<AugmentConfig> =>
+    Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<AugmentConfig>;
+  const augmentFlags = given({
+    grayscale: o.grayscale,
+    blur: o.blur,
+    jpeg: o.jpeg,
+    perspective: o.perspective,
+    lowRes: o.lowRes,
+    occlusion: o.occlusion,
+    glassesPaste: o.glassesPaste,
+    rotate: o.rotate,
+    scale: o.scale,
+    shift: o.shift,
+  });
   input.augment = o.augment
-    ? { ...(recipe.augment ?? {}), ...(o.oversample !== undefined ? { rareOversample: o.oversample } : {}), ...degradations }
-    : { hflip: false, scale: 0, rotate: 0, shift: 0, colorJitter: 0, rareOversample: o.oversample ?? 1, grayscale: 0, blur: 0, jpeg: 0 };
+    ? { ...(recipe.augment ?? {}), ...(o.oversample !== undefined ? { rareOversample: o.oversample } : {}), ...augmentFlags }
+    : { hflip: false, scale: 0, rotate: 0, shift: 0, colorJitter: 0, rareOversample: o.oversample ?? 1, grayscale: 0, blur: 0, jpeg: 0, perspective: 0, lowRes: 0, occlusion: 0, glassesPaste: 0 };
   input.loss = { ...(o.focal !== undefined ? { focalGamma: o.focal } : {}), ...(o.classWeights ? { classWeights: o.classWeights } : {}) };
   const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) {
@@ -164,6 +184,13 @@ export function registerTrain(program: Command): void {
     .option('--grayscale <p>', 'augmentation: share of images turned grayscale (finetune: 0.2)', parseShare)
     .option('--blur <p>', 'augmentation: share of images blurred (finetune: 0.2)', parseShare)
     .option('--jpeg <p>', 'augmentation: share of images re-encoded as low-quality JPEG (finetune: 0.3)', parseShare)
+    .option('--perspective <p>', 'augmentation: share of images given a yaw-like perspective warp (one side squeezed; default 0)', parseShare)
+    .option('--low-res <p>', 'augmentation: share of images brought down 2-4x and back up (default 0)', parseShare)
+    .option('--occlusion <p>', 'augmentation: share of images with rectangles of grey or noise over them, labels unchanged (default 0)', parseShare)
+    .option('--glasses-paste <p>', 'augmentation: share of images without eyeglasses that get another training image\'s glasses pasted on (default 0)', parseShare)
+    .option('--rotate <deg>', 'augmentation: largest rotation in degrees (default 10, finetune 25; at most 45)', parseNonNegative)
+    .option('--scale <r>', 'augmentation: largest relative zoom, 0.4 draws 0.6-1.4 (default 0.1; at most 0.5)', parseNonNegative)
+    .option('--shift <r>', 'augmentation: largest shift as a share of the side (default 0.05; at most 0.3)', parseNonNegative)
     .option('--project <dir>', 'project folder: its train/val splits are the data, and the run goes under it', defaultProjectDir())
     .option('--data <dir>', 'train on a labelled folder read in place (with --preset); every 5th image (sorted) is val')
     .option('--preset <name>', 'import preset that reads the --data masks (e.g. celebamask-hq)')

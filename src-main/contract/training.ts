@@ -46,6 +46,14 @@ const augmentSchema = z
     blur: z.number().min(0).max(1).default(0),
     /** Share of images re-encoded as a low-quality JPEG (quality 10-50: compression artefacts). */
     jpeg: z.number().min(0).max(1).default(0),
+    /** Share of images given a yaw-like perspective warp (one side squeezed, as a head turned away). */
+    perspective: z.number().min(0).max(1).default(0),
+    /** Share of images brought down to a lower resolution (2-4x) and back up (small faces, cheap cameras). */
+    lowRes: z.number().min(0).max(1).default(0),
+    /** Share of images with one or two rectangles of grey or noise over them; labels stay the truth. */
+    occlusion: z.number().min(0).max(1).default(0),
+    /** Share of images without eyeglasses that get the eyeglasses (pixels and label) of another training image pasted on. */
+    glassesPaste: z.number().min(0).max(1).default(0),
   })
   .strict();
 
@@ -231,7 +239,7 @@ export const TRAINING_RECIPES = {
     earlyStopPatience: 0,
     freezeBatchNorm: true,
     batchSize: 4,
-    augment: { hflip: true, scale: 0.25, rotate: 25, shift: 0.1, colorJitter: 0.4, rareOversample: 1, grayscale: 0.2, blur: 0.2, jpeg: 0.3 },
+    augment: { hflip: true, scale: 0.25, rotate: 25, shift: 0.1, colorJitter: 0.4, rareOversample: 1, grayscale: 0.2, blur: 0.2, jpeg: 0.3, perspective: 0, lowRes: 0, occlusion: 0, glassesPaste: 0 },
   },
 } as const satisfies Record<string, Partial<RunConfig>>;
 
@@ -358,6 +366,12 @@ export interface EvalReport {
   split: string;
   images: number;
   inputSize: number;
+  /** Whether predictions averaged the photo with its mirror image (test-time flip); absent in older reports: no. */
+  flip?: boolean;
+  /** Whether labels were scored at each photo's own size (probabilities resized) rather than at the input size. */
+  fullResolution?: boolean;
+  /** Seconds in the model (and the resize to full size), without decoding: the inference cost. */
+  inferenceSeconds?: number;
   metrics: MetricsReport;
   perImage: PerImageResult[];
   seconds: number;

@@ -4,6 +4,8 @@
 // normalised as the models expect. Batch b of epoch e is a pure function of (seed, e, b).
 import type { AugmentConfig } from '../contract/training';
 import { augment, degrade } from './batches/augment';
+import { maybePasteGlasses, type PasteSample } from './batches/glasses-paste';
+import { robustness } from './batches/robustness';
 import { SampleCache, type SizedSample } from './batches/cache';
 import { normalizeInto } from './batches/normalize';
 import { rngFor, shuffle } from './batches/rng';
@@ -46,6 +48,7 @@ export interface LoaderOptions {
 
 export class BatchLoader {
   readonly cache: SampleCache;
+  private donors: Promise<PasteSample[]> | null = null;
 
   constructor(
     readonly items: DataItem[],
@@ -86,6 +89,12 @@ export class BatchLoader {
     return cap > 0 ? Math.min(cap, n) : n;
   }
 
+  /** The own (not replay) training samples holding eyeglasses: what glasses copy-paste draws from. */
+  private glassesDonors(): Promise<PasteSample[]> {
+    this.donors ??= this.cache.warm(this.items.slice(0, this.options.replayFrom ?? this.items.length)).then((all) => all.filter((s) => s.classes & (1 << RARE_CLASS)));
+    return this.donors;
+  }
+
   /** The batches of an epoch, one decode ahead. */
   async *batches(epoch: number): AsyncGenerator<Batch> {
     const order = await this.epochOrder(epoch);
@@ -105,13 +114,18 @@ export class BatchLoader {
     const x = new Float32Array(indices.length * pixels * 3);
     const y = new Int32Array(indices.length * pixels);
     const samples: SizedSample[] = await Promise.all(indices.map((i) => this.cache.get(this.items[i]!)));
+    const donors = aug && aug.glassesPaste > 0 ? await this.glassesDonors() : [];
     const augmented = aug
       ? await Promise.all(
           samples.map(async (s, k) => {
             const rng = rngFor(seed, 'aug', epoch, b, k);
-            const out = augment(s.rgb, s.labels, size, aug, rng);
+            // Glasses paste and the robustness augmentations draw from a stream of their own,
+            // so a config without them gets exactly the batches it always got.
+            const extra = rngFor(seed, 'aug-extra', epoch, b, k);
+            const src = maybePasteGlasses(s, (s.classes & (1 << RARE_CLASS)) !== 0, donors, size, aug.glassesPaste, extra);
+            const out = augment(src.rgb, src.labels, size, aug, rng);
             await degrade(out, aug, rng);
-            return out;
+            return robustness(out, aug, extra);
           }),
         )
       : null;

@@ -3,10 +3,11 @@
 // normalisation, so batch results match what training and evaluation saw. Which folder a model
 // setting means is the engine's (resolveModelFolder).
 import { NUM_CLASSES } from '../contract/classes';
-import { loadModelDir, predict, startEngine, type LoadedModel } from '../engine/index';
+import { loadModelDir, predict, startEngine, type LoadedModel, type PredictOptions } from '../engine/index';
 import type { ProbabilityModel } from './types';
 
-export function probabilityModelFromLoaded(loaded: LoadedModel): ProbabilityModel {
+/** `options.flip`: the test-time flip on or off; default: the model folder's own `tta`. */
+export function probabilityModelFromLoaded(loaded: LoadedModel, options: PredictOptions = {}): ProbabilityModel {
   const size = loaded.meta.inputSize;
   const classes = loaded.meta.numClasses;
   if (classes !== NUM_CLASSES) throw new Error(`${loaded.dir}: the model has ${classes} classes, expected ${NUM_CLASSES}`);
@@ -15,7 +16,7 @@ export function probabilityModelFromLoaded(loaded: LoadedModel): ProbabilityMode
     numClasses: classes,
     async predict(rgb) {
       if (rgb.length !== size * size * 3) throw new RangeError(`model input must be ${size}x${size}x3 bytes, got ${rgb.length}`);
-      const probs = await predict(loaded, { data: rgb, width: size, height: size });
+      const probs = await predict(loaded, { data: rgb, width: size, height: size }, options);
       return probs.data;
     },
     dispose() {
@@ -24,7 +25,7 @@ export function probabilityModelFromLoaded(loaded: LoadedModel): ProbabilityMode
   };
 }
 
-export async function loadSegmentModel(dir: string): Promise<ProbabilityModel> {
+export async function loadSegmentModel(dir: string, options: PredictOptions = {}): Promise<ProbabilityModel> {
   await startEngine();
-  return probabilityModelFromLoaded(await loadModelDir(dir));
+  return probabilityModelFromLoaded(await loadModelDir(dir), options);
 }

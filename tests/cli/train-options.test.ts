@@ -28,4 +28,13 @@ it('--init default: the bundled model\'s architecture and size, the finetune rec
 it('--select-by: face-part F1 picks the best checkpoint unless the old 8-class IoU rule is asked for', async () => {
   expect((await configFromOptions({ ...base })).selectBy).toBe('meanF1Face');
   expect((await configFromOptions({ ...base, selectBy: 'meanIoU' })).selectBy).toBe('meanIoU');
+
+it('the robustness augmentation flags set their config fields (all off without them), geometry ranges too', async () => {
+  const off = await configFromOptions({ ...base });
+  expect(off.augment).toMatchObject({ perspective: 0, lowRes: 0, occlusion: 0, glassesPaste: 0, rotate: 10, scale: 0.1, shift: 0.05 });
+  const on = await configFromOptions({ ...base, perspective: 0.3, lowRes: 0.2, occlusion: 0.25, glassesPaste: 0.15, rotate: 30, scale: 0.4, shift: 0.1 });
+  expect(on.augment).toMatchObject({ perspective: 0.3, lowRes: 0.2, occlusion: 0.25, glassesPaste: 0.15, rotate: 30, scale: 0.4, shift: 0.1 });
+  const finetune = await configFromOptions({ ...base, init: 'default', occlusion: 0.5 });
+  expect(finetune.augment).toMatchObject({ rotate: 25, grayscale: 0.2, occlusion: 0.5, perspective: 0 });
+  await expect(configFromOptions({ ...base, rotate: 60 })).rejects.toThrow(/augment\.rotate/);
 });

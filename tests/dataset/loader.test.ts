@@ -9,7 +9,7 @@ import { BatchLoader, openDataSource, RARE_CLASS, type DataItem } from '../../sr
 import { describeWith } from '../helpers/describe-with';
 import { celebaDir, needsData } from '../helpers/requirements';
 
-const NONE: AugmentConfig = { hflip: false, scale: 0, rotate: 0, shift: 0, colorJitter: 0, rareOversample: 1, grayscale: 0, blur: 0, jpeg: 0 };
+const NONE: AugmentConfig = { hflip: false, scale: 0, rotate: 0, shift: 0, colorJitter: 0, rareOversample: 1, grayscale: 0, blur: 0, jpeg: 0, perspective: 0, lowRes: 0, occlusion: 0, glassesPaste: 0 };
 const S = 32;
 
 /** A blocky synthetic sample: labels in 8x8 blocks, the photo's gray level = 30 x label. */
@@ -61,7 +61,7 @@ describe('augmentation', () => {
 
   it('scale, rotation and shift move photo and mask together', () => {
     const { rgb, labels } = synthetic(2);
-    const cfg: AugmentConfig = { hflip: true, scale: 0.2, rotate: 30, shift: 0.1, colorJitter: 0, rareOversample: 1, grayscale: 0, blur: 0, jpeg: 0 };
+    const cfg: AugmentConfig = { hflip: true, scale: 0.2, rotate: 30, shift: 0.1, colorJitter: 0, rareOversample: 1, grayscale: 0, blur: 0, jpeg: 0, perspective: 0, lowRes: 0, occlusion: 0, glassesPaste: 0 };
     let checked = 0;
     for (let trial = 0; trial < 5; trial++) {
       const out = augment(rgb, labels, S, cfg, rngFor('t', trial));

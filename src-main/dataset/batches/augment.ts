@@ -7,6 +7,8 @@
 // `degrade` then imitates other cameras on the image only, each with its own probability:
 // grayscale, a 3x3 box blur (once or twice) and a round trip through a low-quality JPEG. Their
 // draws come after the affine and colour draws, so configs without them draw what they always did.
+// Pose and camera robustness (perspective, low resolution, occlusion: robustness.ts) and glasses
+// copy-paste (glasses-paste.ts) come from a random stream of their own, for the same reason.
 import sharp from 'sharp';
 import type { AugmentConfig } from '../../contract/training';
 import { uniform, type Rng } from './rng';

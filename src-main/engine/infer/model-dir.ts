@@ -11,6 +11,7 @@ import { DomainError } from '../../contract/domain-error';
 import { modelLineageSchema } from '../../contract/training';
 import { tf } from '../tf';
 import '../models/registry';
+import { TTA_MODES } from './tta';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -30,6 +31,8 @@ const metaSchema = z.object({
   savedAt: z.string(),
   /** What the model's run started from (null: random weights, or not recorded). */
   lineage: modelLineageSchema.nullable().optional(),
+  /** Test-time augmentation predictions use unless told otherwise (`flip`: average with the mirror image). */
+  tta: z.enum(TTA_MODES).optional(),
 });
 export type ModelMeta = z.infer<typeof metaSchema>;
 

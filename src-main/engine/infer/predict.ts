@@ -2,11 +2,14 @@
 // ([size, size, classes], row-major). Callers that need the photo's own resolution resize these
 // probabilities before the argmax, so boundaries stay smooth. Also loads a model folder. Runs the model's fused
 // graph (fused-graph.ts): `model.predict`'s probabilities with far fewer passes over the maps.
+// With the test-time flip (an option, or the model folder's default) they are averaged with the
+// mirror image's (tta.ts).
 import { normalizeInto } from '../../dataset/batches/normalize';
 import { resizeRgb } from '../../dataset/batches/resize';
 import { tf } from '../tf';
 import { fusedGraphOf } from './graph-cache';
 import type { LoadedModel } from './model-dir';
+import { predictWithFlip, useFlip } from './tta';
 
 export { loadModelDir, readModelMeta, saveModelDir, type LoadedModel, type ModelMeta } from './model-dir';
 
@@ -31,13 +34,19 @@ export function inputTensor(images: Uint8Array[], size: number): tf.Tensor4D {
   return tf.tensor4d(x, [images.length, size, size, 3]);
 }
 
-export async function predictBatch(loaded: LoadedModel, images: RgbImage[]): Promise<Probabilities[]> {
+export interface PredictOptions {
+  /** Average with the mirror image's probabilities (test-time flip); default: the model folder's `tta`. */
+  flip?: boolean | undefined;
+}
+
+export async function predictBatch(loaded: LoadedModel, images: RgbImage[], options: PredictOptions = {}): Promise<Probabilities[]> {
   const size = loaded.meta.inputSize;
   const resized = await Promise.all(images.map((im) => resizeRgb(im.data, im.width, im.height, size)));
   const x = inputTensor(resized, size);
   let y: tf.Tensor;
   try {
-    y = fusedGraphOf(loaded.model).predict(x);
+    const graph = fusedGraphOf(loaded.model);
+    y = predictWithFlip((input) => graph.predict(input), x, useFlip(options.flip, loaded.meta.tta));
   } finally {
     x.dispose();
   }
@@ -51,7 +60,7 @@ export async function predictBatch(loaded: LoadedModel, images: RgbImage[]): Pro
   }
 }
 
-export async function predict(loaded: LoadedModel, image: RgbImage): Promise<Probabilities> {
-  const [out] = await predictBatch(loaded, [image]);
+export async function predict(loaded: LoadedModel, image: RgbImage, options: PredictOptions = {}): Promise<Probabilities> {
+  const [out] = await predictBatch(loaded, [image], options);
   return out!;
 }

@@ -9,6 +9,8 @@ import { locateModel } from '../infer/model-folder';
 import { RunFolder } from './run-folder';
 import { trainingOverlap } from './manifest';
 import { evaluate } from './evaluate';
+import { evaluateFullResolution } from './evaluate-full';
+import { useFlip } from '../infer/tta';
 
 export type EvalSplit = 'train' | 'val' | 'test';
 
@@ -19,6 +21,10 @@ export interface EvalOptions {
   data?: DataSource;
   split: EvalSplit | 'unassigned';
   batchSize?: number;
+  /** Test-time flip on or off; default: the model folder's own `tta`. */
+  flip?: boolean | undefined;
+  /** Score at each photo's own resolution (probabilities resized bilinearly) instead of the model's input size. */
+  fullResolution?: boolean | undefined;
   backend: string;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -38,7 +44,9 @@ export async function evaluateSaved(options: EvalOptions): Promise<EvalReport> {
     if (split.length === 0) throw new DomainError({ code: 'invalid_input', field: 'split', message: `no labelled images in the ${options.split} split of ${splits.describe}` });
     const size = loaded.meta.inputSize;
     const loader = new BatchLoader(split, { size, batchSize: options.batchSize ?? 8, seed: 0, augment: null });
-    const result = await evaluate(loaded.model, loader, { classNames: CLASS_NAMES, onProgress: options.onProgress, signal: options.signal });
+    const flip = useFlip(options.flip, loaded.meta.tta);
+    const evalOptions = { classNames: CLASS_NAMES, onProgress: options.onProgress, signal: options.signal, flip };
+    const result = options.fullResolution ? await evaluateFullResolution(loaded.model, loader, evalOptions) : await evaluate(loaded.model, loader, evalOptions);
     const lineage = loaded.meta.lineage ?? null;
     return {
       model: ref.dir,
@@ -47,6 +55,9 @@ export async function evaluateSaved(options: EvalOptions): Promise<EvalReport> {
       split: options.split,
       images: result.images,
       inputSize: size,
+      flip,
+      fullResolution: options.fullResolution ?? false,
+      inferenceSeconds: result.inferenceSeconds,
       metrics: result.metrics,
       perImage: result.perImage,
       seconds: (performance.now() - started) / 1000,

@@ -5,6 +5,7 @@ import type { MetricsReport, PerImageResult } from '../../contract/training';
 import type { BatchLoader } from '../../dataset/loader';
 import type { SegLoss } from '../losses/index';
 import { fusedGraphOf } from '../infer/graph-cache';
+import { predictWithFlip } from '../infer/tta';
 import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
 import { tf } from '../tf';
 
@@ -13,6 +14,8 @@ export interface EvaluationResult {
   loss: number | null;
   perImage: PerImageResult[];
   images: number;
+  /** Seconds spent in the model (and, at full resolution, bringing its probabilities to the photo's size). */
+  inferenceSeconds: number;
 }
 
 export interface EvaluateOptions {
@@ -20,6 +23,8 @@ export interface EvaluateOptions {
   loss?: SegLoss | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Test-time flip: average with the mirror image's probabilities (a model's scorer only). */
+  flip?: boolean | undefined;
 }
 
 /** What evaluation needs of one batch: predicted labels, mean predicted entropy per image, mean loss. */
@@ -37,14 +42,14 @@ export type BatchScorer = (x: Float32Array, y: Int32Array, n: number, size: numb
  * compiled again once the weights have changed (each epoch during training; tens of ms, against
  * a validation pass it speeds up).
  */
-export function modelScorer(model: tf.LayersModel, loss?: SegLoss): BatchScorer {
+export function modelScorer(model: tf.LayersModel, loss?: SegLoss, flip = false): BatchScorer {
   return async (xData, yData, n, size) => {
     const graph = fusedGraphOf(model);
     const x = tf.tensor4d(xData, [n, size, size, 3]);
     const y = tf.tensor3d(yData, [n, size, size], 'int32');
     const [labelsT, entropyT, lossT] = tf.tidy(() => {
-      const probs = graph.predict(x);
-      const entropy = tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1)), [1, 2]);
+      const probs = predictWithFlip((input) => graph.predict(input), x, flip);
+      const entropy = meanEntropy(probs);
       const lossValue = loss ? loss(probs, y) : tf.scalar(0);
       return [tf.argMax(probs, -1), entropy, lossValue];
     });
@@ -62,9 +67,15 @@ export function modelScorer(model: tf.LayersModel, loss?: SegLoss): BatchScorer 
   };
 }
 
+/** Mean predicted entropy per image of probabilities [n, h, w, classes]. */
+export function meanEntropy(probs: tf.Tensor): tf.Tensor {
+  return tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.clipByValue(probs, 1e-7, 1))), -1)), [1, 2]);
+}
+
 export async function evaluate(source: tf.LayersModel | BatchScorer, loader: BatchLoader, options: EvaluateOptions): Promise<EvaluationResult> {
   const k = options.classNames.length;
-  const score = typeof source === 'function' ? source : modelScorer(source, options.loss);
+  const score = typeof source === 'function' ? source : modelScorer(source, options.loss, options.flip ?? false);
+  let inferenceSeconds = 0;
   const total = new ConfusionMatrix(k);
   const perImage: PerImageResult[] = [];
   let lossSum = 0;
@@ -72,7 +83,9 @@ export async function evaluate(source: tf.LayersModel | BatchScorer, loader: Bat
   for await (const batch of loader.batches(0)) {
     if (options.signal?.aborted) throw new Error('evaluation cancelled');
     const { size, n } = batch;
+    const started = performance.now();
     const { predicted, entropy, loss } = await score(batch.x, batch.y, n, size);
+    inferenceSeconds += (performance.now() - started) / 1000;
     lossSum += loss * n;
     const pixels = size * size;
     for (let i = 0; i < n; i++) {
@@ -91,5 +104,6 @@ export async function evaluate(source: tf.LayersModel | BatchScorer, loader: Bat
     loss: options.loss && seen > 0 ? lossSum / seen : null,
     perImage,
     images: seen,
+    inferenceSeconds,
   };
 }
