@@ -28,7 +28,7 @@ it('--init default: the bundled model\'s architecture and size, the finetune rec
 it('--select-by: face-part F1 picks the best checkpoint unless the old 8-class IoU rule is asked for', async () => {
   expect((await configFromOptions({ ...base })).selectBy).toBe('meanF1Face');
   expect((await configFromOptions({ ...base, selectBy: 'meanIoU' })).selectBy).toBe('meanIoU');
-
+});
 it('the robustness augmentation flags set their config fields (all off without them), geometry ranges too', async () => {
   const off = await configFromOptions({ ...base });
   expect(off.augment).toMatchObject({ perspective: 0, lowRes: 0, occlusion: 0, glassesPaste: 0, rotate: 10, scale: 0.1, shift: 0.05 });
