@@ -95,6 +95,8 @@ export const useRunFormStore = defineStore('run-form', () => {
       ...(budget ? { minutes: budget } : { epochs: f.epochs }),
       warmup: f.warmup,
       freezeBatchNorm: f.freezeBatchNorm,
+      adaptBatchNorm: f.startFrom !== START_RANDOM && f.adaptBatchNorm,
+      selectBy: f.selectBy,
       batchSize: f.batchSize,
       stepsPerEpoch: f.stepsPerEpoch,
       optimizer: f.optimizer,

@@ -59,7 +59,7 @@ const settle = async (): Promise<void> => {
 };
 const callsOf = (method: string) => calls.filter((c) => c.method === method).map((c) => c.input);
 
-const defaults = { ...({ model: 'unet', inputSize: 128, epochs: 30, batchSize: 8, stepsPerEpoch: 0, optimizer: 'sgd', lr: 0.1, warmup: 0, freezeBatchNorm: false, augment: { hflip: true } } as unknown as Omit<RunConfig, 'data'>) };
+const defaults = { ...({ model: 'unet', inputSize: 128, epochs: 30, batchSize: 8, stepsPerEpoch: 0, optimizer: 'sgd', lr: 0.1, warmup: 0, freezeBatchNorm: false, adaptBatchNorm: false, selectBy: 'meanF1Face', augment: { hflip: true } } as unknown as Omit<RunConfig, 'data'>) };
 const options = (): TrainingOptions => ({ models: ['unet'], defaultModel: 'unet', recipes: TRAINING_RECIPES, defaults, projectData: {} as TrainingOptions['projectData'] });
 let currentModel: string | null;
 const summary = (): ProjectSummary => ({
@@ -110,8 +110,13 @@ describe('run form: start from a model', () => {
     draft.form.lr = 3e-4;
     draft.setStartFrom('r1');
     expect(draft.form.lr).toBe(3e-4);
-    expect(draft.startConfig('/p/faces')).toMatchObject({ init: 'r1' });
+    expect(draft.startConfig('/p/faces')).toMatchObject({ init: 'r1', adaptBatchNorm: false, selectBy: 'meanF1Face' });
+    // BatchNorm adaptation is sent from a model only; the checkpoint rule always.
+    draft.form.adaptBatchNorm = true;
+    draft.form.selectBy = 'meanIoU';
+    expect(draft.startConfig('/p/faces')).toMatchObject({ adaptBatchNorm: true, selectBy: 'meanIoU' });
     draft.setStartFrom('random');
+    expect(draft.startConfig('/p/faces')).toMatchObject({ adaptBatchNorm: false, selectBy: 'meanIoU' });
     expect(draft.form).toMatchObject({ preset: 'original', optimizer: 'sgd', lr: 0.1 });
     draft.form.minutes = 0;
     const scratch = draft.startConfig('/p/faces');
