@@ -1,7 +1,8 @@
 // The wasm training kernels against the cpu backend's, on fixed edge cases and seeded random
 // shapes: strides 1 and 2, dilation, same/valid/explicit padding, channel multipliers, batch > 1.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../src-main/engine/backend';
+import { KERNEL_VARIANTS, kernelVariant, setKernelVariant } from '../../../src-main/engine/kernels/simd/module';
 import { tf } from '../../../src-main/engine/tf';
 import { compareKernel, cpuResult, maxAbsDiff, randomTensor, seeded } from './compare';
 import { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise-reference';
@@ -59,11 +60,15 @@ const depthwiseFixed: Case[] = [
 const label = (c: Case) =>
   `x ${c.x.join('x')} k ${c.k.join('x')} out ${c.out} s ${c.strides.join(',')} d ${c.dilations.join(',')} ${Array.isArray(c.pad) ? 'explicit' : c.pad}`;
 
-describe('wasm training kernels match the cpu backend', () => {
+// Both builds of the SIMD kernels (plain and relaxed SIMD), whichever this machine would pick.
+for (const variant of KERNEL_VARIANTS) describe(`wasm training kernels match the cpu backend (${variant} SIMD build)`, () => {
   beforeAll(async () => {
     const info = await initEngine({ backend: 'wasm', threads: 1 });
     expect(info.addedKernels).toContain('Conv2DBackpropFilter');
+    setKernelVariant(variant);
+    expect(kernelVariant()).toBe(variant);
   });
+  afterAll(() => setKernelVariant(null));
 
   for (const [i, c] of [...fixed, ...randomCases(7, 6, false)].entries()) {
     it(`Conv2DBackpropFilter ${label(c)}`, async () => {
