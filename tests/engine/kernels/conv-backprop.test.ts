@@ -48,6 +48,17 @@ function randomCases(seed: number, count: number, depthwise: boolean): Case[] {
   }).map((c) => ({ ...c, inC: c.x[3] }));
 }
 
+// Stride 1 with input channels a multiple of 4: the direct input-gradient kernel (c/conv_s1.c),
+// its 8- and 4-channel blocks, 4-pixel blocks and edge pixels.
+const inputGradFixed: Case[] = [
+  { x: [2, 12, 13, 12], k: [3, 3], inC: 12, out: 5, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { x: [1, 9, 11, 8], k: [3, 3], inC: 8, out: 7, strides: [1, 1], dilations: [1, 1], pad: 'valid' },
+  { x: [2, 10, 10, 16], k: [5, 5], inC: 16, out: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { x: [2, 7, 14, 4], k: [3, 2], inC: 4, out: 6, strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [2, 0], [1, 0], [0, 0]] },
+  { x: [3, 5, 9, 20], k: [1, 1], inC: 20, out: 9, strides: [1, 1], dilations: [1, 1], pad: 'valid' },
+  { x: [1, 3, 3, 8], k: [3, 3], inC: 8, out: 2, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+];
+
 const depthwiseFixed: Case[] = [
   { x: [2, 9, 9, 4], k: [3, 3], inC: 4, out: 1, strides: [1, 1], dilations: [1, 1], pad: 'same' },
   { x: [2, 9, 9, 4], k: [3, 3], inC: 4, out: 1, strides: [2, 2], dilations: [1, 1], pad: 'same' },
@@ -70,7 +81,7 @@ for (const variant of KERNEL_VARIANTS) describe(`wasm training kernels match the
   });
   afterAll(() => setKernelVariant(null));
 
-  for (const [i, c] of [...fixed, ...randomCases(7, 6, false)].entries()) {
+  for (const [i, c] of [...fixed, ...randomCases(7, 6, false), ...inputGradFixed].entries()) {
     it(`Conv2DBackpropFilter ${label(c)}`, async () => {
       const r = seeded(100 + i);
       const x = randomTensor(c.x, r);
@@ -99,6 +110,29 @@ for (const variant of KERNEL_VARIANTS) describe(`wasm training kernels match the
       expect(cmp.maxDiff).toBeLessThanOrEqual(1e-4 * Math.max(1, cmp.scale));
       expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
       tf.dispose([filter, dy]);
+    });
+  }
+
+  // Forward: the direct kernel at stride 1 (any dilation, output channels a multiple of 4), the
+  // shipped XNNPACK kernel for the rest (stride 2, 5 output channels).
+  const forwardCases: Array<Case & { filters: number }> = [
+    ...inputGradFixed.map((c) => ({ ...c, filters: 8 })),
+    { x: [2, 11, 14, 6], k: [3, 3], inC: 6, out: 0, filters: 12, strides: [1, 1], dilations: [2, 2], pad: 'same' },
+    { x: [1, 13, 10, 3], k: [3, 3], inC: 3, out: 0, filters: 4, strides: [1, 1], dilations: [3, 2], pad: 'valid' },
+    { x: [2, 9, 9, 5], k: [3, 3], inC: 5, out: 0, filters: 8, strides: [2, 2], dilations: [1, 1], pad: 'same' },
+    { x: [2, 9, 9, 5], k: [3, 3], inC: 5, out: 0, filters: 5, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  ];
+  for (const [i, c] of forwardCases.entries()) {
+    it(`Conv2D ${label(c)} → ${c.filters}`, async () => {
+      const r = seeded(700 + i);
+      const x = randomTensor(c.x, r);
+      const filter = randomTensor([c.k[0], c.k[1], c.inC, c.filters], r);
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations };
+      // The cpu backend's Conv2D handles dilation; compare with it.
+      const cmp = await compareKernel('Conv2D', { x, filter }, attrs);
+      expect(cmp.maxDiff).toBeLessThanOrEqual(1e-4 * Math.max(1, cmp.scale));
+      expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
+      tf.dispose([x, filter]);
     });
   }
 

@@ -27,6 +27,11 @@ export interface SimdKernels {
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     outC: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
   ): void;
+  conv2d_s1(
+    x: number, w: number, y: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number,
+    kh: number, kw: number, dh: number, dw: number, top: number, left: number,
+  ): void;
+  conv_input_grad_filter(w: number, out: number, kh: number, kw: number, inC: number, outC: number): void;
   depthwise_filter_grad(
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, channels: number, multiplier: number,
     outH: number, outW: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
