@@ -1,9 +1,10 @@
 // The fused BatchNorm training path (SIMD kernels + the BatchNormalization subclass) against
 // tfjs-layers' own training path on the cpu backend: output, gradients for x, γ and β, and the
 // moving statistics, on random shapes; no leaks; the saved format is unchanged.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../src-main/engine/backend';
 import { batchNormTrain } from '../../../src-main/engine/kernels/batchnorm-train';
+import { KERNEL_VARIANTS, setKernelVariant } from '../../../src-main/engine/kernels/simd/module';
 import { BatchNormalization } from '../../../src-main/engine/models/layers/batch-norm';
 import { tf } from '../../../src-main/engine/tf';
 import { randomTensor, relDiff, seeded } from './compare';
@@ -35,10 +36,13 @@ describe('fused BatchNorm training', () => {
   beforeAll(async () => {
     await initEngine({ backend: 'wasm', threads: 1 });
   });
+  afterAll(() => setKernelVariant(null));
 
   const shapes = [[2, 5, 7, 3], [3, 9, 9, 13], [4, 6, 5, 144], [2, 3, 3, 8], [5, 6], [2, 1, 1, 4]];
-  for (const [i, shape] of shapes.entries()) {
-    it(`matches tfjs-layers on cpu: output, dx, dγ, dβ, moving stats, [${shape}]`, async () => {
+  // Both builds of the SIMD kernels (plain and relaxed SIMD).
+  for (const variant of KERNEL_VARIANTS) for (const [i, shape] of shapes.entries()) {
+    it(`matches tfjs-layers on cpu: output, dx, dγ, dβ, moving stats, [${shape}] (${variant} SIMD build)`, async () => {
+      setKernelVariant(variant);
       const r = seeded(40 + i);
       const c = shape[shape.length - 1]!;
       // An offset and a spread per channel, so the statistics are not trivial.

@@ -1,7 +1,8 @@
 // The wasm training kernels against the cpu backend's, on fixed edge cases and seeded random
 // shapes: strides 1 and 2, dilation, same/valid/explicit padding, channel multipliers, batch > 1.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../src-main/engine/backend';
+import { KERNEL_VARIANTS, kernelVariant, setKernelVariant } from '../../../src-main/engine/kernels/simd/module';
 import { tf } from '../../../src-main/engine/tf';
 import { compareKernel, cpuResult, maxAbsDiff, randomTensor, seeded } from './compare';
 import { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise-reference';
@@ -47,6 +48,17 @@ function randomCases(seed: number, count: number, depthwise: boolean): Case[] {
   }).map((c) => ({ ...c, inC: c.x[3] }));
 }
 
+// Stride 1 with input channels a multiple of 4: the direct input-gradient kernel (c/conv_s1.c),
+// its 8- and 4-channel blocks, 4-pixel blocks and edge pixels.
+const inputGradFixed: Case[] = [
+  { x: [2, 12, 13, 12], k: [3, 3], inC: 12, out: 5, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { x: [1, 9, 11, 8], k: [3, 3], inC: 8, out: 7, strides: [1, 1], dilations: [1, 1], pad: 'valid' },
+  { x: [2, 10, 10, 16], k: [5, 5], inC: 16, out: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { x: [2, 7, 14, 4], k: [3, 2], inC: 4, out: 6, strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [2, 0], [1, 0], [0, 0]] },
+  { x: [3, 5, 9, 20], k: [1, 1], inC: 20, out: 9, strides: [1, 1], dilations: [1, 1], pad: 'valid' },
+  { x: [1, 3, 3, 8], k: [3, 3], inC: 8, out: 2, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+];
+
 const depthwiseFixed: Case[] = [
   { x: [2, 9, 9, 4], k: [3, 3], inC: 4, out: 1, strides: [1, 1], dilations: [1, 1], pad: 'same' },
   { x: [2, 9, 9, 4], k: [3, 3], inC: 4, out: 1, strides: [2, 2], dilations: [1, 1], pad: 'same' },
@@ -59,13 +71,17 @@ const depthwiseFixed: Case[] = [
 const label = (c: Case) =>
   `x ${c.x.join('x')} k ${c.k.join('x')} out ${c.out} s ${c.strides.join(',')} d ${c.dilations.join(',')} ${Array.isArray(c.pad) ? 'explicit' : c.pad}`;
 
-describe('wasm training kernels match the cpu backend', () => {
+// Both builds of the SIMD kernels (plain and relaxed SIMD), whichever this machine would pick.
+for (const variant of KERNEL_VARIANTS) describe(`wasm training kernels match the cpu backend (${variant} SIMD build)`, () => {
   beforeAll(async () => {
     const info = await initEngine({ backend: 'wasm', threads: 1 });
     expect(info.addedKernels).toContain('Conv2DBackpropFilter');
+    setKernelVariant(variant);
+    expect(kernelVariant()).toBe(variant);
   });
+  afterAll(() => setKernelVariant(null));
 
-  for (const [i, c] of [...fixed, ...randomCases(7, 6, false)].entries()) {
+  for (const [i, c] of [...fixed, ...randomCases(7, 6, false), ...inputGradFixed].entries()) {
     it(`Conv2DBackpropFilter ${label(c)}`, async () => {
       const r = seeded(100 + i);
       const x = randomTensor(c.x, r);
@@ -94,6 +110,29 @@ describe('wasm training kernels match the cpu backend', () => {
       expect(cmp.maxDiff).toBeLessThanOrEqual(1e-4 * Math.max(1, cmp.scale));
       expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
       tf.dispose([filter, dy]);
+    });
+  }
+
+  // Forward: the direct kernel at stride 1 (any dilation, output channels a multiple of 4), the
+  // shipped XNNPACK kernel for the rest (stride 2, 5 output channels).
+  const forwardCases: Array<Case & { filters: number }> = [
+    ...inputGradFixed.map((c) => ({ ...c, filters: 8 })),
+    { x: [2, 11, 14, 6], k: [3, 3], inC: 6, out: 0, filters: 12, strides: [1, 1], dilations: [2, 2], pad: 'same' },
+    { x: [1, 13, 10, 3], k: [3, 3], inC: 3, out: 0, filters: 4, strides: [1, 1], dilations: [3, 2], pad: 'valid' },
+    { x: [2, 9, 9, 5], k: [3, 3], inC: 5, out: 0, filters: 8, strides: [2, 2], dilations: [1, 1], pad: 'same' },
+    { x: [2, 9, 9, 5], k: [3, 3], inC: 5, out: 0, filters: 5, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  ];
+  for (const [i, c] of forwardCases.entries()) {
+    it(`Conv2D ${label(c)} → ${c.filters}`, async () => {
+      const r = seeded(700 + i);
+      const x = randomTensor(c.x, r);
+      const filter = randomTensor([c.k[0], c.k[1], c.inC, c.filters], r);
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations };
+      // The cpu backend's Conv2D handles dilation; compare with it.
+      const cmp = await compareKernel('Conv2D', { x, filter }, attrs);
+      expect(cmp.maxDiff).toBeLessThanOrEqual(1e-4 * Math.max(1, cmp.scale));
+      expect([cmp.leakedTensors, cmp.leakedBuffers]).toEqual([0, 0]);
+      tf.dispose([x, filter]);
     });
   }
 

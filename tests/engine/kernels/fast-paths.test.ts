@@ -1,11 +1,12 @@
 // The wasm fast paths for shipped kernels (Tile, Mean, Sum, ResizeBilinearGrad, Concat, SplitV) against the cpu
 // backend, on the shapes training produces and on seeded random ones, including the cases that
 // fall back.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../src-main/engine/backend';
 import { broadcastPlan } from '../../../src-main/engine/kernels/wasm/Tile';
 import { tf } from '../../../src-main/engine/tf';
 import { setFastPathsEnabled } from '../../../src-main/engine/kernels/switch';
+import { KERNEL_VARIANTS, setKernelVariant } from '../../../src-main/engine/kernels/simd/module';
 import { compareKernel, cpuResult, randomTensor, seeded } from './compare';
 
 function randomShape(r: () => number, rank: number): number[] {
@@ -16,6 +17,7 @@ describe('wasm fast paths match the cpu backend', () => {
   beforeAll(async () => {
     await initEngine({ backend: 'wasm', threads: 1 });
   });
+  afterAll(() => setKernelVariant(null));
 
   const tileCases: Array<[number[], number[]]> = [
     [[1, 1, 1, 6], [2, 3, 4, 1]], // BatchNorm gradient
@@ -75,8 +77,10 @@ describe('wasm fast paths match the cpu backend', () => {
     [[2, 6, 5, 2], [11, 11], true],
     [[1, 1, 1, 4], [3, 3], true],
   ];
-  for (const [shape, size, alignCorners] of resizeCases) {
-    it(`ResizeBilinearGrad [${shape}] from [${size}] alignCorners ${alignCorners}`, async () => {
+  // Both builds of the SIMD kernels (plain and relaxed SIMD).
+  for (const variant of KERNEL_VARIANTS) for (const [shape, size, alignCorners] of resizeCases) {
+    it(`ResizeBilinearGrad [${shape}] from [${size}] alignCorners ${alignCorners} (${variant} SIMD build)`, async () => {
+      setKernelVariant(variant);
       const images = randomTensor(shape, seeded(shape[1]! * 13 + size[0]));
       const dy = randomTensor([shape[0]!, size[0], size[1], shape[3]!], seeded(size[1] * 7));
       const attrs = { alignCorners, halfPixelCenters: false };

@@ -5,9 +5,12 @@
 // The kernels are a side module: they own no static data, and if they need a stack it is carved
 // from tfjs's heap with its own malloc. Only the single-threaded (unshared) heap is supported;
 // elsewhere `simdKernels` returns null and callers keep their previous path.
+// Two builds of the same C (scripts/kernel-source.ts): relaxed SIMD where the engine has it
+// (fused multiply-adds), plain SIMD otherwise; FACET_SIMD_KERNELS=simd|relaxed forces one.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { fastPathsEnabled } from '../switch';
 import { WASM_BASE64 } from './binary';
+import { enableRelaxedSimd } from './features';
 
 /** The exports of c/*.c; arguments are heap byte addresses and sizes (see the C for each). */
 export interface SimdKernels {
@@ -24,6 +27,11 @@ export interface SimdKernels {
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     outC: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
   ): void;
+  conv2d_s1(
+    x: number, w: number, y: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number,
+    kh: number, kw: number, dh: number, dw: number, top: number, left: number,
+  ): void;
+  conv_input_grad_filter(w: number, out: number, kh: number, kw: number, inC: number, outC: number): void;
   depthwise_filter_grad(
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, channels: number, multiplier: number,
     outH: number, outW: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number,
@@ -52,15 +60,59 @@ interface WasmBackendLike {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
-const STACK_BYTES = 1 << 16;
-const instances = new WeakMap<object, SimdKernels | null>();
-let compiled: WebAssembly.Module | null = null;
+export type KernelVariant = keyof typeof WASM_BASE64;
+export const KERNEL_VARIANTS = Object.keys(WASM_BASE64) as KernelVariant[];
 
-function instantiate(backend: WasmBackendLike): SimdKernels | null {
+function parseVariant(value: string | undefined): KernelVariant | null {
+  if (value === undefined || value === '') return null;
+  if (!(KERNEL_VARIANTS as string[]).includes(value)) {
+    throw new Error(`FACET_SIMD_KERNELS: unknown kernel build "${value}" (expected one of ${KERNEL_VARIANTS.join(', ')})`);
+  }
+  return value as KernelVariant;
+}
+
+/** undefined until FACET_SIMD_KERNELS is first read (lazily, so a bad value fails a kernel, not an import). */
+let forced: KernelVariant | null | undefined;
+
+/**
+ * The build to run: the forced one (an error if it cannot run here), else relaxed SIMD where
+ * `relaxedAvailable` says the engine compiles it, else plain SIMD.
+ */
+export function pickVariant(forcedVariant: KernelVariant | null, relaxedAvailable: () => boolean): KernelVariant {
+  if (forcedVariant === 'relaxed' && !relaxedAvailable()) throw new Error('the relaxed SIMD kernels cannot run here: this engine has no relaxed SIMD (FACET_SIMD_KERNELS=simd runs the plain build)');
+  return forcedVariant ?? (relaxedAvailable() ? 'relaxed' : 'simd');
+}
+
+/** Forces one build (tests and benchmarks run each); null goes back to feature detection. */
+export function setKernelVariant(variant: KernelVariant | null): void {
+  pickVariant(variant, enableRelaxedSimd);
+  forced = variant;
+}
+
+/** The build the kernels run in this thread (FACET_SIMD_KERNELS, setKernelVariant, or detected). */
+export function kernelVariant(): KernelVariant {
+  forced ??= parseVariant(process.env['FACET_SIMD_KERNELS']);
+  return pickVariant(forced, enableRelaxedSimd);
+}
+
+const STACK_BYTES = 1 << 16;
+const instances = new WeakMap<object, Map<KernelVariant, SimdKernels | null>>();
+const compiled = new Map<KernelVariant, WebAssembly.Module>();
+
+function compile(variant: KernelVariant): WebAssembly.Module {
+  let m = compiled.get(variant);
+  if (m === undefined) {
+    m = new WebAssembly.Module(Buffer.from(WASM_BASE64[variant], 'base64'));
+    compiled.set(variant, m);
+  }
+  return m;
+}
+
+function instantiate(backend: WasmBackendLike, variant: KernelVariant): SimdKernels | null {
   const memory = backend.wasm.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
-  compiled ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-  const needsStack = WebAssembly.Module.imports(compiled).some((i) => i.name === '__stack_pointer');
+  const module = compile(variant);
+  const needsStack = WebAssembly.Module.imports(module).some((i) => i.name === '__stack_pointer');
   const env: Record<string, WebAssembly.ImportValue> = {
     memory,
     __indirect_function_table: new WebAssembly.Table({ initial: 0, element: 'anyfunc' }),
@@ -68,12 +120,12 @@ function instantiate(backend: WasmBackendLike): SimdKernels | null {
     __table_base: new WebAssembly.Global({ value: 'i32', mutable: false }, 0),
   };
   if (needsStack) {
-    // Never freed: one stack per backend, for the life of the process.
+    // Never freed: one stack per backend and build, for the life of the process.
     const base = backend.wasm._malloc(STACK_BYTES);
     env['__stack_pointer'] = new WebAssembly.Global({ value: 'i32', mutable: true }, base + STACK_BYTES);
   }
   try {
-    return new WebAssembly.Instance(compiled, { env }).exports as unknown as SimdKernels;
+    return new WebAssembly.Instance(module, { env }).exports as unknown as SimdKernels;
   } catch {
     // A shared (threaded) heap cannot be imported as an unshared memory.
     return null;
@@ -83,10 +135,16 @@ function instantiate(backend: WasmBackendLike): SimdKernels | null {
 /** The kernels bound to `backend`'s heap, or null (not wasm, threaded heap, or turned off). */
 export function simdKernels(backend: unknown): SimdKernels | null {
   if (!fastPathsEnabled() || typeof backend !== 'object' || backend === null || !('wasm' in backend)) return null;
-  let k = instances.get(backend);
+  const variant = kernelVariant();
+  let byVariant = instances.get(backend);
+  if (byVariant === undefined) {
+    byVariant = new Map();
+    instances.set(backend, byVariant);
+  }
+  let k = byVariant.get(variant);
   if (k === undefined) {
-    k = instantiate(backend as WasmBackendLike);
-    instances.set(backend, k);
+    k = instantiate(backend as WasmBackendLike, variant);
+    byVariant.set(variant, k);
   }
   return k;
 }

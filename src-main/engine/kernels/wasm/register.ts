@@ -6,6 +6,7 @@ import { registerRelu6Activation } from '../../models/layers/relu6';
 import { tf } from '../../tf';
 import { bnTrainConfig, bnTrainGradConfig } from './BatchNormTrain';
 import { concatConfig } from './Concat';
+import { conv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
@@ -44,6 +45,7 @@ const fastPaths: ReadonlyArray<() => KernelConfig> = [
   resizeBilinearGradConfig,
   concatConfig,
   splitVConfig,
+  conv2DConfig,
 ];
 
 const registered = new Set<KernelConfig>();

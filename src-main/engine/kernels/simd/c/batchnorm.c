@@ -18,7 +18,7 @@ static void block_sums(const f32* x, u32 r0, u32 r1, u32 C, const f32* m, double
       const v128_t mv = wasm_v128_load(m + c);
       for (u32 r = r0; r < r1; r++) {
         const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + (size_t)r * C + c), mv);
-        s = wasm_f32x4_add(s, wasm_f32x4_mul(d, d));
+        s = madd(d, d, s);
       }
     }
     add_lanes(acc + c, s);
@@ -57,7 +57,7 @@ void bn_train_forward(const f32* x, u32 rows, u32 C, const f32* gamma, const f32
     f32* yr = y + (size_t)r * C;
     u32 c = 0;
     for (; c + 4 <= C; c += 4) {
-      wasm_v128_store(yr + c, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(a + c)), wasm_v128_load(b + c)));
+      wasm_v128_store(yr + c, madd(wasm_v128_load(xr + c), wasm_v128_load(a + c), wasm_v128_load(b + c)));
     }
     for (; c < C; c++) yr[c] = xr[c] * a[c] + b[c];
   }
@@ -84,7 +84,7 @@ void bn_train_backward(const f32* dy, const f32* x, u32 rows, u32 C, const f32* 
       for (u32 r = r0; r < r1; r++) {
         const v128_t g = wasm_v128_load(dy + (size_t)r * C + c);
         s = wasm_f32x4_add(s, g);
-        t = wasm_f32x4_add(t, wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(x + (size_t)r * C + c), mv)));
+        t = madd(g, wasm_f32x4_sub(wasm_v128_load(x + (size_t)r * C + c), mv), t);
       }
       add_lanes(sdy + c, s);
       add_lanes(sdyx + c, t);
@@ -118,8 +118,7 @@ void bn_train_backward(const f32* dy, const f32* x, u32 rows, u32 C, const f32* 
     f32* dr = dx + (size_t)r * C;
     u32 c = 0;
     for (; c + 4 <= C; c += 4) {
-      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gr + c), wasm_v128_load(A + c)),
-                                      wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(B + c)));
+      const v128_t v = madd(wasm_v128_load(xr + c), wasm_v128_load(B + c), wasm_f32x4_mul(wasm_v128_load(gr + c), wasm_v128_load(A + c)));
       wasm_v128_store(dr + c, wasm_f32x4_add(v, wasm_v128_load(K + c)));
     }
     for (; c < C; c++) dr[c] = gr[c] * A[c] + xr[c] * B[c] + K[c];

@@ -18,14 +18,14 @@ static void gemm_tn(const f32* A, u32 sa, const f32* B, u32 sb, u32 K, u32 M, u3
         const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
         const v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
         const v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
       }
       f32* c = C + (size_t)m * N + n;
       wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c00));
@@ -46,8 +46,8 @@ static void gemm_tn(const f32* A, u32 sa, const f32* B, u32 sb, u32 K, u32 M, u3
       const f32* b = B + n;
       for (u32 k = 0; k < K; k++, a += sa, b += sb) {
         const v128_t av = wasm_v128_load32_splat(a);
-        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(av, wasm_v128_load(b)));
-        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(av, wasm_v128_load(b + 4)));
+        c0 = madd(av, wasm_v128_load(b), c0);
+        c1 = madd(av, wasm_v128_load(b + 4), c1);
       }
       f32* c = C + (size_t)m * N + n;
       wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c0));

@@ -13,10 +13,10 @@ static void row_dot(const f32* a, u32 sa, const f32* b, u32 sb, u32 K, u32 C, f3
     const f32* p = a + c;
     const f32* q = b + c;
     for (u32 k = 0; k < K; k++, p += sa, q += sb) {
-      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(p), wasm_v128_load(q)));
-      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(p + 4), wasm_v128_load(q + 4)));
-      s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(p + 8), wasm_v128_load(q + 8)));
-      s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(p + 12), wasm_v128_load(q + 12)));
+      s0 = madd(wasm_v128_load(p), wasm_v128_load(q), s0);
+      s1 = madd(wasm_v128_load(p + 4), wasm_v128_load(q + 4), s1);
+      s2 = madd(wasm_v128_load(p + 8), wasm_v128_load(q + 8), s2);
+      s3 = madd(wasm_v128_load(p + 12), wasm_v128_load(q + 12), s3);
     }
     wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), s0));
     wasm_v128_store(acc + c + 4, wasm_f32x4_add(wasm_v128_load(acc + c + 4), s1));
@@ -27,7 +27,7 @@ static void row_dot(const f32* a, u32 sa, const f32* b, u32 sb, u32 K, u32 C, f3
     v128_t s = wasm_f32x4_splat(0.f);
     const f32* p = a + c;
     const f32* q = b + c;
-    for (u32 k = 0; k < K; k++, p += sa, q += sb) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(p), wasm_v128_load(q)));
+    for (u32 k = 0; k < K; k++, p += sa, q += sb) s = madd(wasm_v128_load(p), wasm_v128_load(q), s);
     wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), s));
   }
   for (; c < C; c++) {

@@ -14,17 +14,17 @@ static void row_axpy(f32* d, u32 sd, const f32* g, u32 sg, const f32* w, u32 K, 
     f32* p = d + c;
     const f32* q = g + c;
     for (u32 k = 0; k < K; k++, p += sd, q += sg) {
-      wasm_v128_store(p, wasm_f32x4_add(wasm_v128_load(p), wasm_f32x4_mul(w0, wasm_v128_load(q))));
-      wasm_v128_store(p + 4, wasm_f32x4_add(wasm_v128_load(p + 4), wasm_f32x4_mul(w1, wasm_v128_load(q + 4))));
-      wasm_v128_store(p + 8, wasm_f32x4_add(wasm_v128_load(p + 8), wasm_f32x4_mul(w2, wasm_v128_load(q + 8))));
-      wasm_v128_store(p + 12, wasm_f32x4_add(wasm_v128_load(p + 12), wasm_f32x4_mul(w3, wasm_v128_load(q + 12))));
+      wasm_v128_store(p, madd(w0, wasm_v128_load(q), wasm_v128_load(p)));
+      wasm_v128_store(p + 4, madd(w1, wasm_v128_load(q + 4), wasm_v128_load(p + 4)));
+      wasm_v128_store(p + 8, madd(w2, wasm_v128_load(q + 8), wasm_v128_load(p + 8)));
+      wasm_v128_store(p + 12, madd(w3, wasm_v128_load(q + 12), wasm_v128_load(p + 12)));
     }
   }
   for (; c + 4 <= C; c += 4) {
     const v128_t w0 = wasm_v128_load(w + c);
     f32* p = d + c;
     const f32* q = g + c;
-    for (u32 k = 0; k < K; k++, p += sd, q += sg) wasm_v128_store(p, wasm_f32x4_add(wasm_v128_load(p), wasm_f32x4_mul(w0, wasm_v128_load(q))));
+    for (u32 k = 0; k < K; k++, p += sd, q += sg) wasm_v128_store(p, madd(w0, wasm_v128_load(q), wasm_v128_load(p)));
   }
   for (; c < C; c++) {
     for (u32 k = 0; k < K; k++) d[(size_t)k * sd + c] += w[c] * g[(size_t)k * sg + c];

@@ -10,6 +10,19 @@
 typedef float f32;
 typedef uint32_t u32;
 
+/**
+ * a·b + c. Built twice (scripts/kernel-source.ts): with -mrelaxed-simd it is f32x4.relaxed_madd,
+ * one fused multiply-add where the CPU has FMA (rounded once, so results may differ from the plain
+ * build in the last bits); the plain build keeps the separate multiply and add.
+ */
+static inline v128_t madd(v128_t a, v128_t b, v128_t c) {
+#ifdef __wasm_relaxed_simd__
+  return (v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)a, (__f32x4)b, (__f32x4)c);
+#else
+  return wasm_f32x4_add(wasm_f32x4_mul(a, b), c);
+#endif
+}
+
 /** acc[0..3] += the four lanes of v (in f64). */
 static inline void add_lanes(double* acc, v128_t v) {
   acc[0] += wasm_f32x4_extract_lane(v, 0);

@@ -13,7 +13,7 @@ static u32 upper(double v, u32 f, u32 size) {
 static void axpy(f32* d, const f32* g, f32 w, u32 C) {
   const v128_t wv = wasm_f32x4_splat(w);
   u32 c = 0;
-  for (; c + 4 <= C; c += 4) wasm_v128_store(d + c, wasm_f32x4_add(wasm_v128_load(d + c), wasm_f32x4_mul(wv, wasm_v128_load(g + c))));
+  for (; c + 4 <= C; c += 4) wasm_v128_store(d + c, madd(wv, wasm_v128_load(g + c), wasm_v128_load(d + c)));
   for (; c < C; c++) d[c] += w * g[c];
 }
 

@@ -1,0 +1,36 @@
+// Conv2D for the wasm backend: at stride 1, where the SIMD module runs (single-threaded engines:
+// each data-parallel training worker), the direct kernel (c/conv_s1.c, fused multiply-adds in the
+// relaxed build) from x and the filter as they lie; the shipped XNNPACK kernel otherwise (strides,
+// other layouts, threaded engines, whose XNNPACK spreads over the threads).
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { heapAddress, makeOutput, simdKernels } from '../simd/module';
+import { withFallback } from './fallback';
+import { conv2dInfo } from './geometry';
+
+interface Attrs {
+  strides: number | [number, number];
+  pad: Parameters<typeof conv2dInfo>[4];
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** The most filter rows conv2d_s1 keeps on its stack. */
+export const MAX_FILTER_ROWS = 16;
+
+export const conv2DConfig = withFallback('Conv2D', ({ inputs, backend, attrs }) => {
+  const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as Attrs;
+  const k = simdKernels(backend);
+  if (k === null || a.dataFormat !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  const c = conv2dInfo(x.shape, filter.shape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false);
+  if (c.strideHeight !== 1 || c.strideWidth !== 1 || c.outChannels % 4 !== 0 || c.filterHeight > MAX_FILTER_ROWS) return null;
+  if (c.padInfo.top < 0 || c.padInfo.left < 0) return null;
+  const out = makeOutput(backend, c.outShape);
+  k.conv2d_s1(
+    heapAddress(backend, x), heapAddress(backend, filter), heapAddress(backend, out), c.batchSize, c.inHeight, c.inWidth,
+    c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.filterHeight, c.filterWidth, c.dilationHeight, c.dilationWidth,
+    c.padInfo.top, c.padInfo.left,
+  );
+  return out;
+});
