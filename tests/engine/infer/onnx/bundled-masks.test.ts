@@ -54,5 +54,5 @@ describeWith([needsData()], 'onnxruntime on the bundled model, real photos', () 
     expect(agreement).toBeGreaterThanOrEqual(0.999);
     expect(maxDiff).toBeLessThan(1e-3);
     loaded.model.dispose();
-  }, 120_000);
+  }, 300_000);
 });

@@ -36,7 +36,7 @@ function leakyModel(): tf.LayersModel {
   const c = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'c1' }).apply(input) as tf.SymbolicTensor;
   const l = tf.layers.leakyReLU({ alpha: 0.1, name: 'leaky' }).apply(c) as tf.SymbolicTensor;
   const o = tf.layers.conv2d({ filters: 8, kernelSize: 1, name: 'logits' }).apply(l) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: tf.layers.softmax({ name: 'probs' }).apply(o) as tf.SymbolicTensor, name: 'leaky-net' });
+  return tf.model({ inputs: input, outputs: tf.layers.softmax({ axis: -1, name: 'probs' }).apply(o) as tf.SymbolicTensor, name: 'leaky-net' });
 }
 
 describe('ONNX export', () => {
