@@ -48,6 +48,8 @@ describe('the floor rules themselves', () => {
     expect(broken('src-main/segment/x.ts', "type T = import('../host/router').Router;")).toHaveLength(1);
     expect(broken('src-main/host/x.ts', "import * as tf from '@tensorflow/tfjs';")).toHaveLength(1);
     expect(broken('src-main/host/x.ts', "import { ipcMain } from 'electron';")).toHaveLength(1);
+    expect(broken('src-main/segment/x.ts', "import * as ort from 'onnxruntime-node';")).toHaveLength(1);
+    expect(broken('src-main/cli/x.ts', "const ort = await import('onnxruntime-node');")).toHaveLength(1);
     expect(broken('src-main/engine/train/x.ts', "import { jobs } from '../jobs/index';")).toHaveLength(1);
     expect(broken('src-main/engine/worker/x.ts', "import { runTraining } from '../train/loop';")).toHaveLength(1);
     expect(broken('src-main/cli/x.ts', "import { bindIpc } from '../electron/ipc';")).toHaveLength(1);
@@ -59,5 +61,6 @@ describe('the floor rules themselves', () => {
     expect(broken('src-main/host/x.ts', "import { a } from '../engine/index'; import { b } from '../segment/batch'; import { c } from '../contract/errors';")).toEqual([]);
     expect(broken('src-main/engine/train/x.ts', "import { EngineHost } from '../worker/host'; import { tf } from '../tf';")).toEqual([]);
     expect(broken('src-main/engine/jobs/x.ts', "import { runTraining } from '../train/loop';")).toEqual([]);
+    expect(broken('src-main/engine/infer/onnx/x.ts', "const ort = await import('onnxruntime-node');")).toEqual([]);
   });
 });

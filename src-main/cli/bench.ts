@@ -45,8 +45,9 @@ export function formatBench(rows: BenchRow[], engine: string): string {
       `${ours.model} (${f2(ours.gflopsPerImage)} GFLOPs/img, ${ours.size}x${ours.size}, batch ${ours.batch}, ${ours.classes} classes)`,
       `  train  ${f2(ours.trainImagesPerSec).padStart(6)} img/s  (step ${ours.trainStepMs.toFixed(0)} ms, cores busy ${f2(ours.trainCoresBusy)}; ${ours.trainPath})` +
         (peer ? `   PyTorch ${f2(peer.trainImagesPerSec)} img/s → ${f2(trainRatio!)}x` : ''),
-      `  infer  ${f2(ours.inferImagesPerSec).padStart(6)} img/s  (batch ${ours.inferBatchMs.toFixed(0)} ms, cores busy ${f2(ours.inferCoresBusy)}; ${ours.inferPath})` +
+      `  infer  ${f2(ours.inferImagesPerSec).padStart(6)} img/s  (batch ${ours.inferBatchMs.toFixed(0)} ms, cores busy ${f2(ours.inferCoresBusy)}; ${ours.inferPath}${ours.inferRuntime ? `, ${ours.inferRuntime}` : ''})` +
         (peer ? `   PyTorch ${f2(peer.inferImagesPerSec)} img/s → ${f2(inferRatio!)}x` : ''),
+      ...(ours.inferTfjsImagesPerSec === undefined ? [] : [`         ${f2(ours.inferTfjsImagesPerSec).padStart(6)} img/s  on the tfjs fused graph, same run (FACET_INFER=tfjs uses it)`]),
       `  peak RSS ${ours.peakRssMb.toFixed(0)} MB` + (peer ? ` (PyTorch ${peer.peakRssMb.toFixed(0)} MB)` : '') +
         `; load average ${ours.loadAverage.map(f1).join(' ')}`,
     );

@@ -1,7 +1,7 @@
 // `facet info`: which TensorFlow.js backend the engine runs on, its version, SIMD and threads,
 // the WebGPU adapter found (in use or not), and for every faster backend why it is not in use.
 import type { Command } from 'commander';
-import { adapterName, defaultTrainWorkers, GPU_BUDGET_MB, parseBackendChoice, startEngine, type EngineInfo, type GpuAdapterReport } from '../engine/index';
+import { adapterName, defaultTrainWorkers, GPU_BUDGET_MB, inferenceInfo, parseBackendChoice, startEngine, type EngineInfo, type GpuAdapterReport, type InferenceInfo } from '../engine/index';
 import { parsePositiveInt } from './options';
 
 function formatAdapter(a: GpuAdapterReport): string[] {
@@ -16,7 +16,19 @@ function formatAdapter(a: GpuAdapterReport): string[] {
   return lines;
 }
 
-export function formatEngineInfo(info: EngineInfo): string {
+/** Which runtime Predict, `facet segment` and `facet predict` run the model on, and why. */
+export function formatInference(inference: InferenceInfo): string {
+  const ort = inference.onnxruntime ? `onnxruntime-node ${inference.onnxruntime.version} (cpu, ${inference.onnxruntime.threads} threads)` : null;
+  const forced = inference.choice === 'auto' ? '' : ` — forced (FACET_INFER=${inference.choice})`;
+  if (inference.runtime === 'onnx') {
+    const kept = inference.tfjsModels.length > 0 ? `; ${inference.tfjsModels.join(', ')} stay on tfjs (measured as fast)` : '';
+    return `inference: ${ort ?? 'onnxruntime-node (not loaded)'}${forced}; the tfjs fused graph for a model that does not export${kept}`;
+  }
+  const why = forced || (inference.onnxUnavailable ? ` (${inference.onnxUnavailable})` : ' (a GPU or native backend keeps its own graph)');
+  return `inference: tfjs fused graph${why}`;
+}
+
+export function formatEngineInfo(info: EngineInfo, inference?: InferenceInfo): string {
   const lines = [
     `backend:  ${info.backend} (${info.step} ${info.version})${info.forced ? ' — forced' : ''}`,
     `tfjs:     ${info.tfjsVersion}`,
@@ -33,6 +45,7 @@ export function formatEngineInfo(info: EngineInfo): string {
   );
   if (info.adapter) lines.push(...formatAdapter(info.adapter));
   else if (info.backend !== 'webgpu') lines.push('adapter:  none (see webgpu below)');
+  if (inference) lines.push(formatInference(inference));
   if (info.addedKernels.length > 0) lines.push(`kernels:  Facet's ${info.backend} kernels: ${info.addedKernels.join(', ')}`);
   if (info.skipped.length > 0) {
     lines.push('faster backends not in use:');
@@ -53,6 +66,7 @@ export function registerInfo(program: Command): void {
         ...(opts.backend === undefined ? {} : { backend: opts.backend }),
         ...(opts.threads === undefined ? {} : { threads: opts.threads }),
       });
-      process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : formatEngineInfo(info));
+      const inference = await inferenceInfo();
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...info, inference }, null, 2)}\n` : formatEngineInfo(info, inference));
     });
 }

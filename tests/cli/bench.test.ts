@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/facet.js', import.meta.url));
 
 interface Row {
-  ours: { model: string; trainImagesPerSec: number; inferImagesPerSec: number; peakRssMb: number; trainPath: string; inferPath: string; batch: number; size: number };
+  ours: { model: string; trainImagesPerSec: number; inferImagesPerSec: number; peakRssMb: number; trainPath: string; inferPath: string; batch: number; size: number; inferRuntime?: string; inferTfjsImagesPerSec?: number };
   peer: unknown;
 }
 
@@ -24,6 +24,9 @@ describe('facet bench', () => {
     const [row] = report.rows;
     expect(row!.ours).toMatchObject({ model: 'unet', batch: 4, size: 64, trainPath: '2 data-parallel engine workers' });
     expect(row!.ours.inferPath).toMatch(/^one engine, \d+ thread\(s\)$/);
+    // On wasm, inference runs on onnxruntime, with the fused tfjs graph's figure beside it.
+    expect(row!.ours.inferRuntime).toMatch(/^onnxruntime-node \d+\.\d+\.\d+, \d+ threads$/);
+    expect(row!.ours.inferTfjsImagesPerSec).toBeGreaterThan(0);
     expect(row!.ours.trainImagesPerSec).toBeGreaterThan(0);
     expect(row!.ours.inferImagesPerSec).toBeGreaterThan(0);
     expect(row!.ours.peakRssMb).toBeGreaterThan(0);

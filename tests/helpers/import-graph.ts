@@ -89,6 +89,7 @@ export const ENGINE_FRONT_DOOR = 'src-main/engine/index.ts';
 /** Packages that only one place may import. */
 export const ONLY_IN: ReadonlyArray<{ pkg: RegExp; where: RegExp; words: string }> = [
   { pkg: /^@tensorflow\/|^@vladmandic\/face-api$/, where: /^src-main\/engine\//, words: 'tfjs only in the engine' },
+  { pkg: /^onnxruntime-/, where: /^src-main\/engine\//, words: 'onnxruntime only in the engine' },
   { pkg: /^electron$/, where: /^src-main\/electron\//, words: 'electron only in the Electron glue' },
 ];
 

@@ -6,7 +6,9 @@ import os from 'node:os';
 import { ORIGINAL_LOSS, makeLoss } from '../losses/index';
 import { countMacs } from '../models/flops';
 import { buildModel } from '../models/registry';
-import { fusedGraphOf } from '../infer/graph-cache';
+import { preferredRuntime, runModel, type InferRuntime } from '../infer/runtime';
+import { onnxSessionOf } from '../infer/onnx/session-cache';
+import { onnxRuntimeVersion } from '../infer/onnx/session';
 import { gpuMemory, releaseGpuPool } from '../backend/gpu-memory';
 import { tf } from '../tf';
 import { chooseMicroBatch } from '../train/heap-budget';
@@ -60,6 +62,10 @@ export interface ModelBench {
   peakGpuInferMb?: number | null;
   /** Images per micro-batch the training step used. */
   microBatch?: number;
+  /** The runtime the inference figure ran on ("onnxruntime-node 1.30.0, 2 threads", "tfjs fused graph"). */
+  inferRuntime?: string;
+  /** With onnxruntime in use: the fused tfjs graph's images/s in the same run, for the comparison. */
+  inferTfjsImagesPerSec?: number;
 }
 
 export type BenchProgress = (message: string) => void;
@@ -87,19 +93,24 @@ function peakGpuMb(): number | null {
   return m === null ? null : m.allocated / 2 ** 20;
 }
 
-async function timeInference(model: tf.LayersModel, batch: number, size: number, warmup: number, steps: number): Promise<Timing> {
-  const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-  // What segmentation and evaluation run: the fused graph (compiled once, outside the timing).
-  const graph = fusedGraphOf(model);
-  try {
-    return await timeCalls(warmup, steps, async () => {
-      const y = graph.predict(x);
-      await y.data();
-      y.dispose();
-    });
-  } finally {
-    x.dispose();
-  }
+/**
+ * Times what Predict and segmentation run (runtime.ts): onnxruntime where it is preferred and
+ * the model exports, the fused tfjs graph otherwise; the session or graph is made in the
+ * warm-up, outside the timing.
+ */
+async function timeInference(model: tf.LayersModel, batch: number, size: number, warmup: number, steps: number, runtime: InferRuntime): Promise<Timing & { runtime: InferRuntime }> {
+  const x = tf.tidy(() => tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 3).dataSync() as Float32Array);
+  let used: InferRuntime = runtime;
+  const timing = await timeCalls(Math.max(1, warmup), steps, async () => {
+    used = (await runModel(model, x, batch, size, runtime)).runtime;
+  });
+  return { ...timing, runtime: used };
+}
+
+async function runtimeWords(model: tf.LayersModel, runtime: InferRuntime): Promise<string> {
+  if (runtime === 'tfjs') return `tfjs fused graph (${tf.getBackend()})`;
+  const outcome = await onnxSessionOf(model);
+  return `onnxruntime-node ${await onnxRuntimeVersion()}, ${outcome.ok ? outcome.session.threads : '?'} threads`;
 }
 
 /** One training step of a fresh model on the current backend (the cpu reference). */
@@ -129,7 +140,10 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
     }
     const trainStepMs = median(train.ms);
     releaseGpuPool();
-    const infer = await timeInference(model, o.batch, o.size, o.warmup, o.inferSteps);
+    const infer = await timeInference(model, o.batch, o.size, o.warmup, o.inferSteps, preferredRuntime(model));
+    // The fused graph's figure beside onnxruntime's, same run, same model.
+    const tfjsInfer = infer.runtime === 'onnx' ? await timeInference(model, o.batch, o.size, o.warmup, o.inferSteps, 'tfjs') : null;
+    const inferRuntime = await runtimeWords(model, infer.runtime);
     const peakGpuInferMb = peakGpuMb();
     releaseGpuPool();
     const inferBatchMs = median(infer.ms);
@@ -168,6 +182,8 @@ export async function benchModel(o: BenchOptions, progress: BenchProgress = () =
       peakGpuTrainMb,
       peakGpuInferMb,
       microBatch: train.microBatch,
+      inferRuntime,
+      ...(tfjsInfer ? { inferTfjsImagesPerSec: (o.batch * 1000) / median(tfjsInfer.ms) } : {}),
     };
   } finally {
     model.dispose();

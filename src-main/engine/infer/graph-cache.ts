@@ -16,11 +16,12 @@ interface Entry {
 const graphs = new WeakMap<tf.LayersModel, Entry>();
 const hooked = new WeakSet<tf.LayersModel>();
 
-function stampOf(model: tf.LayersModel): object[] {
+/** The weights' data ids: a new one after every assign or setWeights. */
+export function weightStamp(model: tf.LayersModel): object[] {
   return model.weights.map((w) => w.read().dataId);
 }
 
-function sameStamp(a: readonly object[], b: readonly object[]): boolean {
+export function sameStamp(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
@@ -36,7 +37,7 @@ function freeWithModel(model: tf.LayersModel): void {
 
 /** The model's fused graph for its current weights (owned by the cache, not the caller). */
 export function fusedGraphOf(model: tf.LayersModel): FusedGraph {
-  const stamp = stampOf(model);
+  const stamp = weightStamp(model);
   const entry = graphs.get(model);
   if (entry && sameStamp(entry.stamp, stamp)) return entry.graph;
   entry?.graph.dispose();

@@ -26,3 +26,31 @@ export function predictWithFlip(predict: (x: tf.Tensor4D) => tf.Tensor, x: tf.Te
     return tf.div(tf.add(plain!, tf.reverse(mirrored!, 2)), 2);
   });
 }
+
+/** Each image of `x` (NHWC floats, n images of size x size x channels) mirrored left-right. */
+function mirrored(x: Float32Array, n: number, size: number, channels: number): Float32Array {
+  const out = new Float32Array(x.length);
+  const row = size * channels;
+  for (let r = 0; r < n * size; r++) {
+    const base = r * row;
+    for (let c = 0; c < size; c++) out.set(x.subarray(base + c * channels, base + (c + 1) * channels), base + (size - 1 - c) * channels);
+  }
+  return out;
+}
+
+/** The batch followed by its mirror images: the input of one flip-averaged call on raw floats. */
+export function withMirrors(x: Float32Array, n: number, size: number): Float32Array {
+  const both = new Float32Array(2 * x.length);
+  both.set(x);
+  both.set(mirrored(x, n, size, 3), x.length);
+  return both;
+}
+
+/** The first n probability maps averaged with the mirrored-back last n (the output of `withMirrors`' call). */
+export function averageWithMirrors(y: Float32Array, n: number, size: number, classes: number): Float32Array {
+  const half = y.length / 2;
+  const back = mirrored(y.subarray(half), n, size, classes);
+  const out = new Float32Array(half);
+  for (let i = 0; i < half; i++) out[i] = (y[i]! + back[i]!) / 2;
+  return out;
+}
