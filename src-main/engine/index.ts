@@ -28,7 +28,7 @@ export { evalJob } from './jobs/train';
 // face detection is loaded only when asked for (it brings its own detector weights).
 export { locateModel, resolveModelFolder, defaultModelDir, runsDirOf, RUNS_DIR, DEFAULT_MODEL_WORD, type ModelChoice, type ModelFolder } from './infer/model-folder';
 export { loadModelDir, MODEL_JSON, type LoadedModel } from './infer/model-dir';
-export { predict, type PredictOptions } from './infer/predict';
+export { predict, predictBatch, type PredictOptions } from './infer/predict';
 export { inferenceInfo, inferChoice, INFER_ENV, type InferenceInfo, type InferChoice, type InferRuntime } from './infer/runtime';
 export type { FaceBox, FaceDetector, FaceDetectorOptions } from './infer/faces';
 export async function loadFaceDetector(options?: import('./infer/faces').FaceDetectorOptions): Promise<import('./infer/faces').FaceDetector> {

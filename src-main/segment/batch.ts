@@ -12,20 +12,29 @@ import { describeFsError, explainFsError, isDiskFailure } from '../dataset/io/fs
 import { writeIndexedPng } from '../dataset/io/mask';
 import { isInsidePath, realPathOf } from '../dataset/io/paths';
 import type { FaceDetector } from '../engine/index';
-import { decodePhoto, type Photo } from './decode';
+import { DecodeAhead } from './decode-ahead';
 import { writeOverlayJpeg } from './overlay';
-import { segmentPhoto } from './segment-photo';
+import { assemblePlan, cutPieces, planPhoto, type PhotoPlan } from './segment-photo';
 import { classFractions, readSummary, writeSummary, type SummaryRow } from './summary';
 import type { ProbabilityModel } from './types';
 import { walkPhotos, type PhotoEntry } from './walk';
 
 export const SUMMARY_FILE = 'summary.csv';
+/** Photos per group, and model inputs per model call: measured, see scripts/bench/segment.ts. */
+export const DEFAULT_BATCH_SIZE = 4;
+/** Decoded photos waiting for the model hold at most this much memory (one photo always may). */
+export const DECODE_AHEAD_BYTES = 256 * 1024 * 1024;
 export const OVERLAY_DIR = 'overlays';
 
 export interface SegmentFolderOptions extends Pick<SegmentOptions, 'inDir' | 'outDir'>, Partial<Pick<SegmentOptions, 'overlay' | 'force'>> {
   model: ProbabilityModel;
   /** Face mode when given. */
   detector?: FaceDetector | null;
+  /** Photos per group and model inputs per model call; DEFAULT_BATCH_SIZE when not given. */
+  batchSize?: number;
+  /** Photos decoded ahead of the group in progress; twice the batch size when not given. */
+  decodeAhead?: number;
+  decodeAheadBytes?: number;
   /** Stops after the photo in progress; the summary is written. */
   signal?: AbortSignal;
   /** Called once before the first photo, with the photo count. */
@@ -150,80 +159,122 @@ export async function segmentFolder(options: SegmentFolderOptions): Promise<Segm
     else todo.push(entry);
   }
 
-  // Decoding the next photo (libvips threads) overlaps with the model on the current one.
-  const decodeSafely = (entry: PhotoEntry): Promise<Photo | Error> => decodePhoto(entry.file).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-  let next = todo[0] ? decodeSafely(todo[0]) : null;
+  // The photos go through in groups: decoded ahead (libvips threads, bounded), each photo's face
+  // detection and model inputs, one model call for the whole group's inputs, then each photo's
+  // mask assembled and written in input order. A cancel or a failed disk stops before the next
+  // write: nothing after it is written.
+  const groupSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+  const ahead = new DecodeAhead(
+    todo.map((e) => e.file),
+    { ahead: options.decodeAhead ?? groupSize * 2, maxBytes: options.decodeAheadBytes ?? DECODE_AHEAD_BYTES },
+  );
+  const size = options.model.inputSize;
+  const classes = options.model.numClasses;
   let lastSummaryWrite = performance.now();
-  for (let i = 0; i < todo.length; i++) {
+  let stop = false;
+  const failRow = (entry: PhotoEntry, error: unknown, seconds: number): SummaryRow => {
+    const message = errorText(error);
+    // Decode errors already name the file (made relative here); other errors get it prefixed.
+    const text = message.includes(entry.file) ? message.replace(entry.file, entry.rel) : `${entry.rel}: ${message}`;
+    report.failed.push({ file: entry.rel, error: text });
+    return { file: entry.rel, mask: '', status: 'error', width: 0, height: 0, faces: 0, fractions: new Array<number>(classes).fill(0), seconds, error: text };
+  };
+  for (let start = 0; start < todo.length && !stop; start += groupSize) {
     if (options.signal?.aborted) {
       report.cancelled = true;
       break;
     }
-    const entry = todo[i]!;
     const t0 = performance.now();
-    const decoded = await next!;
-    next = todo[i + 1] ? decodeSafely(todo[i + 1]!) : null;
-    let row: SummaryRow;
-    try {
-      if (decoded instanceof Error) throw decoded;
-      const result = await segmentPhoto(decoded, options.model, options.detector);
-      let writing = join(outDir, entry.mask);
-      try {
-        await writeIndexedPng(writing, result.labels, result.width, result.height);
-        if (overlay) {
-          writing = join(outDir, overlayPathOf(entry));
-          await writeOverlayJpeg(writing, decoded, result.labels);
-        }
-      } catch (error) {
-        const explained = explainFsError(error, { path: writing, writing: true });
-        // A full or read-only disk fails every photo after this one too: stop, keep what is done.
-        if (isDiskFailure(explained)) {
-          report.stopped = explained.message;
-          break;
-        }
-        throw explained;
+    const group = todo.slice(start, start + groupSize);
+    const prepared: Prepared[] = [];
+    for (const entry of group) {
+      const decoded = await ahead.next();
+      if (decoded instanceof Error) {
+        prepared.push({ entry, plan: null, inputs: null, maps: null, error: decoded, failed: true });
+        continue;
       }
-      row = {
-        file: entry.rel,
-        mask: entry.mask,
-        status: 'ok',
-        width: result.width,
-        height: result.height,
-        faces: result.faces,
-        fractions: classFractions(result.labels, options.model.numClasses),
-        seconds: (performance.now() - t0) / 1000,
-        error: '',
-      };
-      report.segmented++;
-    } catch (error) {
-      const message = errorText(error);
-      // Decode errors already name the file (made relative here); other errors get it prefixed.
-      const text = message.includes(entry.file) ? message.replace(entry.file, entry.rel) : `${entry.rel}: ${message}`;
-      row = { file: entry.rel, mask: '', status: 'error', width: 0, height: 0, faces: 0, fractions: new Array<number>(options.model.numClasses).fill(0), seconds: (performance.now() - t0) / 1000, error: text };
-      report.failed.push({ file: entry.rel, error: text });
-    }
-    rows.set(entry.rel, row);
-    options.onProgress?.({
-      done: report.skipped + report.segmented + report.failed.length,
-      total: photos.length,
-      file: entry.rel,
-      outcome: row.status === 'ok' ? 'segmented' : 'failed',
-      ...(row.status === 'error' ? { error: row.error } : {}),
-      seconds: row.seconds,
-    });
-    // Keep the summary current every few seconds, so an interrupted batch resumes from it.
-    if (performance.now() - lastSummaryWrite > 5000) {
       try {
-        await saveSummary(summaryPath, orderedRows(photos, rows));
+        const boxes = options.detector ? await options.detector.detect(decoded) : null;
+        const plan = planPhoto(decoded, size, boxes);
+        const inputs = cutPieces(plan, size);
+        // Settled here, awaited below: the cuts run in libvips threads while the next photo is detected.
+        inputs.catch(() => undefined);
+        prepared.push({ entry, plan, inputs, maps: null, error: null, failed: false });
       } catch (error) {
-        if (!isDiskFailure(error)) throw error;
-        report.stopped = (error as Error).message;
+        prepared.push({ entry, plan: null, inputs: null, maps: null, error, failed: true });
+      }
+    }
+    await predictGroup(prepared, options.model);
+    const shared = (performance.now() - t0) / group.length;
+
+    for (const item of prepared) {
+      if (options.signal?.aborted) {
+        report.cancelled = true;
+        stop = true;
         break;
       }
-      lastSummaryWrite = performance.now();
+      const { entry } = item;
+      const t1 = performance.now();
+      let row: SummaryRow;
+      try {
+        if (item.failed || !item.plan || !item.maps) throw item.error;
+        const result = assemblePlan(item.plan, item.maps, size, classes);
+        let writing = join(outDir, entry.mask);
+        try {
+          await writeIndexedPng(writing, result.labels, result.width, result.height);
+          if (overlay) {
+            writing = join(outDir, overlayPathOf(entry));
+            await writeOverlayJpeg(writing, item.plan.photo, result.labels);
+          }
+        } catch (error) {
+          const explained = explainFsError(error, { path: writing, writing: true });
+          // A full or read-only disk fails every photo after this one too: stop, keep what is done.
+          if (isDiskFailure(explained)) {
+            report.stopped = explained.message;
+            stop = true;
+            break;
+          }
+          throw explained;
+        }
+        row = {
+          file: entry.rel,
+          mask: entry.mask,
+          status: 'ok',
+          width: result.width,
+          height: result.height,
+          faces: result.faces,
+          fractions: classFractions(result.labels, classes),
+          seconds: (shared + performance.now() - t1) / 1000,
+          error: '',
+        };
+        report.segmented++;
+      } catch (error) {
+        row = failRow(entry, error, (shared + performance.now() - t1) / 1000);
+      }
+      rows.set(entry.rel, row);
+      options.onProgress?.({
+        done: report.skipped + report.segmented + report.failed.length,
+        total: photos.length,
+        file: entry.rel,
+        outcome: row.status === 'ok' ? 'segmented' : 'failed',
+        ...(row.status === 'error' ? { error: row.error } : {}),
+        seconds: row.seconds,
+      });
+      // Keep the summary current every few seconds, so an interrupted batch resumes from it.
+      if (performance.now() - lastSummaryWrite > 5000) {
+        try {
+          await saveSummary(summaryPath, orderedRows(photos, rows));
+        } catch (error) {
+          if (!isDiskFailure(error)) throw error;
+          report.stopped = (error as Error).message;
+          stop = true;
+          break;
+        }
+        lastSummaryWrite = performance.now();
+      }
     }
   }
-  await next?.catch(() => undefined);
+  await ahead.drain();
   try {
     await saveSummary(summaryPath, orderedRows(photos, rows));
   } catch (error) {
@@ -234,6 +285,62 @@ export async function segmentFolder(options: SegmentFolderOptions): Promise<Segm
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+/** A photo of a group on its way: its plan and model inputs, then its maps; or why it failed. */
+interface Prepared {
+  entry: PhotoEntry;
+  plan: PhotoPlan | null;
+  inputs: Promise<Uint8Array[]> | null;
+  /** One per piece of the plan; null until the model ran, or when this photo failed. */
+  maps: Float32Array[] | null;
+  /** Why the photo failed (decode, detection, cut or model), when `failed`. */
+  error: unknown;
+  failed: boolean;
+}
+
+function fail(item: Prepared, error: unknown): void {
+  Object.assign(item, { error, failed: true, maps: null });
+}
+
+/**
+ * The model over the inputs of every photo of a group, in calls of at most the group's size. When
+ * a call fails, its photos are retried one by one, so the failure lands on the photo that caused it.
+ */
+async function predictGroup(prepared: Prepared[], model: ProbabilityModel): Promise<void> {
+  const ready: { item: Prepared; inputs: Uint8Array[] }[] = [];
+  for (const item of prepared) {
+    if (item.failed || !item.inputs) continue;
+    try {
+      ready.push({ item, inputs: await item.inputs });
+    } catch (error) {
+      fail(item, error);
+    }
+  }
+  const all = ready.flatMap((r) => r.inputs);
+  let maps: Float32Array[] | null = null;
+  if (all.length > 0) {
+    try {
+      maps = [];
+      const call = Math.max(1, prepared.length);
+      for (let i = 0; i < all.length; i += call) maps.push(...(await model.predictBatch(all.slice(i, i + call))));
+    } catch {
+      maps = null;
+    }
+  }
+  let at = 0;
+  for (const { item, inputs } of ready) {
+    if (maps) {
+      item.maps = maps.slice(at, at + inputs.length);
+      at += inputs.length;
+      continue;
+    }
+    try {
+      item.maps = inputs.length > 0 ? await model.predictBatch(inputs) : [];
+    } catch (error) {
+      fail(item, error);
+    }
+  }
 }
 
 function orderedRows(photos: PhotoEntry[], rows: Map<string, SummaryRow>): SummaryRow[] {

@@ -26,6 +26,62 @@ async function tfReference(probs: Float32Array, size: number, classes: number, w
   return data;
 }
 
+/** Smooth blobs of classes, like a model's output: large regions of one label, soft boundaries. */
+function blobProbs(size: number, classes: number, seed: number): Float32Array {
+  const centres = Array.from({ length: classes }, (_, c) => [((c * 37 + seed * 11) % size) + 0.5, ((c * 53 + seed * 7) % size) + 0.5] as const);
+  const out = new Float32Array(size * size * classes);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      let sum = 0;
+      const o = (y * size + x) * classes;
+      for (let c = 0; c < classes; c++) {
+        const [cx, cy] = centres[c]!;
+        sum += out[o + c] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (size * 2));
+      }
+      for (let c = 0; c < classes; c++) out[o + c]! /= sum;
+    }
+  return out;
+}
+
+/** Every pixel blended over every class, then argmax: what the shortcut for shared corners must equal. */
+function fullBlend(map: { data: Float32Array; size: number; classes: number }, region: { x: number; y: number; w: number; h: number }, rect: { x: number; y: number; w: number; h: number }): { labels: number[]; confidence: number[] } {
+  const { data, size, classes: C } = map;
+  const axis = (count: number, start: number, scale: number, origin: number): { i0: number[]; i1: number[]; t: number[] } => {
+    const i0: number[] = [];
+    const i1: number[] = [];
+    const t: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const u = Math.min(Math.max((start + k + 0.5 - origin) * scale - 0.5, 0), size - 1);
+      i0.push(Math.floor(u));
+      i1.push(Math.min(Math.floor(u) + 1, size - 1));
+      t.push(Math.fround(u - Math.floor(u)));
+    }
+    return { i0, i1, t };
+  };
+  const xs = axis(rect.w, rect.x, size / region.w, region.x);
+  const ys = axis(rect.h, rect.y, size / region.h, region.y);
+  const labels: number[] = [];
+  const confidence: number[] = [];
+  for (let r = 0; r < rect.h; r++)
+    for (let x = 0; x < rect.w; x++) {
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let c = 0; c < C; c++) {
+        const at = (i: number, j: number): number => data[(i * size + j) * C + c]!;
+        const bp = at(ys.i0[r]!, xs.i0[x]!) + (at(ys.i1[r]!, xs.i0[x]!) - at(ys.i0[r]!, xs.i0[x]!)) * ys.t[r]!;
+        const bq = at(ys.i0[r]!, xs.i1[x]!) + (at(ys.i1[r]!, xs.i1[x]!) - at(ys.i0[r]!, xs.i1[x]!)) * ys.t[r]!;
+        const v = bp + (bq - bp) * xs.t[x]!;
+        if (v > bestValue) {
+          bestValue = v;
+          best = c;
+        }
+      }
+      labels.push(best);
+      confidence.push(Math.fround(bestValue));
+    }
+  return { labels, confidence };
+}
+
 function disagreement(a: Uint8Array, b: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
@@ -105,6 +161,27 @@ describe('resizeArgmax', () => {
       for (const c of conf) expect(c).toBeGreaterThan(0.25 - 1e-6);
     });
     expect(rows).toEqual([7, 8, 9, 10]);
+  });
+
+  it.each([
+    ['smooth blobs', 'blob', 24, { x: 0, y: 0, w: 97, h: 61 }, { x: 0, y: 0, w: 97, h: 61 }],
+    ['random noise', 'random', 12, { x: 0, y: 0, w: 50, h: 50 }, { x: 0, y: 0, w: 50, h: 50 }],
+    ['a window past the photo', 'blob', 20, { x: -30, y: 5, w: 120, h: 120 }, { x: 3, y: 9, w: 70, h: 80 }],
+  ] as const)('gives exactly the labels and confidences of blending every pixel (%s)', (_name, kind, size, region, rect) => {
+    const classes = 8;
+    const data = kind === 'blob' ? blobProbs(size, classes, 3) : randomProbs(size, classes, 5);
+    const map = { data, size, classes };
+    const expected = fullBlend(map, region, rect);
+    const labels: number[] = [];
+    const confidence: number[] = [];
+    resizeArgmaxRows(map, region, rect, (_y, rowLabels, rowConfidence) => {
+      labels.push(...rowLabels);
+      confidence.push(...rowConfidence);
+    });
+    expect(new Set(labels).size, 'several classes in the rectangle').toBeGreaterThan(2);
+    expect(labels).toEqual(expected.labels);
+    expect(confidence).toEqual(expected.confidence);
+    if (rect.x === 0 && rect.y === 0) expect(Array.from(resizeArgmax(map, region, rect.w, rect.h))).toEqual(expected.labels);
   });
 
   it('places a face window that extends past the photo', () => {

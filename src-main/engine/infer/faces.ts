@@ -1,6 +1,7 @@
-// Face detection with the SSD MobileNet v1 detector that ships inside the `@vladmandic/face-api`
-// package: weights are read from its `model/` folder in node_modules, never fetched. Its
-// `node-wasm` build runs on the same @tensorflow/tfjs 4.22 core and wasm backend as the engine.
+// Face detection with the detectors that ship inside the `@vladmandic/face-api` package (SSD
+// MobileNet v1, and the Tiny Face Detector, a Tiny YOLO v2): weights are read from its `model/`
+// folder in node_modules, never fetched. Its `node-wasm` build runs on the same @tensorflow/tfjs
+// 4.22 core and wasm backend as the engine.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
@@ -25,8 +26,26 @@ export interface FaceDetector {
   dispose(): void;
 }
 
+/**
+ * `ssd`: SSD MobileNet v1 at 512x512. `tiny`: the Tiny Face Detector at `inputSize` (a multiple
+ * of 32) plus a coarse pass at `coarseSize`: about a third of SSD's time per photo. Measured on
+ * the tests' cases (scripts/bench/face-recall.ts): tiny misses large faces without
+ * the coarse pass (its anchors are for faces well under half the input), and small ones in
+ * tiles at SSD's threshold, hence its own lower threshold; it keeps in-plane rotated faces (15-30
+ * degrees) that SSD loses.
+ */
+export type FaceDetectorKind = 'ssd' | 'tiny';
+export const FACE_DETECTOR_KINDS: readonly FaceDetectorKind[] = ['ssd', 'tiny'];
+export const DEFAULT_FACE_DETECTOR: FaceDetectorKind = 'ssd';
+
 export interface FaceDetectorOptions {
-  /** Detector score threshold, 0..1. */
+  /** Which detector; `ssd` when not given. */
+  kind?: FaceDetectorKind;
+  /** The tiny detector's input side (multiple of 32); 416 when not given. Ignored by `ssd`. */
+  inputSize?: number;
+  /** The tiny detector's second whole-photo pass, for faces that fill most of the photo; 224 when not given, 0: none. */
+  coarseSize?: number;
+  /** Detector score threshold, 0..1; 0.5 for `ssd`, 0.3 for `tiny` when not given. */
   minConfidence?: number;
   maxFaces?: number;
   /**
@@ -46,16 +65,22 @@ export function faceModelDir(): string {
   return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 }
 
-let loaded: Promise<typeof FaceApi> | null = null;
+const loaded = new Map<FaceDetectorKind, Promise<typeof FaceApi>>();
 
-function loadFaceApi(): Promise<typeof FaceApi> {
-  loaded ??= (async () => {
-    await initEngine();
-    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
-    await faceapi.nets.ssdMobilenetv1.loadFromDisk(faceModelDir());
-    return faceapi;
-  })();
-  return loaded;
+function loadFaceApi(kind: FaceDetectorKind): Promise<typeof FaceApi> {
+  let once = loaded.get(kind);
+  if (!once) {
+    once = (async () => {
+      await initEngine();
+      const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
+      const net = kind === 'tiny' ? faceapi.nets.tinyFaceDetector : faceapi.nets.ssdMobilenetv1;
+      await net.loadFromDisk(faceModelDir());
+      return faceapi;
+    })();
+    once.catch(() => loaded.delete(kind));
+    loaded.set(kind, once);
+  }
+  return once;
 }
 
 /** Overlapping square tiles covering a `width`x`height` photo. */
@@ -96,14 +121,21 @@ export function mergeBoxes(boxes: FaceBox[], threshold = 0.4): FaceBox[] {
 }
 
 export async function createFaceDetector(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
-  const faceapi = await loadFaceApi();
-  const minConfidence = options.minConfidence ?? 0.5;
+  const kind = options.kind ?? DEFAULT_FACE_DETECTOR;
+  if (!FACE_DETECTOR_KINDS.includes(kind)) throw new RangeError(`face detector: unknown kind ${String(kind)} (${FACE_DETECTOR_KINDS.join(', ')})`);
+  const inputSize = options.inputSize ?? 416;
+  const coarseSize = options.coarseSize ?? 224;
+  for (const [name, value] of [['inputSize', inputSize], ['coarseSize', coarseSize]] as const) {
+    if (kind === 'tiny' && (!Number.isInteger(value) || value < 0 || value % 32 !== 0 || (name === 'inputSize' && value === 0))) throw new RangeError(`face detector: ${name} must be a multiple of 32, got ${value}`);
+  }
+  const faceapi = await loadFaceApi(kind);
+  const minConfidence = options.minConfidence ?? (kind === 'tiny' ? 0.3 : 0.5);
   const maxResults = options.maxFaces ?? 50;
   const detectSide = options.detectSide ?? 1024;
   const tileSide = options.tileSide ?? 1024;
 
   /** Faces in a region of the photo, scaled to at most `side` px before the detector sees it. */
-  async function detectIn(photo: { data: Uint8Array; width: number; height: number }, region: { x: number; y: number; w: number; h: number }, side: number): Promise<FaceBox[]> {
+  async function detectIn(photo: { data: Uint8Array; width: number; height: number }, region: { x: number; y: number; w: number; h: number }, side: number, netSize = inputSize): Promise<FaceBox[]> {
     const scale = Math.min(1, side / Math.max(region.w, region.h));
     const width = Math.max(1, Math.round(region.w * scale));
     const height = Math.max(1, Math.round(region.h * scale));
@@ -119,7 +151,8 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     }
     const input = tf.tensor3d(data, [height, width, 3], 'int32');
     try {
-      const found = await faceapi.detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, new faceapi.SsdMobilenetv1Options({ minConfidence, maxResults }));
+      const detectorOptions = kind === 'tiny' ? new faceapi.TinyFaceDetectorOptions({ inputSize: netSize, scoreThreshold: minConfidence }) : new faceapi.SsdMobilenetv1Options({ minConfidence, maxResults });
+      const found = await faceapi.detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, detectorOptions);
       const sx = region.w / width;
       const sy = region.h / height;
       return found.map((d): FaceBox => ({ x: region.x + d.box.x * sx, y: region.y + d.box.y * sy, w: d.box.width * sx, h: d.box.height * sy, score: d.score }));
@@ -132,6 +165,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     async detect(photo) {
       const all = { x: 0, y: 0, w: photo.width, h: photo.height };
       const boxes = await detectIn(photo, all, detectSide);
+      if (kind === 'tiny' && coarseSize > 0) boxes.push(...(await detectIn(photo, all, detectSide, coarseSize)));
       // The detector sees 512x512: on a large photo, small faces vanish in the whole-photo pass,
       // so overlapping tiles look again at a finer scale.
       if (Math.max(photo.width, photo.height) > tileSide * 1.5) {
