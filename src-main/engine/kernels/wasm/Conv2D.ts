@@ -15,13 +15,25 @@ interface Attrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/**
+ * Whether the direct stride-1 kernel replaces XNNPACK (FACET_DIRECT_CONV=1 on, =0 off). Off by
+ * default: on PSPNet-ResNet50's shapes its training step's gradients differ from the WebGPU
+ * engine's by 2.5% (XNNPACK's by < 0.3%), which the small-shape kernel tests do not show; until
+ * that is found it is opt-in. Read at each call so a test can compare both in one process.
+ */
+export function directConvEnabled(): boolean {
+  const v = process.env['FACET_DIRECT_CONV'];
+  return v === undefined || v === '' ? DIRECT_DEFAULT : v === '1';
+}
+const DIRECT_DEFAULT = false;
+
 /** The most filter rows conv2d_s1 keeps on its stack. */
 export const MAX_FILTER_ROWS = 16;
 
 export const conv2DConfig = withFallback('Conv2D', ({ inputs, backend, attrs }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as Attrs;
-  const k = simdKernels(backend);
+  const k = directConvEnabled() ? simdKernels(backend) : null;
   if (k === null || a.dataFormat !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
   const c = conv2dInfo(x.shape, filter.shape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false);
   if (c.strideHeight !== 1 || c.strideWidth !== 1 || c.outChannels % 4 !== 0 || c.filterHeight > MAX_FILTER_ROWS) return null;

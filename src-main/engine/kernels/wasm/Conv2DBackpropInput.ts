@@ -5,7 +5,7 @@
 // otherwise XNNPACK runs it on dy zero-stuffed by the stride and padded (zero-stuff.ts).
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { heapAddress, makeOutput, simdKernels, withScratch } from '../simd/module';
-import { MAX_FILTER_ROWS } from './Conv2D';
+import { directConvEnabled, MAX_FILTER_ROWS } from './Conv2D';
 import { conv2dInfo, type Conv2DInfo } from './geometry';
 import { WasmScope } from './scope';
 import { stuffedAndPadded } from './zero-stuff';
@@ -20,7 +20,7 @@ interface Attrs {
 
 /** dx by the direct SIMD kernel (stride 1, c/conv_s1.c), or null where it does not apply. */
 export function directInputGrad(backend: unknown, dy: TensorInfo, filter: TensorInfo, c: Conv2DInfo): TensorInfo | null {
-  const k = simdKernels(backend);
+  const k = directConvEnabled() ? simdKernels(backend) : null;
   if (k === null || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
   if (c.strideHeight !== 1 || c.strideWidth !== 1 || c.inChannels % 4 !== 0 || c.filterHeight > MAX_FILTER_ROWS) return null;
   const top = (c.filterHeight - 1) * c.dilationHeight - c.padInfo.top;
