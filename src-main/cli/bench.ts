@@ -120,7 +120,7 @@ export function registerBench(program: Command): void {
           if (dataParallel) {
             const dp = await benchDataParallel({ ...common, steps: opts.steps, warmup: 1, workers, engine: { ...engineOptions, threads: 1 } }, say);
             say(`${model}: data-parallel inference ${dp.inferImagesPerSec.toFixed(2)} img/s (one engine: ${single.inferImagesPerSec.toFixed(2)})`);
-            result = { ...dp, inferImagesPerSec: single.inferImagesPerSec, inferBatchMs: single.inferBatchMs, inferCoresBusy: single.inferCoresBusy, inferPath: single.inferPath, peakRssMb: Math.max(dp.peakRssMb, single.peakRssMb) };
+            result = { ...dp, inferImagesPerSec: single.inferImagesPerSec, inferBatchMs: single.inferBatchMs, inferCoresBusy: single.inferCoresBusy, inferPath: single.inferPath, inferRuntime: single.inferRuntime, inferTfjsImagesPerSec: single.inferTfjsImagesPerSec, peakRssMb: Math.max(dp.peakRssMb, single.peakRssMb) };
           }
           if (opts.cpu) {
             say(`${model}: one training step on the cpu backend at batch ${opts.cpuBatch} (slow)`);

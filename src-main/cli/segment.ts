@@ -2,7 +2,7 @@
 // Exit status: 0 when every photo was segmented (or already was), 2 when some photos could not
 // be read (listed on stderr and in summary.csv), 1 when the batch could not start or the disk
 // failed mid-way (full, read-only: what was done is kept, and a re-run continues).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { segmentOptionsSchema, type SegmentOptions } from '../contract/segment';
 import { loadFaceDetector, resolveModelFolder, type FaceDetector } from '../engine/index';
@@ -38,6 +38,7 @@ export function registerSegment(program: Command): void {
     .option('-m, --model <dir>', 'model folder (model.json + weights); default: the bundled model')
     .option('--overlay', 'also write colour overlays under OUT_DIR/overlays/', false)
     .option('--faces', 'detect faces and segment each one at the model resolution (for large photos with small faces)', false)
+    .addOption(new Option('--face-detector <kind>', 'with --faces: tiny (fast) or ssd (better on many very small faces)').choices(['tiny', 'ssd']).default('tiny'))
     .option('--force', 'redo photos that an earlier run finished', false)
     .option('--flip', 'test-time flip: average the probabilities of each photo and of its mirror image (about twice the time); default: the model folder\'s own setting')
     .option('--no-flip', 'no test-time flip, even when the model folder asks for it')
@@ -45,10 +46,10 @@ export function registerSegment(program: Command): void {
     .option('--json-progress', 'print progress as JSON lines on stdout (for the studio)', false)
     .addHelpText('after', '\nExit status: 0 all photos done, 2 some photos could not be read (see summary.csv), 1 error (a full or read-only disk: what is done is kept).')
     .action(async (inDir: string, opts: SegmentCliOptions) => {
-      const options = segmentOptionsSchema.parse({ inDir, outDir: opts.out, model: opts.model, overlay: opts.overlay, faces: opts.faces, force: opts.force });
+      const options = segmentOptionsSchema.parse({ inDir, outDir: opts.out, model: opts.model, overlay: opts.overlay, faces: opts.faces, faceDetector: opts.faceDetector, force: opts.force });
       const modelDir = resolveModelFolder({ model: options.model }).dir;
       const model = await loadSegmentModel(modelDir, { flip: opts.flip });
-      const detector: FaceDetector | null = options.faces ? await loadFaceDetector() : null;
+      const detector: FaceDetector | null = options.faces ? await loadFaceDetector({ kind: options.faceDetector }) : null;
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);

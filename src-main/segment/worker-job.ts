@@ -12,7 +12,7 @@ export const segmentFolderJob = defineJob<ResolvedSegmentOptions, SegmentReport,
   name: 'segment.folder',
   async run(input, ctx) {
     const model = await loadSegmentModel(input.model);
-    const detector = input.faces ? await loadFaceDetector() : null;
+    const detector = input.faces ? await loadFaceDetector({ kind: input.faceDetector }) : null;
     try {
       return await segmentFolder({
         inDir: input.inDir,

@@ -44,7 +44,7 @@ describe('a studio batch', () => {
     const progress: SegmentProgressEvent[] = [];
     const states: SegmentJob[] = [];
     const job = startSegmentJob(
-      { inDir: join(root, 'in'), outDir: join(root, 'out'), model: join(root, 'model'), overlay: false, faces: false, force: false },
+      { inDir: join(root, 'in'), outDir: join(root, 'out'), model: join(root, 'model'), overlay: false, faces: false, faceDetector: 'tiny', force: false },
       { onProgress: (e) => progress.push(e), onJob: (j) => states.push(j) },
     );
     const final = await job.finished;

@@ -36,7 +36,7 @@ export interface FaceDetector {
  */
 export type FaceDetectorKind = 'ssd' | 'tiny';
 export const FACE_DETECTOR_KINDS: readonly FaceDetectorKind[] = ['ssd', 'tiny'];
-export const DEFAULT_FACE_DETECTOR: FaceDetectorKind = 'ssd';
+export const DEFAULT_FACE_DETECTOR: FaceDetectorKind = 'tiny';
 
 export interface FaceDetectorOptions {
   /** Which detector; `ssd` when not given. */
