@@ -60,30 +60,41 @@ export function warp(rgb: Uint8Array, labels: Uint8Array, size: number, a: Affin
       let sx = cos * dx + sin * dy + c;
       const sy = -sin * dx + cos * dy + c;
       if (a.flip) sx = max - sx;
-      const o = y * size + x;
-      const nx = Math.round(sx);
-      const ny = Math.round(sy);
-      outLabels[o] = nx >= 0 && nx <= max && ny >= 0 && ny <= max ? labels[ny * size + nx]! : 0;
-      const cx = Math.min(max, Math.max(0, sx));
-      const cy = Math.min(max, Math.max(0, sy));
-      const x0 = Math.floor(cx);
-      const y0 = Math.floor(cy);
-      const x1 = Math.min(max, x0 + 1);
-      const y1 = Math.min(max, y0 + 1);
-      const fx = cx - x0;
-      const fy = cy - y0;
-      const i00 = (y0 * size + x0) * 3;
-      const i01 = (y0 * size + x1) * 3;
-      const i10 = (y1 * size + x0) * 3;
-      const i11 = (y1 * size + x1) * 3;
-      for (let ch = 0; ch < 3; ch++) {
-        const top = rgb[i00 + ch]! + (rgb[i01 + ch]! - rgb[i00 + ch]!) * fx;
-        const bottom = rgb[i10 + ch]! + (rgb[i11 + ch]! - rgb[i10 + ch]!) * fx;
-        outRgb[o * 3 + ch] = (top + (bottom - top) * fy) / 255;
-      }
+      sampleAt(rgb, labels, size, sx, sy, 255, outRgb, outLabels, y * size + x);
     }
   }
   return { rgb: outRgb, labels: outLabels, size };
+}
+
+/**
+ * Output pixel `o` of a warp from source point (sx, sy): the mask nearest (background outside), the
+ * photo bilinear with edges clamped, divided by `divisor` (255 for bytes, 1 for floats in [0, 1]).
+ */
+export function sampleAt(
+  rgb: ArrayLike<number>, labels: Uint8Array, size: number, sx: number, sy: number, divisor: number,
+  outRgb: Float32Array, outLabels: Uint8Array, o: number,
+): void {
+  const max = size - 1;
+  const nx = Math.round(sx);
+  const ny = Math.round(sy);
+  outLabels[o] = nx >= 0 && nx <= max && ny >= 0 && ny <= max ? labels[ny * size + nx]! : 0;
+  const cx = Math.min(max, Math.max(0, sx));
+  const cy = Math.min(max, Math.max(0, sy));
+  const x0 = Math.floor(cx);
+  const y0 = Math.floor(cy);
+  const x1 = Math.min(max, x0 + 1);
+  const y1 = Math.min(max, y0 + 1);
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const i00 = (y0 * size + x0) * 3;
+  const i01 = (y0 * size + x1) * 3;
+  const i10 = (y1 * size + x0) * 3;
+  const i11 = (y1 * size + x1) * 3;
+  for (let ch = 0; ch < 3; ch++) {
+    const top = rgb[i00 + ch]! + (rgb[i01 + ch]! - rgb[i00 + ch]!) * fx;
+    const bottom = rgb[i10 + ch]! + (rgb[i11 + ch]! - rgb[i10 + ch]!) * fx;
+    outRgb[o * 3 + ch] = (top + (bottom - top) * fy) / divisor;
+  }
 }
 
 /** Colour jitter in place on floats in [0, 1]. */

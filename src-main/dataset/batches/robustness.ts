@@ -4,7 +4,7 @@
 // model learns to infer it). They draw from their own random stream (the loader gives them one),
 // so configs without them draw exactly what they always did.
 import { uniform, type Rng } from './rng';
-import type { Sample } from './augment';
+import { sampleAt, type Sample } from './augment';
 
 /** Largest perspective coefficient: at 0.35 the far side is squeezed to about 0.74 of its height. */
 export const MAX_PERSPECTIVE = 0.35;
@@ -22,7 +22,6 @@ export function perspectiveWarp(sample: Sample, p: number): Sample {
   const outLabels = new Uint8Array(labels.length);
   const c = (size - 1) / 2;
   const half = Math.max(c, 0.5);
-  const max = size - 1;
   for (let y = 0; y < size; y++) {
     const v = (y - c) / half;
     for (let x = 0; x < size; x++) {
@@ -30,26 +29,7 @@ export function perspectiveWarp(sample: Sample, p: number): Sample {
       const w = 1 - p * u;
       const sx = (u / w) * half + c;
       const sy = (v / w) * half + c;
-      const o = y * size + x;
-      const nx = Math.round(sx);
-      const ny = Math.round(sy);
-      outLabels[o] = nx >= 0 && nx <= max && ny >= 0 && ny <= max ? labels[ny * size + nx]! : 0;
-      const cx = Math.min(max, Math.max(0, sx));
-      const cy = Math.min(max, Math.max(0, sy));
-      const x0 = Math.floor(cx);
-      const y0 = Math.floor(cy);
-      const x1 = Math.min(max, x0 + 1);
-      const y1 = Math.min(max, y0 + 1);
-      const fx = cx - x0;
-      const fy = cy - y0;
-      for (let ch = 0; ch < 3; ch++) {
-        const a = rgb[(y0 * size + x0) * 3 + ch]!;
-        const b = rgb[(y0 * size + x1) * 3 + ch]!;
-        const d = rgb[(y1 * size + x0) * 3 + ch]!;
-        const e = rgb[(y1 * size + x1) * 3 + ch]!;
-        const top = a + (b - a) * fx;
-        outRgb[o * 3 + ch] = top + (d + (e - d) * fx - top) * fy;
-      }
+      sampleAt(rgb, labels, size, sx, sy, 1, outRgb, outLabels, y * size + x);
     }
   }
   return { rgb: outRgb, labels: outLabels, size };
