@@ -9,6 +9,41 @@ import { ApiError } from '../../../src-main/contract/errors';
 import type { ConnectedApi } from '../../../src-renderer/api/client';
 import { provideApi } from '../../../src-renderer/api/use-api';
 
+/** Handlers by method: what a scripted API answers (others: `unknown_method`). */
+export type Script = { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> };
+
+export interface ScriptedApi {
+  api: ConnectedApi;
+  calls: { method: string; input: unknown }[];
+  /** Delivers an event to the renderer's subscribers, as the host would. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+/** Installs, as the API `useApi()` returns, one that answers from `script` a tick later and logs each call. */
+export function installScriptedApi(script: Script): ScriptedApi {
+  const calls: ScriptedApi['calls'] = [];
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const api: ConnectedApi = {
+    transport: 'websocket',
+    closed: new Promise<void>(() => {}),
+    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+      calls.push({ method, input });
+      await Promise.resolve();
+      const h = script[method] as ((i: MethodInput<M>) => MethodOutput<M>) | undefined;
+      if (!h) throw new ApiError({ code: 'unknown_method', message: method });
+      return h(input);
+    },
+    on: (event, listener) => {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+  provideApi({ provide: () => undefined } as unknown as App, api);
+  return { api, calls, emit: (event, payload) => listeners.get(event)?.forEach((l) => l(payload)) };
+}
+
 export interface FakeHost {
   api: ConnectedApi;
   calls: { method: string; input: unknown }[];
@@ -25,11 +60,9 @@ function item(id: number, width: number, height: number): ImageItem {
 }
 
 export function installFakeHost(count = 3, width = 8, height = 6): FakeHost {
-  const calls: FakeHost['calls'] = [];
   const items = new Map<number, ImageItem>();
   const masks = new Map<number, MaskData>();
   const history: FakeHost['history'] = new Map();
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   for (let id = 1; id <= count; id++) {
     items.set(id, item(id, width, height));
     masks.set(id, { imageId: id, width, height, labels: new Uint8Array(width * height), revision: 0 });
@@ -46,7 +79,7 @@ export function installFakeHost(count = 3, width = 8, height = 6): FakeHost {
   };
   const filtered = (input: { status?: string | undefined; search?: string | undefined }) =>
     [...items.values()].filter((i) => (!input.status || i.status === input.status) && (!input.search || i.name.includes(input.search)));
-  const handlers: { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> } = {
+  const handlers: Script = {
     'images.list': (input) => {
       const all = filtered(input);
       const offset = input.offset ?? 0;
@@ -122,27 +155,7 @@ export function installFakeHost(count = 3, width = 8, height = 6): FakeHost {
       throw new ApiError({ code: 'not_found', message: 'no model is available yet' });
     },
   };
-  const api: ConnectedApi = {
-    transport: 'websocket',
-    closed: new Promise<void>(() => {}),
-    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-      calls.push({ method, input });
-      await Promise.resolve();
-      const h = handlers[method] as ((i: MethodInput<M>) => MethodOutput<M>) | undefined;
-      if (!h) throw new ApiError({ code: 'unknown_method', message: method });
-      return h(input);
-    },
-    on: (event, listener) => {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: unknown) => void);
-      return () => set.delete(listener as (payload: unknown) => void);
-    },
-  };
-  provideApi({ provide: () => undefined } as unknown as App, api);
-  const emit: FakeHost['emit'] = (event, payload) => {
-    for (const l of listeners.get(event) ?? []) l(payload);
-  };
+  const { api, calls, emit } = installScriptedApi(handlers);
   return { api, calls, masks, items, history, emit };
 }
 

@@ -3,17 +3,14 @@
 // model, its architecture taken from it, a time budget), "Improve the model" (before, fine-tune,
 // after, per-class delta, use as current model) and the models panel (back to the bundled
 // model, rename, delete).
-import type { App } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../src-main/contract/index';
+import type { EventName, EventPayload } from '../../../src-main/contract/index';
 import type { ProjectSummary } from '../../../src-main/contract/project';
 import type { EvalReport, MetricsReport, RunConfig, RunDetail, RunSummary, TrainingOptions } from '../../../src-main/contract/training';
 import { TRAINING_RECIPES } from '../../../src-main/contract/training';
 import { CLASS_NAMES } from '../../../src-main/contract/classes';
 import { ApiError } from '../../../src-main/contract/errors';
-import type { ConnectedApi } from '../../../src-renderer/api/client';
-import { provideApi } from '../../../src-renderer/api/use-api';
 import { useImproveStore } from '../../../src-renderer/stores/improve';
 import { useModelsStore } from '../../../src-renderer/stores/models';
 import { useProjectStore } from '../../../src-renderer/stores/project';
@@ -23,36 +20,17 @@ import { lineageChain, modelLabel } from '../../../src-renderer/lib/model-label'
 import { usePredictAllStore } from '../../../src-renderer/stores/predict-all';
 import { useGalleryStore } from '../../../src-renderer/stores/gallery';
 import type { PredictAllJob } from '../../../src-main/contract/proposals';
-import { installFakeHost, installLocalStorage } from './fake-api';
+import { installFakeHost, installLocalStorage, installScriptedApi, type ScriptedApi, type Script } from './fake-api';
 
-type Script = { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> };
-let calls: { method: string; input: unknown }[];
-let listeners: Map<string, Set<(p: unknown) => void>>;
+let calls: ScriptedApi['calls'];
+let host: ScriptedApi;
 
 function install(script: Script): void {
-  calls = [];
-  listeners = new Map();
-  const api: ConnectedApi = {
-    transport: 'websocket',
-    closed: new Promise<void>(() => {}),
-    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-      calls.push({ method, input });
-      await Promise.resolve();
-      const h = script[method] as ((i: MethodInput<M>) => MethodOutput<M>) | undefined;
-      if (!h) throw new ApiError({ code: 'unknown_method', message: method });
-      return h(input);
-    },
-    on: (event, listener) => {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (p: unknown) => void);
-      return () => set.delete(listener as (p: unknown) => void);
-    },
-  };
-  provideApi({ provide: () => undefined } as unknown as App, api);
+  host = installScriptedApi(script);
+  calls = host.calls;
 }
 function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-  for (const l of listeners.get(event) ?? []) l(payload);
+  host.emit(event, payload);
 }
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 20; i++) await Promise.resolve();

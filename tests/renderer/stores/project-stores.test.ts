@@ -2,37 +2,20 @@
 // The project room's stores against a scripted host: the start screen's "no project" and "no
 // images" cases, switching projects, the import that waits for a preview of exactly the folder
 // and preset it will import, the split choices it sends, and export's inputs and report.
-import type { App } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-main/contract/index';
 import type { ProjectSummary } from '../../../src-main/contract/project';
 import type { ImportPreview } from '../../../src-main/contract/project-files';
 import { ApiError } from '../../../src-main/contract/errors';
-import type { ConnectedApi } from '../../../src-renderer/api/client';
-import { provideApi } from '../../../src-renderer/api/use-api';
 import { joinFolder, useProjectStore } from '../../../src-renderer/stores/project';
 import { importInput, useProjectImportStore, type ImportForm } from '../../../src-renderer/stores/project-import';
 import { useProjectExportStore } from '../../../src-renderer/stores/project-export';
+import { installScriptedApi, type ScriptedApi, type Script } from './fake-api';
 
-type Script = { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> };
-let calls: { method: string; input: unknown }[];
+let calls: ScriptedApi['calls'];
 
 function install(script: Script): void {
-  calls = [];
-  const api: ConnectedApi = {
-    transport: 'websocket',
-    closed: new Promise<void>(() => {}),
-    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-      calls.push({ method, input });
-      await Promise.resolve();
-      const h = script[method] as ((i: MethodInput<M>) => MethodOutput<M>) | undefined;
-      if (!h) throw new ApiError({ code: 'unknown_method', message: method });
-      return h(input);
-    },
-    on: () => () => {},
-  };
-  provideApi({ provide: () => undefined } as unknown as App, api);
+  calls = installScriptedApi(script).calls;
 }
 
 function summary(dir: string, imageCount: number): ProjectSummary {

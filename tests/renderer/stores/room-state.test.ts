@@ -3,39 +3,22 @@
 // lists again, and that must not reset the training form's draft or hide the error of a failed
 // start. And the batch room's recent results: thumbnails per result, and bringing a batch into
 // the open project.
-import type { App } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../../src-main/contract/index';
 import type { ProjectSummary } from '../../../src-main/contract/project';
 import type { SegmentJob } from '../../../src-main/contract/segment';
 import type { RunConfig, TrainingOptions } from '../../../src-main/contract/training';
 import { ApiError } from '../../../src-main/contract/errors';
-import type { ConnectedApi } from '../../../src-renderer/api/client';
-import { provideApi } from '../../../src-renderer/api/use-api';
 import { useBatchResultsStore } from '../../../src-renderer/stores/batch-results';
 import { useProjectStore } from '../../../src-renderer/stores/project';
 import { useRunFormStore } from '../../../src-renderer/stores/run-form';
 import { useRunsStore } from '../../../src-renderer/stores/runs';
+import { installScriptedApi, type ScriptedApi, type Script } from './fake-api';
 
-type Script = { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> };
-let calls: { method: string; input: unknown }[];
+let calls: ScriptedApi['calls'];
 
 function install(script: Script): void {
-  calls = [];
-  const api: ConnectedApi = {
-    transport: 'websocket',
-    closed: new Promise<void>(() => {}),
-    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-      calls.push({ method, input });
-      await Promise.resolve();
-      const h = script[method] as ((i: MethodInput<M>) => MethodOutput<M>) | undefined;
-      if (!h) throw new ApiError({ code: 'unknown_method', message: method });
-      return h(input);
-    },
-    on: () => () => {},
-  };
-  provideApi({ provide: () => undefined } as unknown as App, api);
+  calls = installScriptedApi(script).calls;
 }
 
 const defaults = { model: 'unet', inputSize: 128, epochs: 30, batchSize: 8, stepsPerEpoch: 0, optimizer: 'adam', lr: 0.001 } as unknown as Omit<RunConfig, 'data'>;
