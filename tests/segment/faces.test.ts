@@ -63,6 +63,22 @@ describeWith([needsData()], 'face mode', () => {
     }
   });
 
+  it('finds the same faces with the net on onnxruntime as with face-api on tfjs', async () => {
+    const [onnx, tfjs] = await Promise.all([createFaceDetector({ runtime: 'onnx' }), createFaceDetector({ runtime: 'tfjs' })]);
+    for (const photo of [group, await rgb(sharp(portraits[0]!)), await rgb(sharp(portraits[1]!).resize(1024, 1024))]) {
+      const a = await onnx.detect(photo);
+      const b = await tfjs.detect(photo);
+      expect(a.length).toBe(b.length);
+      expect(a.length).toBeGreaterThan(0);
+      for (const box of b) {
+        // The inputs are scaled by libvips here and by tfjs in face-api: close, not equal.
+        const twin = a.find((o) => Math.abs(o.x + o.w / 2 - (box.x + box.w / 2)) < 0.15 * box.w && Math.abs(o.y + o.h / 2 - (box.y + box.h / 2)) < 0.15 * box.h);
+        expect(twin, `a box near face-api's at ${box.x.toFixed(0)},${box.y.toFixed(0)}`).toBeDefined();
+        expect(Math.abs(twin!.w - box.w)).toBeLessThan(0.2 * box.w);
+      }
+    }
+  });
+
   it('finds faces too small for the whole-photo pass in a large photo, once each', async () => {
     // Three 110 px faces on a 3000x2000 photo: scaled to the detector's 512 px they would be
     // ~19 px; the tile pass finds them, and overlapping tiles do not double them.

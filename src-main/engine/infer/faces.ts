@@ -8,6 +8,8 @@ import sharp from 'sharp';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { initEngine } from '../backend/index';
 import { tf } from '../tf';
+import { inferChoice, INFER_ENV, type InferRuntime } from './runtime';
+import { openTinyFaceNet, type TinyFaceNet } from './tiny-face-onnx';
 
 const require = createRequire(import.meta.url);
 
@@ -58,6 +60,13 @@ export interface FaceDetectorOptions {
    * too small for the whole-photo pass are found.
    */
   tileSide?: number;
+  /**
+   * Where the tiny detector's net runs: `onnx` (onnxruntime on every core, the net rebuilt from
+   * face-api's weights: tiny-face-onnx.ts) or `tfjs` (face-api itself, one wasm thread). When not
+   * given: as FACET_INFER says, by default onnx on the CPU backends; a failed onnxruntime falls
+   * back to tfjs unless onnx was asked for. `ssd` always runs on tfjs.
+   */
+  runtime?: InferRuntime;
 }
 
 /** The folder of detector weights inside the installed package. */
@@ -82,6 +91,26 @@ function loadFaceApi(kind: FaceDetectorKind): Promise<typeof FaceApi> {
   }
   return once;
 }
+
+/** The tiny detector on onnxruntime when FACET_INFER (or `runtime`) wants it and it opens; else null (face-api's tfjs). */
+async function tinyNet(runtime: InferRuntime | undefined): Promise<TinyFaceNet | null> {
+  const choice = runtime ?? inferChoice();
+  if (choice === 'tfjs') return null;
+  if (choice === 'auto') {
+    await initEngine();
+    if (tf.getBackend() !== 'wasm' && tf.getBackend() !== 'cpu') return null;
+  }
+  try {
+    return await openTinyFaceNet(faceModelDir());
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (choice === 'onnx') throw new Error(`${runtime ? 'face detector runtime onnx' : `${INFER_ENV}=onnx`}: ${reason}`);
+    if (!tinyFallbackSaid) process.stderr.write(`tiny face detector on face-api's tfjs: ${reason}\n`);
+    tinyFallbackSaid = true;
+    return null;
+  }
+}
+let tinyFallbackSaid = false;
 
 /** Overlapping square tiles covering a `width`x`height` photo. */
 export function tilesOf(width: number, height: number, side: number, overlap: number): { x: number; y: number; w: number; h: number }[] {
@@ -128,7 +157,8 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
   for (const [name, value] of [['inputSize', inputSize], ['coarseSize', coarseSize]] as const) {
     if (kind === 'tiny' && (!Number.isInteger(value) || value < 0 || value % 32 !== 0 || (name === 'inputSize' && value === 0))) throw new RangeError(`face detector: ${name} must be a multiple of 32, got ${value}`);
   }
-  const faceapi = await loadFaceApi(kind);
+  const net = kind === 'tiny' ? await tinyNet(options.runtime) : null;
+  const faceapi = net ? null : await loadFaceApi(kind);
   const minConfidence = options.minConfidence ?? (kind === 'tiny' ? 0.3 : 0.5);
   const maxResults = options.maxFaces ?? 50;
   const detectSide = options.detectSide ?? 1024;
@@ -136,6 +166,8 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
 
   /** Faces in a region of the photo, scaled to at most `side` px before the detector sees it. */
   async function detectIn(photo: { data: Uint8Array; width: number; height: number }, region: { x: number; y: number; w: number; h: number }, side: number, netSize = inputSize): Promise<FaceBox[]> {
+    // onnxruntime's pass scales the region straight to the net's input (no 1024 px step between).
+    if (net) return net.detect(photo, region, netSize, minConfidence);
     const scale = Math.min(1, side / Math.max(region.w, region.h));
     const width = Math.max(1, Math.round(region.w * scale));
     const height = Math.max(1, Math.round(region.h * scale));
@@ -151,6 +183,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     }
     const input = tf.tensor3d(data, [height, width, 3], 'int32');
     try {
+      if (!faceapi) throw new Error('face detector: face-api is not loaded');
       const detectorOptions = kind === 'tiny' ? new faceapi.TinyFaceDetectorOptions({ inputSize: netSize, scoreThreshold: minConfidence }) : new faceapi.SsdMobilenetv1Options({ minConfidence, maxResults });
       const found = await faceapi.detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, detectorOptions);
       const sx = region.w / width;
