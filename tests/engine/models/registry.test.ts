@@ -26,11 +26,18 @@ describe('model registry', () => {
   });
 
   it("matches the PyTorch peer's architectures: GFLOPs per 256x256 image", () => {
-    // peer_bench.py counts 2 x MACs of convolutions: 1.70, 2.35 and 24.07 GFLOPs.
-    const expected: Record<string, number> = { 'deeplabv3plus-mobilenetv2': 1.7, 'deeplabv3plus-efficientnetb0': 2.35, 'pspnet-resnet50': 24.07 };
+    // peer_bench.py counts 2 x MACs of convolutions: 1.70, 2.35 and 24.07 GFLOPs. Our DeepLabV3+
+    // runs its 64 -> 8 classifier before the x4 upsampling (the same function), at 1/16 of the
+    // peer's cost for it: that difference exactly, and nothing else.
+    const classifierSaving = (2 * 64 * 8 * 256 * 256 * (1 - 1 / 16)) / 1e9;
+    const expected: Record<string, number> = {
+      'deeplabv3plus-mobilenetv2': 1.7 - classifierSaving,
+      'deeplabv3plus-efficientnetb0': 2.35 - classifierSaving,
+      'pspnet-resnet50': 24.07,
+    };
     for (const [name, gflops] of Object.entries(expected)) {
       const m = buildModel(name, { inputSize: 256, numClasses: 8 });
-      expect((2 * countMacs(m)) / 1e9, name).toBeCloseTo(gflops, 1);
+      expect((2 * countMacs(m)) / 1e9, name).toBeCloseTo(gflops, 2);
       m.dispose();
     }
   });

@@ -83,6 +83,19 @@ export function side(x: SymbolicTensor): number {
   return h;
 }
 
+/**
+ * The segmentation head for a map that is upsampled last: the 1x1 conv to classes first, then the
+ * bilinear upsampling, then the softmax. The same function as upsampling first (a 1x1 conv and
+ * bilinear interpolation are both linear per pixel, and the interpolation weights sum to 1, so
+ * the bias passes through), at 1/factor² of the conv's cost and with `classes` channels instead of
+ * the map's through the upsampling: in training, the full-size activations and their gradients
+ * are the largest tensors of the step.
+ */
+export function upsampledClassifier(x: SymbolicTensor, numClasses: number, factor: number, upName: string): SymbolicTensor {
+  const logits = conv(x, { filters: numClasses, kernel: 1, useBias: true }, 'logits');
+  return tf.layers.softmax({ axis: -1, name: 'probs' }).apply(upsample(logits, factor, upName)) as SymbolicTensor;
+}
+
 /** The segmentation head: 1x1 conv to classes + softmax over the last axis. */
 export function classifier(x: SymbolicTensor, numClasses: number): SymbolicTensor {
   const logits = conv(x, { filters: numClasses, kernel: 1, useBias: true }, 'logits');
