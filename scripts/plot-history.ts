@@ -48,7 +48,7 @@ function niceTicks(min: number, max: number, count: number): number[] {
   return ticks;
 }
 
-function panelSvg(panel: Panel, top: number, xMax: number, xLabel: string, marker?: { epoch: number; label: string }): string {
+function panelSvg(panel: Panel, top: number, xMax: number, xLabel: string, markers: { epoch: number; label: string }[]): string {
   const plotW = W - M.left - M.right;
   const plotH = PANEL_H - M.top - M.bottom;
   const ys = panel.series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
@@ -72,7 +72,7 @@ function panelSvg(panel: Panel, top: number, xMax: number, xLabel: string, marke
     parts.push(`<text x="${sx(t)}" y="${y0 + plotH + 18}" font-size="11" text-anchor="middle">${t}</text>`);
   }
   parts.push(`<rect x="${x0}" y="${y0}" width="${plotW}" height="${plotH}" fill="none" stroke="#555"/>`);
-  if (marker && marker.epoch <= xMax) {
+  for (const marker of markers.filter((m) => m.epoch <= xMax)) {
     parts.push(`<line x1="${sx(marker.epoch)}" x2="${sx(marker.epoch)}" y1="${y0}" y2="${y0 + plotH}" stroke="#9467bd" stroke-dasharray="3 3"/>`);
     parts.push(`<text x="${sx(marker.epoch) - 4}" y="${y0 + plotH - 8}" font-size="11" fill="#9467bd" text-anchor="end">${esc(marker.label)}</text>`);
   }
@@ -104,6 +104,8 @@ export interface PlotOptions {
   trainImages?: number;
   /** A vertical line, e.g. where the input size changed. */
   marker?: { epoch: number; label: string };
+  /** More vertical lines (e.g. where a second edition started from the first). */
+  markers?: { epoch: number; label: string }[];
 }
 
 /** The SVG of a run's learning curves: losses on top, mean F1 over the face parts below. */
@@ -140,7 +142,7 @@ export function historySvg(history: EpochRecord[], options: PlotOptions): string
   ];
   const height = panels.length * PANEL_H + 40;
   const xLabel = options.imagesPerEpoch ? `epoch (${options.imagesPerEpoch} training images each)` : 'epoch';
-  const body = panels.map((p, i) => panelSvg(p, 40 + i * PANEL_H, xMax, xLabel, options.marker)).join('\n');
+  const body = panels.map((p, i) => panelSvg(p, 40 + i * PANEL_H, xMax, xLabel, [...(options.marker ? [options.marker] : []), ...(options.markers ?? [])])).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif">
 <rect width="100%" height="100%" fill="#ffffff"/>
 <text x="${W / 2}" y="26" font-size="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>

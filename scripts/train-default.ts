@@ -4,7 +4,10 @@
 //      with the recipe chosen by measurement (see RECIPE below and MODEL_CARD.md): first at
 //      128 px, then the run is resized to 256 px (scripts/resize-run.ts) and `facet train
 //      --resume` continues it there (progressive resizing: most epochs at a quarter of the cost);
-//   2. `facet eval --json` of the run's best checkpoint on the val split;
+//      then (the second edition) `facet train --init` that run continues from its best weights
+//      with a new cosine schedule and the robustness augmentations (rotation, scale, perspective,
+//      low resolution, grayscale, blur, JPEG, occlusion, pasted eyeglasses);
+//   2. `facet eval --json` of the last stage's best checkpoint on the val split;
 //   3. export of that checkpoint (TensorFlow.js layers format + facet-model.json, ≤ 20 MB), the
 //      learning curves as a PNG and MODEL_CARD.md with the figures exactly as eval printed them.
 //
@@ -45,6 +48,19 @@ const MODEL_FILES = ['model.json', 'weights.bin', 'facet-model.json'];
  * trains at 128 px (cosine planned over 12 epochs, stopped after 10); stage 2 resizes the run to
  * 256 px and resumes it up to `stage2.epochs` in all (the cosine goes on over the new total).
  */
+/**
+ * Stage 3, the second edition: from stage 2's best checkpoint, Adam with a short warm-up and a
+ * new cosine over `epochs`, BatchNorm statistics still learning, and the augmentations for other
+ * cameras and poses (shares of images; rotate in degrees, scale and shift as fractions).
+ */
+export interface Stage3 {
+  epochs: number;
+  lr: number;
+  warmup: number;
+  seed: number;
+  augment: { rotate: number; scale: number; shift: number; perspective: number; lowRes: number; grayscale: number; blur: number; jpeg: number; occlusion: number; glassesPaste: number };
+}
+
 export const RECIPE = {
   model: 'deeplabv3plus-mobilenetv1-face',
   batch: 8,
@@ -54,12 +70,41 @@ export const RECIPE = {
   /** Cosine planned over `epochs`, stopped after `stopAfter` (the later epochs are worth more at 256 px). */
   stage1: { size: 128, epochs: 12, stopAfter: 10 },
   stage2: { size: 256, epochs: 50 },
+  stage3: {
+    epochs: 80,
+    lr: 0.0005,
+    warmup: 0.03,
+    seed: 7,
+    augment: { rotate: 20, scale: 0.2, shift: 0.08, perspective: 0.15, lowRes: 0.15, grayscale: 0.1, blur: 0.1, jpeg: 0.2, occlusion: 0.1, glassesPaste: 0.15 },
+  } satisfies Stage3,
 } as const;
 
-type Recipe = { model: string; batch: number; recipe: string; steps: number; seed: number; limit?: number; stage1: { size: number; epochs: number; stopAfter: number }; stage2: { size: number; epochs: number } };
+type Recipe = {
+  model: string;
+  batch: number;
+  recipe: string;
+  steps: number;
+  seed: number;
+  limit?: number;
+  stage1: { size: number; epochs: number; stopAfter: number };
+  stage2: { size: number; epochs: number };
+  stage3: Stage3 | null;
+};
 
 /** `--smoke`: the same pipeline on 12 images at 32 → 64 px in a minute, to check it end to end. */
-const SMOKE: Recipe = { ...RECIPE, steps: 1, limit: 12, stage1: { size: 32, epochs: 4, stopAfter: 2 }, stage2: { size: 64, epochs: 5 } };
+const SMOKE: Recipe = { ...RECIPE, steps: 1, limit: 12, stage1: { size: 32, epochs: 4, stopAfter: 2 }, stage2: { size: 64, epochs: 5 }, stage3: { ...RECIPE.stage3, epochs: 2 } };
+
+/** `facet train` flags of stage 3 after `--init RUN` (what the card prints, from the run's config). */
+export function stage3Flags(c: { recipe: string; lr: number; warmup: number; freezeBatchNorm: boolean; epochs: number; steps: number; batch: number; seed: number; augment: Stage3['augment'] }): string[] {
+  const a = c.augment;
+  return [
+    '--recipe', c.recipe, '--lr', String(c.lr), '--warmup', String(c.warmup), c.freezeBatchNorm ? '--freeze-bn' : '--no-freeze-bn',
+    '--epochs', String(c.epochs), '--steps', String(c.steps), '--batch', String(c.batch), '--seed', String(c.seed),
+    '--rotate', String(a.rotate), '--scale', String(a.scale), '--shift', String(a.shift), '--perspective', String(a.perspective),
+    '--low-res', String(a.lowRes), '--grayscale', String(a.grayscale), '--blur', String(a.blur), '--jpeg', String(a.jpeg),
+    '--occlusion', String(a.occlusion), '--glasses-paste', String(a.glassesPaste),
+  ];
+}
 
 interface Args {
   data: string;
@@ -90,6 +135,7 @@ function parse(argv: string[]): Args {
   if (values.help) {
     process.stdout.write(
       'usage: npm run train:default -- [--data DIR] [--work DIR] [--out DIR] [--epochs N] [--from-run RUN_DIR | --resume RUN_DIR] [--note FILE]\n' +
+        '  --epochs    stage 3\'s epochs (with --resume: the run\'s new total)\n' +
         '  --data      labelled CelebAMask-HQ folder (default ../shared/data/celebamask-hq-800)\n' +
         '  --work      where the training project and its run folder go (default: a new temp dir)\n' +
         '  --out       model folder to write (default resources/models/default)\n' +
@@ -184,9 +230,21 @@ async function train(args: Args): Promise<string> {
     const stage1 = runLine[1].trim();
     if (stops > 0) return stage1;
     const stage2 = `${stage1}-${RECIPE.stage2.size}px`;
-    await resizeRun({ source: stage1, target: stage2, size: RECIPE.stage2.size, epochs: args.epochs ?? RECIPE.stage2.epochs });
+    await resizeRun({ source: stage1, target: stage2, size: RECIPE.stage2.size, epochs: RECIPE.stage2.epochs });
     await resume(stage2, null);
-    return stage2;
+    if (stops > 0 || !RECIPE.stage3) return stage2;
+    const s3 = RECIPE.stage3;
+    const out3 = await facet(
+      [
+        'train', '--init', stage2, '--data', args.data, '--preset', 'celebamask-hq', '--project', work,
+        ...stage3Flags({ recipe: RECIPE.recipe, lr: s3.lr, warmup: s3.warmup, freezeBatchNorm: false, epochs: args.epochs ?? s3.epochs, steps: RECIPE.steps, batch: RECIPE.batch, seed: s3.seed, augment: s3.augment }),
+        ...(RECIPE.limit ? ['--limit', String(RECIPE.limit)] : []), ...common,
+      ],
+      { onSpawn: (p) => (child = p) },
+    );
+    const run3 = /^run (.+)$/m.exec(out3)?.[1]?.trim();
+    if (!run3) throw new Error(`facet train (stage 3) did not say which run folder it wrote (under ${work}/runs)`);
+    return run3;
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -228,11 +286,48 @@ async function exportModel(checkpoint: string, out: string, extra: Record<string
 }
 
 const f4 = (v: number): string => v.toFixed(4);
+const pct = (v: number): string => `${Math.round(v * 1000) / 10}%`;
+
+/** The augmentations that are off by default, as shares of the images, when on. */
+function augmentShares(a: RunConfig['augment']): string {
+  const named: [string, number][] = [
+    ['grayscale', a.grayscale], ['blurred', a.blur], ['re-encoded as JPEG q10-50', a.jpeg], ['perspective (yaw-like) warp', a.perspective],
+    ['low resolution (2-4x down and up)', a.lowRes], ['occluded by rectangles', a.occlusion], ['eyeglasses pasted from another image', a.glassesPaste],
+  ];
+  const on = named.filter(([, v]) => v > 0).map(([name, v]) => `${name} ${pct(v)}`);
+  return on.length ? `; shares of images: ${on.join(', ')}` : '';
+}
+
+/** The Training section's first lines for a second edition: edition 1's stages, then this run's command. */
+function editionTwoLines(config: RunConfig, parent: ParentEdition | null, r: Recipe): string[] {
+  const epochs1 = parent ? parent.history.length : r.stage2.epochs;
+  return [
+    `- **Second edition.** Edition 1 (stages 1-2, what \`npm run train:default\` runs first): \`facet train --model ${r.model} --data DATA --preset celebamask-hq` +
+      ` --size ${r.stage1.size} --batch ${r.batch} --recipe ${r.recipe} --epochs ${r.stage1.epochs} --steps ${r.steps} --seed ${r.seed}\` stopped after epoch ${r.stage1.stopAfter},` +
+      ` then \`tsx scripts/resize-run.ts RUN RUN-${r.stage2.size}px --size ${r.stage2.size} --epochs ${r.stage2.epochs}\` and \`facet train --resume RUN-${r.stage2.size}px\`` +
+      ` (${epochs1} epochs${parent ? `, ${minutes(parent.history.reduce((a, h) => a + h.seconds, 0))}` : ''}; progressive resizing ${r.stage1.size} → ${r.stage2.size} px after epoch ${r.stage1.stopAfter}${parent?.bestMeanF1Face ? `; best val mean F1 (face) ${f4(parent.bestMeanF1Face)}` : ''}${parent?.runId ? `; run ${parent.runId}` : ''}).`,
+    `- Stage 3 (this run): \`facet train --init RUN-${r.stage2.size}px --data DATA --preset celebamask-hq ${stage3Flags({
+      recipe: r.recipe, lr: config.lr, warmup: config.warmup, freezeBatchNorm: config.freezeBatchNorm, epochs: config.epochs, steps: config.stepsPerEpoch, batch: config.batchSize, seed: config.seed, augment: config.augment,
+    }).join(' ')}\`: edition 1's best weights (sha256 ${config.lineage!.weightsSha256.slice(0, 12)}…), a fresh Adam state and a new schedule, at ${config.inputSize} px.`,
+  ];
+}
 const minutes = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(2)} h` : `${(s / 60).toFixed(1)} min`);
+
+/** The model a second edition started from: its training history (read from its folder). */
+export interface ParentEdition {
+  history: EpochRecord[];
+  runId: string | null;
+  /** Val mean F1 over the face parts of its best epoch, as its run logged it. */
+  bestMeanF1Face: number | null;
+}
 
 export interface CardInput {
   config: RunConfig;
   resized: ResizeRecord | null;
+  /** For a run started from another model (stage 3): that model's history, when it could be read. */
+  parent?: ParentEdition | null;
+  /** The recipe the pipeline ran (RECIPE unless --smoke): edition 1's commands come from it. */
+  recipe?: Recipe;
   summary: RunSummary;
   history: EpochRecord[];
   report: EvalReport;
@@ -241,7 +336,7 @@ export interface CardInput {
 }
 
 /** MODEL_CARD.md: what the model is, what it was trained on (and its licence), how, and how well. */
-export function modelCard({ config, resized, summary, history, report, bytes, note }: CardInput): string {
+export function modelCard({ config, resized, parent = null, recipe = RECIPE, summary, history, report, bytes, note }: CardInput): string {
   const m = report.metrics;
   const best = summary.best;
   const bestRecord = history.find((r) => r.epoch === best?.epoch);
@@ -278,7 +373,9 @@ export function modelCard({ config, resized, summary, history, report, bytes, no
     '',
     '## Training',
     '',
-    ...(resized
+    ...(config.lineage
+      ? editionTwoLines(config, parent, recipe)
+      : resized
       ? [
           `- Commands (what \`npm run train:default\` runs): \`facet train --model ${config.model} --data DATA --preset celebamask-hq` +
             ` --size ${resized.fromSize} --batch ${config.batchSize} --recipe adam-cosine --epochs ${resized.fromEpochs ?? resized.afterEpoch}` +
@@ -295,12 +392,15 @@ export function modelCard({ config, resized, summary, history, report, bytes, no
             `${config.stepsPerEpoch ? ` --steps ${config.stepsPerEpoch}` : ''} --seed ${config.seed}\``,
         ]),
     `- Optimizer ${config.optimizer} lr ${config.lr}${config.optimizer === 'sgd' ? ` momentum ${config.momentum}` : ''}, schedule ${config.schedule}` +
-      `${config.schedule === 'cosine' ? (resized ? ` over ${resized.fromEpochs} planned epochs in stage 1, then recomputed over ${config.epochs} in all` : ` over ${config.epochs} planned epochs`) : ''}; loss: cross-entropy x${config.loss.ce} + (1 - Dice) x${config.loss.dice} + (1 - Jaccard) x${config.loss.jaccard}` +
+      `${config.schedule === 'cosine' ? (resized ? ` over ${resized.fromEpochs} planned epochs in stage 1, then recomputed over ${config.epochs} in all` : ` over ${config.epochs} planned epochs`) : ''}` +
+      `${config.warmup > 0 ? ` after a linear warm-up over the first ${(config.warmup * 100).toFixed(0)}%` : ''}; BatchNorm statistics ${config.freezeBatchNorm ? 'frozen' : 'updated from the batches'}; loss: cross-entropy x${config.loss.ce} + (1 - Dice) x${config.loss.dice} + (1 - Jaccard) x${config.loss.jaccard}` +
       `${config.loss.focalGamma ? `, focal γ ${config.loss.focalGamma}` : ''}.`,
-    `- Augmentation: horizontal flip ${config.augment.hflip ? 'on' : 'off'}, scale ±${config.augment.scale * 100}%, rotation ±${config.augment.rotate}°,` +
-      ` shift ±${config.augment.shift * 100}%, colour jitter ±${config.augment.colorJitter * 100}%, images with eyeglasses drawn ${config.augment.rareOversample}x per epoch.`,
+    `- Augmentation: horizontal flip ${config.augment.hflip ? 'on' : 'off'}, scale ±${pct(config.augment.scale)}, rotation ±${config.augment.rotate}°,` +
+      ` shift ±${pct(config.augment.shift)}, colour jitter ±${pct(config.augment.colorJitter)}, images with eyeglasses drawn ${config.augment.rareOversample}x per epoch` +
+      `${augmentShares(config.augment)}.`,
     `- Epochs: ${history.length} done of ${config.epochs} planned${imagesPerEpoch ? ` (an epoch here is ${config.stepsPerEpoch} batches = ${imagesPerEpoch} images drawn from the reshuffled train split; ${seen} images seen in all, ${(seen! / 641).toFixed(1)} passes over the 641 train images)` : ''}; run status \`${summary.status}\`.`,
-    `- Best checkpoint: epoch ${best?.epoch ?? '-'} (by val mean IoU over all classes, as \`facet train\` picks it).`,
+    `- Best checkpoint: epoch ${best?.epoch ?? '-'} (by ${config.selectBy === 'meanIoU' ? 'val mean IoU over all classes' : 'val mean F1 over the face parts'}, as \`facet train\` picks it` +
+      `${config.lineage ? '; epoch 0 is the starting model, which an epoch must beat' : ''}).`,
     `- Training time: ${minutes(trainSeconds)} wall clock (training + per-epoch validation` +
       `${resized ? `; ${minutes(history.filter((r) => r.epoch <= resized.afterEpoch).reduce((a, r) => a + r.seconds, 0))} at ${resized.fromSize} px, ${minutes(history.filter((r) => r.epoch > resized.afterEpoch).reduce((a, r) => a + r.seconds, 0))} at ${resized.toSize} px` : ''}), backend \`${summary.backend}\`` +
       ' (TensorFlow.js wasm + XNNPACK with the studio\'s own training kernels) on a 2-core CPU.',
@@ -327,11 +427,22 @@ export function modelCard({ config, resized, summary, history, report, bytes, no
     '',
     '![learning curves](learning-curves.png)',
     '',
+    ...(parent ? ['Epochs are numbered edition.epoch (1.x: edition 1, 2.x: this run).', ''] : []),
     '| epoch | size | train loss | val loss | lr | val mean F1 (face) | val mean IoU (face) | seconds |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
+  if (parent) {
+    for (const r of parent.history) {
+      const size = r.epoch <= recipe.stage1.stopAfter ? recipe.stage1.size : recipe.stage2.size;
+      lines.push(`| 1.${r.epoch} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
+    }
+  }
   for (const r of history) {
     const size = resized && r.epoch <= resized.afterEpoch ? resized.fromSize : config.inputSize;
+    if (parent) {
+      lines.push(`| 2.${r.epoch} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
+      continue;
+    }
     lines.push(`| ${r.epoch} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
   }
   if (bestRecord?.val && Math.abs(bestRecord.val.meanF1Face - m.meanF1Face) > 1e-3) {
@@ -340,6 +451,27 @@ export function modelCard({ config, resized, summary, history, report, bytes, no
   if (note) lines.push('', note.trim());
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The history of the model a run started from: its folder's history.json (a run's checkpoint:
+ * the run's), or parent-history.json kept beside an exported second edition; null, said on
+ * stderr, when the folder no longer holds the weights the run started from.
+ */
+async function readParent(lineage: NonNullable<RunConfig['lineage']>): Promise<ParentEdition | null> {
+  const { createHash } = await import('node:crypto');
+  const weights = join(lineage.path, 'weights.bin');
+  const sha = existsSync(weights) ? createHash('sha256').update(await readFile(weights)).digest('hex') : null;
+  if (sha !== lineage.weightsSha256) {
+    process.stderr.write(`${lineage.path}: no longer holds the weights this run started from; the card leaves edition 1's curves out\n`);
+    return null;
+  }
+  const runDir = basename(lineage.path) === 'best' ? dirname(dirname(lineage.path)) : null;
+  const file = runDir && existsSync(join(runDir, 'history.json')) ? join(runDir, 'history.json') : join(lineage.path, 'history.json');
+  if (!existsSync(file)) return null;
+  const history = await readJson<EpochRecord[]>(file);
+  const best = history.reduce<number | null>((m, r) => (r.val && (m === null || r.val.meanF1Face > m) ? r.val.meanF1Face : m), null);
+  return { history, runId: lineage.runId ?? null, bestMeanF1Face: best };
 }
 
 async function main(): Promise<void> {
@@ -352,6 +484,7 @@ async function main(): Promise<void> {
   const history = await readJson<EpochRecord[]>(join(runDir, 'history.json'));
   const resized = existsSync(join(runDir, RESIZE_FILE)) ? await readJson<ResizeRecord>(join(runDir, RESIZE_FILE)) : null;
   if (!summary.best) throw new Error(`${runDir}: no finished epoch, so no best checkpoint to export`);
+  const parent = config.lineage ? await readParent(config.lineage) : null;
 
   process.stdout.write(`evaluating ${runDir} (best checkpoint, epoch ${summary.best.epoch}) on val…\n`);
   const printed = await facet(['eval', '--model', runDir, '--checkpoint', 'best', '--split', 'val', '--json'], { quiet: true });
@@ -362,20 +495,30 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(join(os.tmpdir(), 'facet-default-card-'));
   try {
     const png = join(scratch, 'learning-curves.png');
-    await plotHistory(history, png, {
-      title: `${config.model} at ${config.inputSize}px: ${history.length} epochs`,
+    // A second edition's curves go on from the first's: its epochs numbered after them.
+    const offset = parent ? parent.history.length : 0;
+    const curves = [...(parent?.history ?? []), ...history.map((r) => ({ ...r, epoch: r.epoch + offset }))];
+    await plotHistory(curves, png, {
+      title: `${config.model} at ${config.inputSize}px: ${parent ? `${offset} + ${history.length}` : history.length} epochs`,
       imagesPerEpoch: config.stepsPerEpoch > 0 ? config.stepsPerEpoch * config.batchSize : null,
       trainImages: TRAIN_IMAGES,
       ...(resized ? { marker: { epoch: resized.afterEpoch + 0.5, label: `${resized.fromSize} → ${resized.toSize} px` } } : {}),
+      ...(parent
+        ? { markers: [{ epoch: args.recipe.stage1.stopAfter + 0.5, label: `${args.recipe.stage1.size} → ${args.recipe.stage2.size} px` }, { epoch: offset + 0.5, label: 'edition 2' }] }
+        : {}),
     });
     const bytesGuess = (await Promise.all(MODEL_FILES.map((f) => stat(join(runDir, 'checkpoints', 'best', f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
-    const card = modelCard({ config, resized, summary, history, report, bytes: bytesGuess, note });
+    const card = modelCard({ config, resized, parent, recipe: args.recipe, summary, history, report, bytes: bytesGuess, note });
+    // The run's manifest (content hashes of the photos it trained on) ships with the model.
+    const manifest = join(runDir, 'training-manifest.json');
     const evalJson = JSON.stringify({ ...report, model: relative(ROOT, args.out) || '.' }, null, 1) + '\n';
     const bytes = await exportModel(join(runDir, 'checkpoints', 'best'), args.out, {
       'MODEL_CARD.md': card,
       'learning-curves.png': await readFile(png),
       'eval-val.json': evalJson,
       'history.json': JSON.stringify(history) + '\n',
+      ...(parent ? { 'parent-history.json': JSON.stringify(parent.history) + '\n' } : {}),
+      ...(existsSync(manifest) ? { 'training-manifest.json': await readFile(manifest) } : {}),
     });
     process.stdout.write(
       `wrote ${args.out} (${(bytes / 1048576).toFixed(1)} MB model): val mean F1 (7 face parts) ${f4(report.metrics.meanF1Face)}, ` +
