@@ -19,23 +19,18 @@
 // --epochs-per-minute turns each budget into a fixed number of epochs (R x minutes) instead of a
 // clock: the same training a quiet machine fits in the budget, for a machine shared with other work
 // (the clock would give each variant whatever the other work left it).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
-import { CLASS_NAMES } from '../../src-main/contract/classes';
 import { runConfigSchema, withRecipe, type RunConfigInput } from '../../src-main/contract/training';
-import { BatchLoader, openDataSource, resizeLabelsNearest, resizeRgb, type DataItem } from '../../src-main/dataset/loader';
-import { warp } from '../../src-main/dataset/batches/augment';
-import { rngFor, uniform } from '../../src-main/dataset/batches/rng';
-import { encodeIndexedPng } from '../../src-main/dataset/io/mask';
+import { openDataSource } from '../../src-main/dataset/loader';
 import { initEngine } from '../../src-main/engine/backend/index';
-import { loadModelDir, readModelMeta } from '../../src-main/engine/infer/model-dir';
+import { readModelMeta } from '../../src-main/engine/infer/model-dir';
 import { defaultModelDir } from '../../src-main/engine/infer/model-folder';
-import { evaluate } from '../../src-main/engine/train/evaluate';
 import { runTraining } from '../../src-main/engine/train/loop';
+import { loadAt, score, SHIFTS, writeFolder } from './shifts';
 import { createRun } from '../../src-main/engine/train/new-run';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,87 +62,6 @@ const epochsPerMinute = values['epochs-per-minute'] === undefined ? null : Numbe
 if (epochsPerMinute !== null && !(epochsPerMinute > 0)) throw new Error(`--epochs-per-minute: not a positive number: ${values['epochs-per-minute']}`);
 const override = values.override ? (JSON.parse(values.override) as Partial<RunConfigInput>) : {};
 const dataDir = resolve(values.data ?? resolve(ROOT, '..', 'shared', 'data', 'celebamask-hq-800'));
-
-interface Labelled {
-  name: string;
-  rgb: Uint8Array;
-  labels: Uint8Array;
-}
-interface Shift {
-  name: string;
-  describe: string;
-  apply(sample: Labelled, size: number, index: number): Promise<{ rgb: Uint8Array; labels: Uint8Array; jpegQuality: number }>;
-}
-
-/** Rotation about the centre, back to bytes (the shifted photo is stored like a real one). */
-function rotate(sample: Labelled, size: number, degrees: number): { rgb: Uint8Array; labels: Uint8Array } {
-  const turned = warp(sample.rgb, sample.labels, size, { flip: false, scale: 1, angle: (degrees * Math.PI) / 180, tx: 0, ty: 0 });
-  return { rgb: Uint8Array.from(turned.rgb, (v) => Math.round(v * 255)), labels: turned.labels };
-}
-
-const SHIFTS: Record<string, Shift> = {
-  'gray-jpeg': {
-    name: 'gray-jpeg',
-    describe: 'grayscale + JPEG quality 12',
-    async apply(s) {
-      const rgb = new Uint8Array(s.rgb.length);
-      for (let i = 0; i < rgb.length; i += 3) rgb[i] = rgb[i + 1] = rgb[i + 2] = Math.round(0.299 * s.rgb[i]! + 0.587 * s.rgb[i + 1]! + 0.114 * s.rgb[i + 2]!);
-      return { rgb, labels: s.labels, jpegQuality: 12 };
-    },
-  },
-  'rot-lowres': {
-    name: 'rot-lowres',
-    describe: 'rotation 20-35° either way + 4x lower resolution',
-    async apply(s, size, index) {
-      const rng = rngFor('rot-lowres', s.name);
-      const degrees = uniform(rng, 20, 35) * (index % 2 === 0 ? 1 : -1);
-      const turned = rotate(s, size, degrees);
-      const small = await sharp(turned.rgb, { raw: { width: size, height: size, channels: 3 } }).resize(size / 4, size / 4, { kernel: 'linear' }).raw().toBuffer();
-      const back = await sharp(small, { raw: { width: size / 4, height: size / 4, channels: 3 } }).resize(size, size, { kernel: 'linear' }).raw().toBuffer();
-      return { rgb: new Uint8Array(back), labels: turned.labels, jpegQuality: 95 };
-    },
-  },
-  'ears-skin': {
-    name: 'ears-skin',
-    describe: 'relabelled: ears painted as skin',
-    async apply(s) {
-      return { rgb: s.rgb, labels: s.labels.map((c) => (c === 6 ? 1 : c)), jpegQuality: 95 };
-    },
-  },
-};
-
-async function loadAt(items: DataItem[], size: number): Promise<Labelled[]> {
-  const out: Labelled[] = [];
-  for (const item of items) {
-    const full = await item.load();
-    out.push({ name: item.name, rgb: await resizeRgb(full.rgb, full.width, full.height, size), labels: resizeLabelsNearest(full.labels, full.width, full.height, size) });
-  }
-  return out;
-}
-
-/** A labelled folder (images/*.jpg + masks/*.png, preset labels8). */
-async function writeFolder(dir: string, samples: Labelled[], size: number, shift: Shift | null): Promise<string> {
-  await mkdir(join(dir, 'images'), { recursive: true });
-  await mkdir(join(dir, 'masks'), { recursive: true });
-  for (const [i, s] of samples.entries()) {
-    const out = shift ? await shift.apply(s, size, i) : { ...s, jpegQuality: 95 };
-    await writeFile(join(dir, 'images', `${s.name}.jpg`), await sharp(out.rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: out.jpegQuality }).toBuffer());
-    await writeFile(join(dir, 'masks', `${s.name}.png`), encodeIndexedPng(out.labels, size, size));
-  }
-  return dir;
-}
-
-/** Mean F1 over the face parts of a model folder on every image of a labelled folder. */
-async function score(modelDir: string, dir: string): Promise<number> {
-  const splits = await openDataSource(runConfigSchema.shape.data.parse({ kind: 'folder', dir, preset: 'labels8', valEvery: 2 }));
-  const loaded = await loadModelDir(modelDir);
-  try {
-    const loader = new BatchLoader([...splits.train, ...splits.val], { size: loaded.meta.inputSize, batchSize: 8, seed: 0, augment: null });
-    return (await evaluate(loaded.model, loader, { classNames: CLASS_NAMES })).metrics.meanF1Face;
-  } finally {
-    loaded.model.dispose();
-  }
-}
 
 const engine = await initEngine();
 const bundled = defaultModelDir();
