@@ -15,6 +15,8 @@ import { enableRelaxedSimd } from './features';
 /** The exports of c/*.c; arguments are heap byte addresses and sizes (see the C for each). */
 export interface SimdKernels {
   relu6_grad(dy: number, x: number, out: number, n: number): void;
+  swish_forward(x: number, y: number, n: number): void;
+  swish_grad(dy: number, x: number, dx: number, n: number): void;
   bn_train_forward(
     x: number, rows: number, channels: number, gamma: number, beta: number, epsilon: number,
     y: number, mean: number, variance: number, scratch: number,

@@ -3,6 +3,7 @@
 // Idempotent; runs before the backend initialises (replacements keep the shipped setupFunc).
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { registerRelu6Activation } from '../../models/layers/relu6';
+import { registerSwishActivation } from '../../models/layers/swish';
 import { tf } from '../../tf';
 import { bnTrainConfig, bnTrainGradConfig } from './BatchNormTrain';
 import { concatConfig } from './Concat';
@@ -18,6 +19,7 @@ import { registerRelu6Grad, relu6GradConfig } from './Relu6Grad';
 import { resizeBilinearGradConfig } from './ResizeBilinearGrad';
 import { segLossGradConfig, segLossSumsConfig } from './SegLoss';
 import { splitVConfig } from './SplitV';
+import { registerSwishGrad, swishConfig, swishGradConfig } from './Swish';
 import { sumConfig } from './Sum';
 import { tileConfig } from './Tile';
 
@@ -27,6 +29,8 @@ export const addedKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   relu6GradConfig,
+  swishConfig,
+  swishGradConfig,
   bnTrainConfig,
   bnTrainGradConfig,
   segLossSumsConfig,
@@ -58,8 +62,8 @@ function install(config: KernelConfig): void {
 
 /**
  * Registers them once (and the leaner BatchNorm gradient, FusedBatchNormGrad.ts, relu6's gradient and
- * activation, Relu6Grad.ts); returns the
- * names of the kernels Facet provides or speeds up on wasm.
+ * activation, Relu6Grad.ts, swish's, Swish.ts); returns the names of the kernels Facet provides or
+ * speeds up on wasm.
  */
 export function registerWasmTrainingKernels(): string[] {
   if (registered.size === 0) {
@@ -68,6 +72,8 @@ export function registerWasmTrainingKernels(): string[] {
     registerFusedBatchNormGrad();
     registerRelu6Grad();
     registerRelu6Activation();
+    registerSwishGrad();
+    registerSwishActivation();
   }
   return [...registered].map((k) => k.kernelName);
 }

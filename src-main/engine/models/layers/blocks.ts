@@ -2,11 +2,12 @@
 // and friends). Everything is a tf.layers layer so models save and load in layers format.
 import { tf } from '../../tf';
 import { AtrousConv2D } from './atrous-conv2d';
-// Registers the one-op `relu6` activation and Facet's BatchNormalization and Conv2D classes
-// before any model is built or loaded.
+// Registers the one-op `relu6` and `swish` activations and Facet's BatchNormalization and Conv2D
+// classes before any model is built or loaded.
 import { BatchNormalization } from './batch-norm';
 import { Conv2D } from './conv2d';
 import './relu6';
+import './swish';
 
 export type SymbolicTensor = tf.SymbolicTensor;
 
