@@ -7,7 +7,7 @@ import { tf } from '../../../src-main/engine/tf';
 import { compareKernel, cpuResult, maxAbsDiff, randomTensor, seeded } from './compare';
 import { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise-reference';
 
-// The direct stride-1 kernels are opt-in (wasm/Conv2D.ts); these cases test them.
+// The direct stride-1 kernels (wasm/Conv2D.ts, on by default): these cases test them whatever the environment says.
 process.env['FACET_DIRECT_CONV'] = '1';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
