@@ -462,12 +462,20 @@ async function readParent(lineage: NonNullable<RunConfig['lineage']>): Promise<P
   const { createHash } = await import('node:crypto');
   const weights = join(lineage.path, 'weights.bin');
   const sha = existsSync(weights) ? createHash('sha256').update(await readFile(weights)).digest('hex') : null;
-  if (sha !== lineage.weightsSha256) {
-    process.stderr.write(`${lineage.path}: no longer holds the weights this run started from; the card leaves edition 1's curves out\n`);
-    return null;
+  let file: string;
+  if (sha === lineage.weightsSha256) {
+    const runDir = basename(lineage.path) === 'best' ? dirname(dirname(lineage.path)) : null;
+    file = runDir && existsSync(join(runDir, 'history.json')) ? join(runDir, 'history.json') : join(lineage.path, 'history.json');
+  } else {
+    // Exported again into the folder it started from (the bundled model): the folder now holds
+    // an export of a run from those weights, whose parent-history.json is the history wanted.
+    const meta = existsSync(join(lineage.path, 'facet-model.json')) ? await readJson<{ lineage?: { weightsSha256?: string } }>(join(lineage.path, 'facet-model.json')) : null;
+    file = join(lineage.path, 'parent-history.json');
+    if (meta?.lineage?.weightsSha256 !== lineage.weightsSha256 || !existsSync(file)) {
+      process.stderr.write(`${lineage.path}: no longer holds the weights this run started from; the card leaves edition 1's curves out\n`);
+      return null;
+    }
   }
-  const runDir = basename(lineage.path) === 'best' ? dirname(dirname(lineage.path)) : null;
-  const file = runDir && existsSync(join(runDir, 'history.json')) ? join(runDir, 'history.json') : join(lineage.path, 'history.json');
   if (!existsSync(file)) return null;
   const history = await readJson<EpochRecord[]>(file);
   const best = history.reduce<number | null>((m, r) => (r.val && (m === null || r.val.meanF1Face > m) ? r.val.meanF1Face : m), null);
