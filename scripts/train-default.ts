@@ -22,7 +22,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EpochRecord, EvalReport, RunConfig, RunSummary } from '../src-main/contract/training';
@@ -454,6 +454,21 @@ export function modelCard({ config, resized, parent = null, recipe = RECIPE, sum
 }
 
 /**
+ * The checkpoint's facet-model.json as it ships: a lineage path inside this repository is made
+ * relative to it (the absolute path of the machine that trained it means nothing elsewhere), and
+ * `default` is said to be the bundled model the run started from, not the one shipping now.
+ */
+async function portableMeta(file: string): Promise<string> {
+  const meta = await readJson<{ lineage?: { path: string; name: string; parent?: unknown } | null }>(file);
+  for (let l = meta.lineage as { path: string; name: string; parent?: unknown } | null | undefined; l; l = l.parent as typeof l) {
+    const rel = relative(ROOT, l.path);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) l.path = rel;
+    if (l.name === 'default') l.name = 'default (the bundled model the run started from)';
+  }
+  return JSON.stringify(meta, null, 1) + '\n';
+}
+
+/**
  * The history of the model a run started from: its folder's history.json (a run's checkpoint:
  * the run's), or parent-history.json kept beside an exported second edition; null, said on
  * stderr, when the folder no longer holds the weights the run started from.
@@ -521,6 +536,7 @@ async function main(): Promise<void> {
     const manifest = join(runDir, 'training-manifest.json');
     const evalJson = JSON.stringify({ ...report, model: relative(ROOT, args.out) || '.' }, null, 1) + '\n';
     const bytes = await exportModel(join(runDir, 'checkpoints', 'best'), args.out, {
+      'facet-model.json': await portableMeta(join(runDir, 'checkpoints', 'best', 'facet-model.json')),
       'MODEL_CARD.md': card,
       'learning-curves.png': await readFile(png),
       'eval-val.json': evalJson,

@@ -79,6 +79,16 @@ describeWith([needsData()], 'face mode', () => {
     }
   });
 
+  it('takes photos of any shape: a pixel, a thin strip, a blank photo give no face and no error', async () => {
+    for (const [width, height] of [[1, 1], [3000, 12], [7, 2500], [300, 200]] as const) {
+      const photo = await rgb(sharp({ create: { width, height, channels: 3, background: { r: 20, g: 90, b: 200 } } }));
+      for (const runtime of ['onnx', 'tfjs'] as const) {
+        const found = await (await createFaceDetector({ runtime })).detect(photo);
+        expect(found, `${width}x${height} on ${runtime}`).toEqual([]);
+      }
+    }
+  });
+
   it('finds faces too small for the whole-photo pass in a large photo, once each', async () => {
     // Three 110 px faces on a 3000x2000 photo: scaled to the detector's 512 px they would be
     // ~19 px; the tile pass finds them, and overlapping tiles do not double them.
