@@ -9,18 +9,12 @@ import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { initEngine } from '../backend/index';
 import { tf } from '../tf';
 import { inferChoice, INFER_ENV, type InferRuntime } from './runtime';
+import { iou, type FaceBox } from './face-box';
 import { openTinyFaceNet, type TinyFaceNet } from './tiny-face-onnx';
 
 const require = createRequire(import.meta.url);
 
-/** A face in photo pixels. */
-export interface FaceBox {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-}
+export type { FaceBox } from './face-box';
 
 export interface FaceDetector {
   /** Faces in an RGB photo (`data` is width*height*3 bytes). */
@@ -123,15 +117,6 @@ export function tilesOf(width: number, height: number, side: number, overlap: nu
     return out;
   };
   return starts(height).flatMap((y) => starts(width).map((x) => ({ x, y, w: Math.min(side, width), h: Math.min(side, height) })));
-}
-
-function iou(a: FaceBox, b: FaceBox): number {
-  const x0 = Math.max(a.x, b.x);
-  const y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.w, b.x + b.w);
-  const y1 = Math.min(a.y + a.h, b.y + b.h);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  return inter / (a.w * a.h + b.w * b.h - inter);
 }
 
 /** Greedy non-maximum suppression across passes; a box mostly inside a kept one is a duplicate too. */

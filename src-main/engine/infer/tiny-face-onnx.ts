@@ -6,6 +6,7 @@
 import os from 'node:os';
 import sharp from 'sharp';
 import type * as Ort from 'onnxruntime-node';
+import { iou, type FaceBox } from './face-box';
 import { loadOnnxRuntime } from './onnx/session';
 import { readTinyFaceWeights, TINY_FACE_INPUT, TINY_FACE_OUTPUT, tinyFaceOnnx } from './onnx/tiny-face-graph';
 
@@ -21,35 +22,20 @@ const MEAN_RGB = [117.001, 114.697, 97.404] as const;
 const IOU_THRESHOLD = 0.4;
 const BOX_ENCODING = 5;
 
-export interface RegionBox {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-}
-
 export interface TinyFaceNet {
   /**
    * Faces in `region` of an RGB photo, the region scaled so its longer side is `netSize` (a
    * multiple of 32); boxes in photo pixels, scores over `threshold`.
    */
-  detect(photo: { data: Uint8Array; width: number; height: number }, region: { x: number; y: number; w: number; h: number }, netSize: number, threshold: number): Promise<RegionBox[]>;
+  detect(photo: { data: Uint8Array; width: number; height: number }, region: { x: number; y: number; w: number; h: number }, netSize: number, threshold: number): Promise<FaceBox[]>;
   release(): Promise<void>;
 }
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-function iou(a: RegionBox, b: RegionBox): number {
-  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  const inter = Math.max(0, w) * Math.max(0, h);
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}
-
 /** face-api's nonMaxSuppression: highest score first, drop boxes overlapping a kept one by IoU > threshold. */
-export function suppress(boxes: RegionBox[], threshold = IOU_THRESHOLD): RegionBox[] {
-  const kept: RegionBox[] = [];
+export function suppress(boxes: FaceBox[], threshold = IOU_THRESHOLD): FaceBox[] {
+  const kept: FaceBox[] = [];
   for (const box of [...boxes].sort((a, b) => b.score - a.score)) {
     if (kept.every((k) => iou(k, box) <= threshold)) kept.push(box);
   }
@@ -67,8 +53,8 @@ export function decodeGrid(
   content: { w: number; h: number },
   region: { x: number; y: number; w: number; h: number },
   threshold: number,
-): RegionBox[] {
-  const out: RegionBox[] = [];
+): FaceBox[] {
+  const out: FaceBox[] = [];
   // As face-api: coordinates relative to the content, then scaled to the region.
   const fx = (netSize / content.w) * region.w;
   const fy = (netSize / content.h) * region.h;
