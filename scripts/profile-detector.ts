@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { iou } from '../src-main/engine/infer/face-box';
 import { createFaceDetector, type FaceBox } from '../src-main/engine/infer/faces';
 import { BUNDLED_MODEL_DIR } from '../src-main/engine/infer/model-folder';
 import { loadSegmentModel } from '../src-main/segment/model';
@@ -43,12 +44,6 @@ for (const [label, options] of configs) {
   process.stdout.write(`${label}: ${best.toFixed(1)} ms/photo, ${faces} faces in ${photos.length} photos\n`);
 }
 // How far onnxruntime's boxes are from face-api's (same options), photo by photo.
-const iou = (a: FaceBox, b: FaceBox): number => {
-  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  const inter = Math.max(0, w) * Math.max(0, h);
-  return inter / (a.w * a.h + b.w * b.h - inter);
-};
 for (const [a, b] of [[0, 1], [2, 3]] as const) {
   const ious: number[] = [];
   const dScores: number[] = [];

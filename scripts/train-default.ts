@@ -26,6 +26,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EpochRecord, EvalReport, RunConfig, RunSummary } from '../src-main/contract/training';
+import { sha256File } from '../src-main/engine/train/init-model';
 import { plotHistory } from './plot-history';
 import { RESIZE_FILE, resizeRun, type ResizeRecord } from './resize-run';
 
@@ -474,9 +475,8 @@ async function portableMeta(file: string): Promise<string> {
  * stderr, when the folder no longer holds the weights the run started from.
  */
 async function readParent(lineage: NonNullable<RunConfig['lineage']>): Promise<ParentEdition | null> {
-  const { createHash } = await import('node:crypto');
   const weights = join(lineage.path, 'weights.bin');
-  const sha = existsSync(weights) ? createHash('sha256').update(await readFile(weights)).digest('hex') : null;
+  const sha = existsSync(weights) ? await sha256File(weights) : null;
   let file: string;
   if (sha === lineage.weightsSha256) {
     const runDir = basename(lineage.path) === 'best' ? dirname(dirname(lineage.path)) : null;
