@@ -287,6 +287,9 @@ async function exportModel(checkpoint: string, out: string, extra: Record<string
 }
 
 const f4 = (v: number): string => v.toFixed(4);
+/** One row of the card's per-epoch table. */
+const epochRow = (label: string, size: number, r: EpochRecord): string =>
+  `| ${label} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`;
 const pct = (v: number): string => `${Math.round(v * 1000) / 10}%`;
 
 /** The augmentations that are off by default, as shares of the images, when on. */
@@ -435,16 +438,12 @@ export function modelCard({ config, resized, parent = null, recipe = RECIPE, sum
   if (parent) {
     for (const r of parent.history) {
       const size = r.epoch <= recipe.stage1.stopAfter ? recipe.stage1.size : recipe.stage2.size;
-      lines.push(`| 1.${r.epoch} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
+      lines.push(epochRow(`1.${r.epoch}`, size, r));
     }
   }
   for (const r of history) {
     const size = resized && r.epoch <= resized.afterEpoch ? resized.fromSize : config.inputSize;
-    if (parent) {
-      lines.push(`| 2.${r.epoch} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
-      continue;
-    }
-    lines.push(`| ${r.epoch} | ${size} | ${f4(r.loss)} | ${r.valLoss === null ? '–' : f4(r.valLoss)} | ${r.lr.toPrecision(3)} | ${r.val ? f4(r.val.meanF1Face) : '–'} | ${r.val ? f4(r.val.meanIoUFace) : '–'} | ${r.seconds.toFixed(0)} |`);
+    lines.push(epochRow(parent ? `2.${r.epoch}` : String(r.epoch), size, r));
   }
   if (bestRecord?.val && Math.abs(bestRecord.val.meanF1Face - m.meanF1Face) > 1e-3) {
     lines.push('', `(The run logged val mean F1 ${f4(bestRecord.val.meanF1Face)} at that epoch; the table above is the fresh evaluation.)`);
