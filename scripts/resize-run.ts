@@ -20,6 +20,7 @@ import { NUM_CLASSES } from '../src-main/contract/classes';
 import { initEngine } from '../src-main/engine/backend/index';
 import { loadModelDir, readExtra, saveModelDir } from '../src-main/engine/infer/model-dir';
 import { buildModel, checkModel } from '../src-main/engine/models/registry';
+import { transplantWeights } from '../src-main/engine/models/transplant';
 import { RunFolder } from '../src-main/engine/train/run-folder';
 
 const STATE_FILE = 'train-state.json';
@@ -62,13 +63,7 @@ export async function resizeRun(o: ResizeOptions): Promise<RunFolder> {
   const loaded = await loadModelDir(source.lastDir);
   const model = buildModel(config.model, { inputSize: o.size, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions });
   try {
-    const from = loaded.model.getWeights();
-    const to = model.getWeights();
-    if (from.length !== to.length) throw new Error(`${source.lastDir}: ${from.length} weights, but ${config.model} at ${o.size}px has ${to.length}`);
-    from.forEach((w, i) => {
-      if (w.shape.join('x') !== to[i]!.shape.join('x')) throw new Error(`weight ${i}: shape ${w.shape.join('x')} ≠ ${to[i]!.shape.join('x')}`);
-    });
-    model.setWeights(from);
+    transplantWeights(loaded.model, model, source.lastDir);
     await target.writeConfig({ ...config, inputSize: o.size, epochs });
     await target.writeHistory(await source.readHistory());
     const newState = { ...state, best: null };

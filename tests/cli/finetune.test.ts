@@ -45,9 +45,9 @@ describeWith([needsData()], 'facet train --init / --minutes, then eval', () => {
     expect(config.augment).toMatchObject({ grayscale: 0.2, blur: 0.2, jpeg: 0.3 });
   });
 
-  it('a size that contradicts the --init model is an error that says so, before any run folder', async () => {
+  it('a model that contradicts the --init model, or a size the model cannot take, is an error that says so, before any run folder', async () => {
     const before = runs();
-    await expect(facet(['train', '--init', base, '--size', '64', '--project', project, ...data()])).rejects.toMatchObject({ stderr: expect.stringMatching(/inputSize 64px contradicts the model to start from .* 32px/) });
+    await expect(facet(['train', '--init', base, '--size', '33', '--project', project, ...data()])).rejects.toMatchObject({ stderr: expect.stringMatching(/input size 33 must be a positive multiple of/) });
     await expect(facet(['train', '--init', base, '--model', 'deeplabv3plus-mobilenetv2', '--project', project, ...data()])).rejects.toMatchObject({ stderr: expect.stringMatching(/model deeplabv3plus-mobilenetv2 contradicts/) });
     expect(runs()).toEqual(before);
   });

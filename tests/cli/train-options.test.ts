@@ -21,7 +21,9 @@ it('--init default: the bundled model\'s architecture and size, the finetune rec
   expect(config.augment).toMatchObject({ rotate: 25, grayscale: 0.2, blur: 0.2, jpeg: 0.3 });
   expect(config.replay).toEqual({ data: { kind: 'folder', dir: '/tmp/other', preset: 'celebamask-hq', valEvery: 5, limit: 0 }, share: 0.3 });
   expect((await configFromOptions({ ...base, init: 'default', freezeBn: false, recipe: 'adam-cosine' })).freezeBatchNorm).toBe(false);
-  await expect(configFromOptions({ ...base, init: 'default', size: meta.inputSize + 32 })).rejects.toThrow(/contradicts the model to start from/);
+  // Another size is the model rebuilt there (fully convolutional); another architecture is refused.
+  expect((await configFromOptions({ ...base, init: 'default', size: meta.inputSize + 64 })).inputSize).toBe(meta.inputSize + 64);
+  await expect(configFromOptions({ ...base, init: 'default', model: 'unet' })).rejects.toThrow(/contradicts the model to start from/);
   await expect(configFromOptions({ ...base, init: join('/tmp', 'no-such-model') })).rejects.toThrow(/not found/);
 });
 

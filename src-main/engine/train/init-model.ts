@@ -1,8 +1,8 @@
 // Starting a run from a trained model (`init`): which folder the name means (the one resolver,
 // infer/model-folder.ts), what that model is (architecture, input size, normalisation from its
 // facet-model.json) and where it came from (its lineage, with a content hash of its weights).
-// A run's model, size or model options that contradict the init model are refused in words
-// before any run folder exists; the ones left out are taken from it.
+// A run's model or model options that contradict the init model are refused in words before
+// any run folder exists; the ones left out are taken from it. The input size may differ.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,8 +65,10 @@ export function architectureFromInit(init: InitModel, asked: ArchitectureRequest
     throw new DomainError({ code: 'invalid_input', field: `config.${field}`, message: `${field} ${given} contradicts the model to start from (${init.lineage.name}: ${has}); leave it out to use the model's` });
   };
   if (asked.model !== undefined && asked.model !== meta.model) refuse('model', asked.model, `model ${meta.model}`);
-  if (asked.inputSize !== undefined && asked.inputSize !== meta.inputSize) refuse('inputSize', `${asked.inputSize}px`, `input size ${meta.inputSize}px`);
   const options = asked.modelOptions ?? {};
   if (Object.keys(options).length > 0 && JSON.stringify(options) !== JSON.stringify(meta.modelOptions)) refuse('modelOptions', JSON.stringify(options), `options ${JSON.stringify(meta.modelOptions)}`);
-  return { model: meta.model, inputSize: meta.inputSize, modelOptions: meta.modelOptions };
+  // Another input size is allowed: the models are fully convolutional, so the run rebuilds the
+  // architecture at its size with the same weights (fine-tuning at a larger size sharpens thin
+  // parts). The registry checks the size itself (checkModel).
+  return { model: meta.model, inputSize: asked.inputSize ?? meta.inputSize, modelOptions: meta.modelOptions };
 }

@@ -20,6 +20,7 @@ import { RunFolder } from './run-folder';
 import { afterEpoch, initialSchedule, lrAtProgress, lrForEpoch } from './schedule';
 import { openReplay, openRunData } from './run-data';
 import { loadInitModel } from './init-weights';
+import { atInputSize } from '../models/transplant';
 import { adaptBatchNormStatistics } from './adapt-bn';
 import { freezeBatchNormStatistics } from './freeze-bn';
 import { defaultTrainWorkers, openSteps } from './open-steps';
@@ -113,8 +114,10 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       startEpoch = saved.state.epoch + 1;
       callbacks.log?.(`resuming ${run.id} at epoch ${startEpoch}`);
     } else if (config.lineage) {
-      model = await loadInitModel(config.lineage);
+      const build = { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions };
+      model = atInputSize(await loadInitModel(config.lineage), config.model, build, config.lineage.path);
       callbacks.log?.(`starting from ${config.lineage.name} (${config.lineage.path}, weights sha256 ${config.lineage.weightsSha256.slice(0, 12)}…)`);
+      if (config.lineage.inputSize !== config.inputSize) callbacks.log?.(`its weights rebuilt at ${config.inputSize}px (trained at ${config.lineage.inputSize}px)`);
     } else {
       model = buildModel(config.model, { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions });
     }

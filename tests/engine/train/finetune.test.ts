@@ -1,6 +1,6 @@
 // Fine-tuning on real data with a tiny U-Net at 32 px: a run started from another run's model
-// records its lineage and trains that model's weights; an architecture that contradicts it is
-// refused; a time budget of seconds stops cleanly with best and last checkpoints, its learning
+// records its lineage and trains that model's weights, also at another input size; an
+// architecture that contradicts it is refused; a time budget of seconds stops cleanly with best and last checkpoints, its learning
 // rate warming up then decaying over the budget; frozen BatchNorm keeps the moving statistics; a
 // project without validation images holds a share out and says so; a run's training manifest
 // makes an evaluation on its own training images warn.
@@ -72,8 +72,29 @@ describeWith([needsData()], 'fine-tuning from a model', () => {
     expect((await loadModelDir(run.bestDir)).meta.lineage).toMatchObject({ path: base.bestDir });
   });
 
-  it('refuses an input size or model that contradicts the model to start from', async () => {
-    await expect(createRun(project, config({ init: base.dir, inputSize: 64 }))).rejects.toThrow(/inputSize 64px contradicts the model to start from .*input size 32px/);
+  it('trains the model at another input size: its weights rebuilt there, the checkpoint at the new size', async () => {
+    const run = await createRun(project, config({ init: base.dir, inputSize: 64, epochs: 1, lr: 1e-9, freezeBatchNorm: true }));
+    expect((await run.readConfig()).lineage).toMatchObject({ path: base.bestDir, inputSize: 32 });
+    const logs: string[] = [];
+    await runTraining({ run, backend, workers: 1, callbacks: { log: (m) => logs.push(m) } });
+    expect(logs.join('\n')).toContain('its weights rebuilt at 64px (trained at 32px)');
+    const tuned = await loadModelDir(run.lastDir);
+    const start = await loadModelDir(base.bestDir);
+    try {
+      expect(tuned.model.inputs[0]!.shape).toEqual([null, 64, 64, 3]);
+      expect(tuned.meta.inputSize).toBe(64);
+      // A negligible rate with frozen statistics: the weights are still the 32 px model's.
+      const a = tuned.model.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+      const b = start.model.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+      a.forEach((values, i) => values.forEach((v, j) => expect(Math.abs(v - b[i]![j]!)).toBeLessThan(1e-5)));
+    } finally {
+      tuned.model.dispose();
+      start.model.dispose();
+    }
+    await expect(createRun(project, config({ init: base.dir, inputSize: 33 }))).rejects.toThrow(/input size 33 must be a positive multiple of/);
+  });
+
+  it('refuses a model or model options that contradict the model to start from', async () => {
     await expect(createRun(project, config({ init: base.dir, modelOptions: { widths: [4, 8] } }))).rejects.toThrow(/modelOptions .* contradicts/);
     await expect(createRun(project, config({ init: join(project, 'nothing-here') }))).rejects.toThrow(/not found/);
   });

@@ -68,7 +68,8 @@ describeWith([needsData()], 'training API', () => {
     const ctx = createContext({ projectDir: project, transport: 'server' }, (name, payload) => events.push({ name, payload }));
     const call = <T>(method: string, input: unknown) => router.dispatch(method, input, ctx) as Promise<T>;
     const [base] = await call<RunSummary[]>('runs.list', {});
-    await expect(call('runs.start', { config: { init: base!.id, inputSize: 64 } })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/inputSize 64px contradicts/) });
+    await expect(call('runs.start', { config: { init: base!.id, inputSize: 33 } })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/input size 33 must be a positive multiple/) });
+    await expect(call('runs.start', { config: { init: base!.id, model: 'deeplabv3plus-mobilenetv2' } })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/model deeplabv3plus-mobilenetv2 contradicts/) });
     const started = await call<RunSummary>('runs.start', { config: { init: base!.id, minutes: 0.02 } });
     await trainingRuns.settled(started.id);
     const detail = await call<RunDetail>('runs.get', { id: started.id });
