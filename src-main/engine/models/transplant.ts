@@ -6,7 +6,7 @@ import type { tf } from '../tf';
 import { buildModel, type BuildOptions } from './registry';
 
 /** The square input size a built model takes. */
-export function inputSizeOf(model: tf.LayersModel): number {
+function inputSizeOf(model: tf.LayersModel): number {
   const shape = model.inputs[0]!.shape;
   return Number(shape[1]);
 }

@@ -103,6 +103,7 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
     let startEpoch = 1;
     optimizer = makeOptimizer(config);
     const saved = options.resume ? await loadLast(run, optimizer) : null;
+    const build = { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions };
     if (saved) {
       model = saved.model;
       schedule = saved.state.schedule;
@@ -114,12 +115,11 @@ export async function runTraining(options: TrainOptions): Promise<RunSummary> {
       startEpoch = saved.state.epoch + 1;
       callbacks.log?.(`resuming ${run.id} at epoch ${startEpoch}`);
     } else if (config.lineage) {
-      const build = { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions };
       model = atInputSize(await loadInitModel(config.lineage), config.model, build, config.lineage.path);
       callbacks.log?.(`starting from ${config.lineage.name} (${config.lineage.path}, weights sha256 ${config.lineage.weightsSha256.slice(0, 12)}…)`);
       if (config.lineage.inputSize !== config.inputSize) callbacks.log?.(`its weights rebuilt at ${config.inputSize}px (trained at ${config.lineage.inputSize}px)`);
     } else {
-      model = buildModel(config.model, { inputSize: config.inputSize, numClasses: NUM_CLASSES, seed: config.seed, options: config.modelOptions });
+      model = buildModel(config.model, build);
     }
     if (config.adaptBatchNorm && config.lineage && !saved) {
       const batches = await adaptBatchNormStatistics(model, new BatchLoader(data.train, { size: config.inputSize, batchSize: 8, seed: config.seed, augment: null }, cache));
