@@ -111,7 +111,7 @@ describeWith([needsData()], 'fine-tuning from a model', () => {
   });
 
   it('a time budget of seconds stops cleanly, keeping best and last, the rate warming up then decaying', async () => {
-    const run = await createRun(project, config({ init: base.dir, minutes: 0.05, epochs: 10_000, schedule: 'cosine', warmup: 0.2, minLr: 0 }));
+    const run = await createRun(project, config({ init: base.dir, minutes: 0.05, epochs: 10_000, schedule: 'cosine', warmup: 0.2, minLr: 0, earlyStopPatience: 0 }));
     const lrs: number[] = [];
     const logs: string[] = [];
     const summary = await runTraining({ run, backend, workers: 1, callbacks: { onBatch: (e) => lrs.push(e.lr), log: (m) => logs.push(m) } });
