@@ -71,6 +71,45 @@ describe('fused BatchNorm training', () => {
     });
   }
 
+  // The activation run inside the kernels, against act(BN(x)) composed of tfjs ops on cpu; channel
+  // counts off a multiple of 4 take the tail lanes; γ spreads y past relu6's upper edge.
+  const activations = { relu: (t: tf.Tensor) => tf.relu(t), relu6: (t: tf.Tensor) => tf.relu6(t), swish: (t: tf.Tensor) => tf.mul(t, tf.sigmoid(t)) };
+  for (const variant of KERNEL_VARIANTS) for (const [name, fn] of Object.entries(activations)) for (const shape of [[3, 9, 9, 13], [2, 6, 5, 16]]) {
+    it(`with ${name} fused: output, dx, dγ, dβ as act(BN(x)) on cpu, [${shape}] (${variant} SIMD build)`, async () => {
+      setKernelVariant(variant);
+      const r = seeded(70 + shape[3]!);
+      const c = shape[3]!;
+      const x = tf.tidy(() => tf.add(tf.mul(randomTensor(shape, r), 2), randomTensor([c], r)));
+      const w = randomTensor(shape, r);
+      const gamma = tf.tidy(() => tf.add(tf.mul(randomTensor([c], r), 4), 0.5)) as tf.Tensor1D;
+      const beta = tf.mul(randomTensor([c], r), 2) as tf.Tensor1D;
+      const loss = (f: (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => tf.grads((t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(t, g, b), w)));
+      const reference = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const m = tf.moments(t, [0, 1, 2]);
+        return fn(tf.batchNorm(t, m.mean, m.variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3));
+      };
+      const fused = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const out = batchNormTrain(t, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3, name as 'relu' | 'relu6' | 'swish');
+        tf.dispose([out.mean, out.variance]);
+        return out.y;
+      };
+      const values = async (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
+      await tf.setBackend('cpu');
+      const yRef = reference(x, gamma, beta);
+      const expected = await values([yRef, ...loss(reference)([x, gamma, beta])]);
+      await tf.setBackend('wasm');
+      const yOurs = fused(x, gamma, beta);
+      const ours = await values([yOurs, ...loss(fused)([x, gamma, beta])]);
+      if (name === 'relu6') {
+        expect(expected[0]!.some((v) => v === 6)).toBe(true);
+        expect(expected[0]!.some((v) => v === 0)).toBe(true);
+      }
+      expect(relDiff(ours[0]!, expected[0]!)).toBeLessThan(1e-5);
+      for (let g = 1; g < 4; g++) expect(relDiff(ours[g]!, expected[g]!)).toBeLessThan(1e-4);
+      tf.dispose([x, w, gamma, beta, yRef, yOurs]);
+    });
+  }
+
   it('the op alone leaves nothing behind but its results', () => {
     const x = randomTensor([2, 4, 4, 6], seeded(3));
     const g = tf.ones([6]) as tf.Tensor1D;

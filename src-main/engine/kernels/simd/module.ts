@@ -18,12 +18,12 @@ export interface SimdKernels {
   swish_forward(x: number, y: number, n: number): void;
   swish_grad(dy: number, x: number, dx: number, n: number): void;
   bn_train_forward(
-    x: number, rows: number, channels: number, gamma: number, beta: number, epsilon: number,
+    x: number, rows: number, channels: number, gamma: number, beta: number, epsilon: number, activation: number,
     y: number, mean: number, variance: number, scratch: number,
   ): void;
   bn_train_backward(
-    dy: number, x: number, rows: number, channels: number, gamma: number, mean: number, variance: number,
-    epsilon: number, dx: number, dgamma: number, dbeta: number, scratch: number,
+    dy: number, x: number, rows: number, channels: number, gamma: number, beta: number, mean: number, variance: number,
+    epsilon: number, activation: number, dx: number, dgamma: number, dbeta: number, scratch: number,
   ): void;
   conv_filter_grad(
     x: number, dy: number, dw: number, batch: number, inH: number, inW: number, inC: number, outH: number, outW: number,

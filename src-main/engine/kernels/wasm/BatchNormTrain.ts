@@ -4,13 +4,23 @@
 // Measured before: FusedBatchNorm + Mean + Sum + Sub + Square + most of Multiply/RealDiv ≈ 0.5 s
 // of a 3.5 s DeepLabV3+ MobileNetV2 step (batch 4, 256 px, 1 thread; 48 BN layers).
 // Statistics are per channel (the last axis) over all other axes, as tfjs-layers' BatchNormalization
-// computes them with axis −1; the variance is the biased one, as tfjs's moments.
+// computes them with axis −1; the variance is the biased one, as tfjs's moments. The `activation`
+// attribute runs the activation layer that follows inside both kernels (see c/batchnorm.c).
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { tf } from '../../tf';
 import { heapAddress, makeOutput, simdKernels, withScratch, type SimdKernels } from '../simd/module';
 
 export const BN_TRAIN = 'FacetBatchNormTrain';
 export const BN_TRAIN_GRAD = 'FacetBatchNormTrainGrad';
+
+/** The activations the kernels can apply after normalising, by their codes in c/batchnorm.c. */
+export const BN_ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, swish: 3 } as const;
+export type BnActivation = keyof typeof BN_ACTIVATIONS;
+
+interface BnAttrs {
+  varianceEpsilon: number;
+  activation: BnActivation;
+}
 
 function geometry(x: TensorInfo): { rows: number; channels: number } {
   const channels = x.shape[x.shape.length - 1] ?? 1;
@@ -25,7 +35,7 @@ function kernels(backend: unknown, name: string): SimdKernels {
 
 const forward = (({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) => {
   const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
-  const { varianceEpsilon } = attrs as { varianceEpsilon: number };
+  const { varianceEpsilon, activation } = attrs as unknown as BnAttrs;
   const k = kernels(backend, BN_TRAIN);
   const { rows, channels } = geometry(x);
   const y = makeOutput(backend, [...x.shape]);
@@ -33,23 +43,26 @@ const forward = (({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) => {
   const variance = makeOutput(backend, [channels]);
   const at = (t: TensorInfo) => heapAddress(backend, t);
   withScratch(backend, 8 * 2 * channels, (scratch) =>
-    k.bn_train_forward(at(x), rows, channels, at(gamma), at(beta), varianceEpsilon, at(y), at(mean), at(variance), scratch),
+    k.bn_train_forward(
+      at(x), rows, channels, at(gamma), at(beta), varianceEpsilon, BN_ACTIVATIONS[activation], at(y), at(mean), at(variance), scratch,
+    ),
   );
   return [y, mean, variance];
 }) satisfies KernelFunc;
 
 const backward = (({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) => {
-  const { dy, x, gamma, mean, variance } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'variance', TensorInfo>;
-  const { varianceEpsilon } = attrs as { varianceEpsilon: number };
+  const { dy, x, gamma, beta, mean, variance } = inputs as Record<'dy' | 'x' | 'gamma' | 'beta' | 'mean' | 'variance', TensorInfo>;
+  const { varianceEpsilon, activation } = attrs as unknown as BnAttrs;
   const k = kernels(backend, BN_TRAIN_GRAD);
   const { rows, channels } = geometry(x);
   const dx = makeOutput(backend, [...x.shape]);
   const dgamma = makeOutput(backend, [channels]);
   const dbeta = makeOutput(backend, [channels]);
   const at = (t: TensorInfo) => heapAddress(backend, t);
-  withScratch(backend, 8 * 4 * channels, (scratch) =>
+  withScratch(backend, 8 * 6 * channels, (scratch) =>
     k.bn_train_backward(
-      at(dy), at(x), rows, channels, at(gamma), at(mean), at(variance), varianceEpsilon, at(dx), at(dgamma), at(dbeta), scratch,
+      at(dy), at(x), rows, channels, at(gamma), at(beta), at(mean), at(variance), varianceEpsilon, BN_ACTIVATIONS[activation],
+      at(dx), at(dgamma), at(dbeta), scratch,
     ),
   );
   return [dx, dgamma, dbeta];

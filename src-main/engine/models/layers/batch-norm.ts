@@ -1,10 +1,12 @@
 // tfjs-layers' BatchNormalization, training through the fused kernels where they run (wasm with
 // the SIMD module; see kernels/batchnorm-train.ts). Registered under the same class name, so
 // models built or loaded afterwards get it and save exactly as before; inference, other backends
-// and layouts other than channels-last go to the original code.
+// and layouts other than channels-last go to the original code. When its output feeds nothing but
+// a relu / relu6 / swish Activation layer, training applies that activation here too (./activation.ts).
 import { fastPathsEnabled } from '../../kernels/switch';
-import { batchNormTrain, canFuseBatchNormTrain } from '../../kernels/batchnorm-train';
+import { batchNormTrain, canFuseBatchNormTrain, type BnActivation } from '../../kernels/batchnorm-train';
 import { tf } from '../../tf';
+import { Activation, markActivated } from './activation';
 
 type Kwargs = Record<string, unknown>;
 type LayerArgs = Parameters<typeof tf.layers.batchNormalization>[0];
@@ -36,6 +38,17 @@ function updateMoving(variable: tf.LayerVariable, value: tf.Tensor, momentum: nu
 export class BatchNormalization extends Base {
   static readonly className = 'BatchNormalization';
 
+  /**
+   * The activation this layer can apply for the layer after it: only when this layer is used once
+   * and its one consumer is an Activation used once (else another consumer would see act(y)).
+   * Read from the graph at each call, as layers may be wired after the first one.
+   */
+  activationToFuse(): BnActivation {
+    if (this.inboundNodes.length !== 1 || this.outboundNodes.length !== 1) return 'linear';
+    const next = this.outboundNodes[0]!.outboundLayer;
+    return next instanceof Activation ? (next.fusibleActivation() ?? 'linear') : 'linear';
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const f = this as unknown as BatchNormFields;
@@ -43,13 +56,16 @@ export class BatchNormalization extends Base {
     if (kwargs['training'] !== true || !fastPathsEnabled() || !lastAxis || !f.center || !f.scale || !canFuseBatchNormTrain(x)) {
       return super.call(inputs, kwargs);
     }
-    return tf.tidy(() => {
-      const { y, mean, variance } = batchNormTrain(x, f.gamma.read() as tf.Tensor1D, f.beta.read() as tf.Tensor1D, f.epsilon);
-      updateMoving(f.movingMean, mean, f.momentum);
-      updateMoving(f.movingVariance, variance, f.momentum);
-      tf.dispose([mean, variance]);
-      return y;
+    const activation = this.activationToFuse();
+    const y = tf.tidy(() => {
+      const r = batchNormTrain(x, f.gamma.read() as tf.Tensor1D, f.beta.read() as tf.Tensor1D, f.epsilon, activation);
+      updateMoving(f.movingMean, r.mean, f.momentum);
+      updateMoving(f.movingVariance, r.variance, f.momentum);
+      tf.dispose([r.mean, r.variance]);
+      return r.y;
     });
+    if (activation !== 'linear') markActivated(y);
+    return y;
   }
 }
 

@@ -2,8 +2,9 @@
 // and friends). Everything is a tf.layers layer so models save and load in layers format.
 import { tf } from '../../tf';
 import { AtrousConv2D } from './atrous-conv2d';
-// Registers the one-op `relu6` and `swish` activations and Facet's BatchNormalization and Conv2D
-// classes before any model is built or loaded.
+// Registers the one-op `relu6` and `swish` activations and Facet's Activation, BatchNormalization
+// and Conv2D classes before any model is built or loaded.
+import { Activation } from './activation';
 import { BatchNormalization } from './batch-norm';
 import { Conv2D } from './conv2d';
 import './relu6';
@@ -20,7 +21,7 @@ export function bn(x: SymbolicTensor, name: string, epsilon = 1e-3): SymbolicTen
 }
 
 export function act(x: SymbolicTensor, activation: 'relu' | 'relu6' | 'swish' | 'sigmoid', name: string): SymbolicTensor {
-  return tf.layers.activation({ activation, name }).apply(x) as SymbolicTensor;
+  return new Activation({ activation, name }).apply(x) as SymbolicTensor;
 }
 
 export interface ConvArgs {
