@@ -2,7 +2,7 @@
 // engine's backend, in the engine worker; with --peer, the PyTorch peer in the same run and the
 // ratios side by side. The machine is shared and noisy: compare ratios from one run.
 import type { Command } from 'commander';
-import { adapterName, benchDataParallel, benchJob, defaultTrainWorkers, EngineHost, modelNames, parseBackendChoice, trainStepJob, type ModelBench } from '../engine/index';
+import { adapterName, benchDataParallel, benchJob, defaultTrainWorkers, EngineHost, modelNames, parseBackendChoice, trainStepJob, withPeakRss, type ModelBench } from '../engine/index';
 import { parsePositiveInt } from './options';
 import { peerModelNames, runPeer, type PeerResult } from './peer';
 
@@ -49,6 +49,9 @@ export function formatBench(rows: BenchRow[], engine: string): string {
         (peer ? `   PyTorch ${f2(peer.inferImagesPerSec)} img/s → ${f2(inferRatio!)}x` : ''),
       ...(ours.inferTfjsImagesPerSec === undefined ? [] : [`         ${f2(ours.inferTfjsImagesPerSec).padStart(6)} img/s  on the tfjs fused graph, same run (FACET_INFER=tfjs uses it)`]),
       `  peak RSS ${ours.peakRssMb.toFixed(0)} MB` + (peer ? ` (PyTorch ${peer.peakRssMb.toFixed(0)} MB)` : '') +
+        (ours.trainPeakRssMb !== undefined && ours.inferPeakRssMb !== undefined
+          ? ` (training ${ours.trainPeakRssMb.toFixed(0)}, inference ${ours.inferPeakRssMb.toFixed(0)}, each phase alone)`
+          : '') +
         `; load average ${ours.loadAverage.map(f1).join(' ')}`,
     );
     if (ours.trainGflopsPerSec !== undefined && ours.inferGflopsPerSec !== undefined) {
@@ -95,48 +98,63 @@ export function registerBench(program: Command): void {
       };
       // Measured as the product runs: training as `facet train` takes its steps (data-parallel
       // workers on wasm), inference as `facet segment` and the editor run it (one engine, its threads).
-      const host = await EngineHost.start(engineOptions);
-      const workers = opts.workers ?? defaultTrainWorkers(host.info.backend, opts.batch);
-      const dataParallel = workers > 1 && host.info.backend === 'wasm';
-      const adapter = host.info.backend === 'webgpu' && host.info.adapter ? ` on ${adapterName(host.info.adapter)}${host.info.adapter.software ? ' (software)' : ''}` : '';
+      // Each model gets a fresh inference engine, closed before its training workers start, so each
+      // phase's peak RSS is its own (a wasm heap never shrinks while its engine lives).
+      const probe = await EngineHost.start(engineOptions);
+      const info = probe.info;
+      await probe.close();
+      const workers = opts.workers ?? defaultTrainWorkers(info.backend, opts.batch);
+      const dataParallel = workers > 1 && info.backend === 'wasm';
+      const adapter = info.backend === 'webgpu' && info.adapter ? ` on ${adapterName(info.adapter)}${info.adapter.software ? ' (software)' : ''}` : '';
       const engine =
-        `${host.info.backend} ${host.info.version}${adapter}, simd ${host.info.simd ?? 'n/a'}; ` +
-        (host.info.backend === 'webgpu'
+        `${info.backend} ${info.version}${adapter}, simd ${info.simd ?? 'n/a'}; ` +
+        (info.backend === 'webgpu'
           ? 'training and inference: one engine on the GPU'
-          : (dataParallel ? `training: ${workers} data-parallel workers × 1 thread` : `training: one engine, ${host.info.threads} thread(s)`) +
-            `; inference: one engine, ${host.info.threads} thread(s)`);
+          : (dataParallel ? `training: ${workers} data-parallel workers × 1 thread` : `training: one engine, ${info.threads} thread(s)`) +
+            `; inference: one engine, ${info.threads} thread(s)`);
       say(`engine: ${engine}`);
       const ours: ModelBench[] = [];
-      try {
-        for (const model of models) {
-          const common = { model, size: opts.size, batch: opts.batch, classes: 8 };
-          const single = await host.run(
-            benchJob,
-            { ...common, trainSteps: dataParallel ? 0 : opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: false, cpuBatch: opts.cpuBatch },
-            { onEvent: (e) => say(e.message) },
+      for (const model of models) {
+        const common = { model, size: opts.size, batch: opts.batch, classes: 8 };
+        const sampled = await withPeakRss(async () => {
+          const host = await EngineHost.start(engineOptions);
+          try {
+            return await host.run(
+              benchJob,
+              { ...common, trainSteps: dataParallel ? 0 : opts.steps, inferSteps: opts.steps, warmup: 1, cpuStep: false, cpuBatch: opts.cpuBatch },
+              { onEvent: (e) => say(e.message) },
+            );
+          } finally {
+            await host.close();
+          }
+        });
+        const single = sampled.value;
+        single.inferPath = single.trainPath = info.backend === 'webgpu' ? 'one engine on the GPU (webgpu)' : `one engine, ${info.threads} thread(s)`;
+        let result: ModelBench = { ...single, peakRssMb: sampled.peakRssMb };
+        if (dataParallel) {
+          const { value: dp, peakRssMb: trainPeak } = await withPeakRss(() =>
+            benchDataParallel({ ...common, steps: opts.steps, warmup: 1, workers, engine: { ...engineOptions, threads: 1 } }, say),
           );
-          single.inferPath = single.trainPath = host.info.backend === 'webgpu' ? 'one engine on the GPU (webgpu)' : `one engine, ${host.info.threads} thread(s)`;
-          let result = single;
-          if (dataParallel) {
-            const dp = await benchDataParallel({ ...common, steps: opts.steps, warmup: 1, workers, engine: { ...engineOptions, threads: 1 } }, say);
-            say(`${model}: data-parallel inference ${dp.inferImagesPerSec.toFixed(2)} img/s (one engine: ${single.inferImagesPerSec.toFixed(2)})`);
-            result = { ...dp, inferImagesPerSec: single.inferImagesPerSec, inferBatchMs: single.inferBatchMs, inferCoresBusy: single.inferCoresBusy, inferPath: single.inferPath, inferRuntime: single.inferRuntime, inferTfjsImagesPerSec: single.inferTfjsImagesPerSec, peakRssMb: Math.max(dp.peakRssMb, single.peakRssMb) };
-          }
-          if (opts.cpu) {
-            say(`${model}: one training step on the cpu backend at batch ${opts.cpuBatch} (slow)`);
-            const cpuHost = await EngineHost.start({ backend: 'cpu' });
-            try {
-              const { stepMs } = await cpuHost.run(trainStepJob, { ...common, batch: opts.cpuBatch });
-              const cpuRate = (opts.cpuBatch * 1000) / stepMs;
-              result.cpu = { batch: opts.cpuBatch, stepMs, imagesPerSec: cpuRate, speedup: result.trainImagesPerSec / cpuRate };
-            } finally {
-              await cpuHost.close();
-            }
-          }
-          ours.push(result);
+          say(`${model}: data-parallel inference ${dp.inferImagesPerSec.toFixed(2)} img/s (one engine: ${single.inferImagesPerSec.toFixed(2)}); peak RSS training ${trainPeak.toFixed(0)} MB, inference ${sampled.peakRssMb.toFixed(0)} MB`);
+          result = {
+            ...dp,
+            inferImagesPerSec: single.inferImagesPerSec, inferBatchMs: single.inferBatchMs, inferCoresBusy: single.inferCoresBusy,
+            inferPath: single.inferPath, inferRuntime: single.inferRuntime, inferTfjsImagesPerSec: single.inferTfjsImagesPerSec,
+            peakRssMb: Math.max(trainPeak, sampled.peakRssMb), trainPeakRssMb: trainPeak, inferPeakRssMb: sampled.peakRssMb,
+          };
         }
-      } finally {
-        await host.close();
+        if (opts.cpu) {
+          say(`${model}: one training step on the cpu backend at batch ${opts.cpuBatch} (slow)`);
+          const cpuHost = await EngineHost.start({ backend: 'cpu' });
+          try {
+            const { stepMs } = await cpuHost.run(trainStepJob, { ...common, batch: opts.cpuBatch });
+            const cpuRate = (opts.cpuBatch * 1000) / stepMs;
+            result.cpu = { batch: opts.cpuBatch, stepMs, imagesPerSec: cpuRate, speedup: result.trainImagesPerSec / cpuRate };
+          } finally {
+            await cpuHost.close();
+          }
+        }
+        ours.push(result);
       }
       let peers: PeerResult[] = [];
       const peerNames = models.map((m) => peerModelNames[m]).filter((n): n is string => n !== undefined);
@@ -153,6 +171,6 @@ export function registerBench(program: Command): void {
           inferRatio: peer ? o.inferImagesPerSec / peer.inferImagesPerSec : null,
         };
       });
-      process.stdout.write(opts.json ? `${JSON.stringify({ engine: host.info, rows }, null, 2)}\n` : formatBench(rows, engine));
+      process.stdout.write(opts.json ? `${JSON.stringify({ engine: info, rows }, null, 2)}\n` : formatBench(rows, engine));
     });
 }

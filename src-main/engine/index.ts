@@ -39,6 +39,7 @@ export async function loadFaceDetector(options?: import('./infer/faces').FaceDet
 // Bench: the model benchmark, in one engine or data-parallel.
 export { benchJob, trainStepJob, infoJob } from './jobs/builtin';
 export { benchDataParallel } from './bench/parallel-bench';
+export { withPeakRss } from './bench/peak-rss';
 export type { ModelBench } from './bench/model-bench';
 
 // Workers: the process's shared engine worker, and workers with other job lists (segment's).

@@ -42,7 +42,11 @@ export interface ModelBench {
   /** Median wall time of one training step (ms). */
   trainStepMs: number;
   inferBatchMs: number;
+  /** The process's peak resident memory (MB): the larger of the two phases' where they were sampled apart. */
   peakRssMb: number;
+  /** Peak RSS while training and while inferring, each phase alone (bench/peak-rss.ts); absent where not sampled apart. */
+  trainPeakRssMb?: number;
+  inferPeakRssMb?: number;
   /** Process CPU time / wall time while timing (≈ threads kept busy; low = machine was contended). */
   trainCoresBusy: number;
   inferCoresBusy: number;
