@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../kernels/wasm/register';
+import { installReleaseAsYouGo } from '../tape/release-as-you-go';
 import { tf } from '../tf';
 import { webGpuKernelNames } from '../kernels/webgpu/register';
 import { unwatchGpuDevice } from './gpu-health';
@@ -130,6 +131,7 @@ async function start(options: EngineOptions): Promise<EngineInfo> {
   const envChoice = process.env['FACET_BACKEND'];
   const choice = options.backend ?? (envChoice ? parseBackendChoice(envChoice) : undefined);
   const addedKernels = registerWasmTrainingKernels();
+  installReleaseAsYouGo();
   installXnnWatch();
   const threads = options.threads ?? defaultThreads();
   const skipped: SkippedBackend[] = [];
