@@ -10,6 +10,7 @@
 import type { SegLoss } from '../losses/index';
 import { gpuMemory, releaseGpuPool } from '../backend/gpu-memory';
 import { tf } from '../tf';
+import { activationBytes } from '../models/activation-bytes';
 import { batchGradients } from './gradients';
 import { randomBatch } from './random-batch';
 
@@ -25,17 +26,6 @@ interface WasmHeap {
 export function wasmHeapBytes(): number | null {
   if (tf.getBackend() !== 'wasm') return null;
   return (tf.backend() as unknown as WasmHeap).wasm?.HEAPU8.length ?? null;
-}
-
-/** Bytes of every layer's output for one image (float32). */
-export function activationBytes(model: tf.LayersModel): number {
-  let elements = 0;
-  for (const layer of model.layers) {
-    const shape = layer.outputShape as Array<number | null> | Array<Array<number | null>>;
-    const shapes = Array.isArray(shape[0]) ? (shape as Array<Array<number | null>>) : [shape as Array<number | null>];
-    for (const s of shapes) elements += s.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
-  }
-  return elements * 4;
 }
 
 /** Device memory assumed for training on webgpu when FACET_GPU_MEMORY_MB is not set. */

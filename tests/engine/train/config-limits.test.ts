@@ -12,7 +12,7 @@ import { createRouter } from '../../../src-main/host/router';
 import { initEngine } from '../../../src-main/engine/backend/index';
 import { buildModel } from '../../../src-main/engine/models/registry';
 import { checkTrainingBudget, estimateUnet, MAX_PARAMETERS, TrainingBudgetError } from '../../../src-main/engine/train/config-limits';
-import { activationBytes } from '../../../src-main/engine/train/heap-budget';
+import { activationBytes } from '../../../src-main/engine/models/activation-bytes';
 import { RUNS_DIR } from '../../../src-main/engine/infer/model-folder';
 import { tempDir } from '../../helpers/temp';
 

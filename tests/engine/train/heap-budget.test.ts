@@ -6,7 +6,8 @@ import { makeLoss, ORIGINAL_LOSS } from '../../../src-main/engine/losses/index';
 import { buildModel } from '../../../src-main/engine/models/registry';
 import { tf } from '../../../src-main/engine/tf';
 import { microBatches } from '../../../src-main/engine/train/gradients';
-import { activationBytes, chooseMicroBatch, wasmHeapBytes } from '../../../src-main/engine/train/heap-budget';
+import { activationBytes } from '../../../src-main/engine/models/activation-bytes';
+import { chooseMicroBatch, wasmHeapBytes } from '../../../src-main/engine/train/heap-budget';
 
 describe('training micro-batches', () => {
   beforeAll(async () => {
