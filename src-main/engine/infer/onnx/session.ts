@@ -48,17 +48,18 @@ export async function onnxRuntimeVersion(): Promise<string> {
 }
 
 /**
- * Layer outputs per image above which the session runs without onnxruntime's CPU memory arena.
- * The arena keeps every block it ever grew to: PSPNet-ResNet50 (258 MB of layer outputs per image
- * at 256 px) held 3.3 GB at batch 8 with it, 0.55 GB without, for ~20% more time per batch; the
- * bundled model (76 MB per image) held 645 MB with it and 565 without, but ran 17% slower (97 vs
- * 113 ms a batch of 8), so small models keep it.
+ * Layer outputs per image above which the session runs without onnxruntime's memory-pattern
+ * planning (each run's blocks laid out in advance and kept, on top of the arena's own):
+ * PSPNet-ResNet50 (258 MB of layer outputs per image at 256 px) held 3.3 GB at batch 8 with it,
+ * 1.9 GB without, at the same speed (`facet bench`: 21.0 img/s without, 16.8-21.6 with). Turning
+ * the arena off instead held 0.55 GB but ran 1.6-2x slower; small models (the bundled one: 76 MB
+ * per image) keep both.
  */
-export const ARENA_MAX_ACTIVATION_BYTES = 192 * 2 ** 20;
+export const MEM_PATTERN_MAX_ACTIVATION_BYTES = 192 * 2 ** 20;
 
-/** Whether a session for `model` keeps onnxruntime's CPU memory arena (see ARENA_MAX_ACTIVATION_BYTES). */
-export function keepsMemArena(model: tf.LayersModel): boolean {
-  return activationBytes(model) <= ARENA_MAX_ACTIVATION_BYTES;
+/** Whether a session for `model` plans its memory pattern (see MEM_PATTERN_MAX_ACTIVATION_BYTES). */
+export function plansMemPattern(model: tf.LayersModel): boolean {
+  return activationBytes(model) <= MEM_PATTERN_MAX_ACTIVATION_BYTES;
 }
 
 export function onnxThreads(): number {
@@ -78,7 +79,7 @@ export async function createOnnxSession(model: tf.LayersModel): Promise<OnnxSess
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    enableCpuMemArena: keepsMemArena(model),
+    enableMemPattern: plansMemPattern(model),
   });
   const [h, w, c] = exported.inputShape as [number, number, number];
   const per = h * w * c;

@@ -1,11 +1,11 @@
-// Which models run onnxruntime without its CPU memory arena: the big ones, whose arena held six
-// times the memory the batch needs (infer/onnx/session.ts), not the bundled model's size.
+// Which models run onnxruntime without its memory-pattern planning: the big ones, where it held
+// 1.4 GB more at batch 8 for no speed (infer/onnx/session.ts), not the bundled model's size.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../../src-main/engine/backend';
-import { keepsMemArena } from '../../../../src-main/engine/infer/onnx/session';
+import { plansMemPattern } from '../../../../src-main/engine/infer/onnx/session';
 import { buildModel } from '../../../../src-main/engine/models/registry';
 
-describe('onnxruntime memory arena', () => {
+describe('onnxruntime memory pattern', () => {
   beforeAll(async () => {
     await initEngine({ backend: 'wasm', threads: 1 });
   });
@@ -14,7 +14,7 @@ describe('onnxruntime memory arena', () => {
     const keeps = Object.fromEntries(
       ['pspnet-resnet50', 'deeplabv3plus-mobilenetv1-face', 'deeplabv3plus-mobilenetv2'].map((name) => {
         const model = buildModel(name, { inputSize: 256, numClasses: 8 });
-        const keep = keepsMemArena(model);
+        const keep = plansMemPattern(model);
         model.dispose();
         return [name, keep];
       }),
