@@ -15,8 +15,8 @@
 //   - an output's gradient is read only by the node that produced it; the gradients asked for
 //     (xs) are never outputs of a node on the filtered tape, and the seed (y's) is kept;
 //   - a thunk that returns a tensor the map already holds (its own dy, or one it returned for
-//     another input) gets a clone (Identity: the same buffer), so each map entry is its own
-//     object and disposing one never frees another.
+//     another input) or one of its node's saved tensors gets a clone (Identity: the same
+//     buffer), so each map entry is its own object and disposing one never frees another.
 // Only the outermost gradient computation is changed (higher-order gradients need the tape), and
 // only with the fast paths on (FACET_FAST_PATHS=0 restores tfjs's behaviour for comparisons).
 import { fastPathsEnabled } from '../kernels/switch';
@@ -81,7 +81,7 @@ function releaseBehindBackprop(tape: TapeNode[], y: tf.Tensor): void {
       for (const [name, thunk] of Object.entries(thunks)) {
         owned[name] = () => {
           const dx = thunk();
-          const fresh = inMap.has(dx) || dys.includes(dx) ? tf.clone(dx) : dx;
+          const fresh = inMap.has(dx) || dys.includes(dx) || (node.saved?.includes(dx) ?? false) ? tf.clone(dx) : dx;
           inMap.add(fresh);
           return fresh;
         };
