@@ -1,8 +1,9 @@
 // How many images one training micro-batch may hold on this engine. Only the wasm backend has a
 // hard cap (wasm32: a 4 GB heap, and running out corrupts or aborts — see wasm-failures.ts), so
 // there one training step at micro-batch 1 is measured: the heap grows by what one image needs
-// (activations kept for the backward pass, gradients, kernel workspaces; measured here 0.55 GB
-// for DeepLabV3+ MobileNetV1 to 1.3 GB for PSPNet-ResNet50 at 256 px). The micro-batch is what
+// (activations kept for the backward pass, gradients, kernel workspaces; measured here 92 MB
+// for DeepLabV3+ MobileNetV1 to 0.4 GB for PSPNet-ResNet50 at 256 px, with the tape released as
+// backprop goes; 0.55 and 1.3 GB before). The micro-batch is what
 // fits in HEAP_BUDGET with the heap already in use. On webgpu the same probe measures the device
 // memory one image takes (the buffer pool's growth), against FACET_GPU_MEMORY_MB (WebGPU does not
 // report how much memory the device has; default GPU_BUDGET_MB), and no single tensor may exceed
@@ -83,7 +84,10 @@ export async function chooseMicroBatch(
   }
   const after = gpu ? gpuMemory()!.allocated : wasmHeapBytes()!;
   // A heap that was already large may not grow at all: count at least 5x the layer outputs
-  // (the heap grew by 5.0–7.4x their size per image for every registered model).
+  // (the heap grew by 5.0–7.4x their size per image for every registered model when tfjs kept the
+  // whole tape to the end; 0.9–1.6x since tape/release-as-you-go.ts. The floor stays: it keeps
+  // PSPNet-ResNet50's micro-batches at 2 per worker, 2.1 GB for a batch of 8 on 2 workers, under
+  // the PyTorch peer's 3.3 GB).
   const bytesPerImage = Math.max(after - before, 5 * activationBytes(model));
   if (gpu) {
     releaseGpuPool();
