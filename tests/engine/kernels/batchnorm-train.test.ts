@@ -7,7 +7,7 @@ import { batchNormTrain } from '../../../src-main/engine/kernels/batchnorm-train
 import { KERNEL_VARIANTS, setKernelVariant } from '../../../src-main/engine/kernels/simd/module';
 import { BatchNormalization } from '../../../src-main/engine/models/layers/batch-norm';
 import { tf } from '../../../src-main/engine/tf';
-import { randomTensor, relDiff, seeded } from './compare';
+import { randomTensor, relDiff, reloaded, seeded } from './compare';
 
 interface Outcome {
   y: Float32Array;
@@ -130,12 +130,7 @@ describe('fused BatchNorm training', () => {
     const model = tf.model({ inputs: input, outputs: new BatchNormalization({ name: 'bn' }).apply(input) as tf.SymbolicTensor });
     const json = JSON.stringify(model.toJSON(null, false));
     expect(json).toContain('"class_name":"BatchNormalization"');
-    let artifacts: tf.io.ModelArtifacts | null = null;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reloaded(model);
     expect(loaded.getLayer('bn')).toBeInstanceOf(BatchNormalization);
     model.dispose();
     loaded.dispose();

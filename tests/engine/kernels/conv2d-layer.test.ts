@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../../src-main/engine/backend';
 import { Conv2D } from '../../../src-main/engine/models/layers/conv2d';
 import { tf } from '../../../src-main/engine/tf';
-import { randomTensor, relDiff, seeded } from './compare';
+import { randomTensor, relDiff, reloaded, seeded } from './compare';
 
 
 describe('Conv2D layer through tf.conv2d', () => {
@@ -61,12 +61,7 @@ describe('Conv2D layer through tf.conv2d', () => {
     expect(names).toContain('Conv2DBackpropFilter');
     expect(names).not.toContain('Conv2DBackpropInput');
     expect(JSON.stringify(model.toJSON(null, false))).toContain('"class_name":"Conv2D"');
-    let artifacts: tf.io.ModelArtifacts | null = null;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reloaded(model);
     expect(loaded.getLayer('c')).toBeInstanceOf(Conv2D);
     tf.dispose(x);
     model.dispose();

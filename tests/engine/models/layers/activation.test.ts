@@ -9,7 +9,7 @@ import { Activation } from '../../../../src-main/engine/models/layers/activation
 import { BatchNormalization } from '../../../../src-main/engine/models/layers/batch-norm';
 import { act, bn, conv } from '../../../../src-main/engine/models/layers/blocks';
 import { tf } from '../../../../src-main/engine/tf';
-import { randomTensor, relDiff, seeded } from '../../kernels/compare';
+import { randomTensor, relDiff, reloaded, seeded } from '../../kernels/compare';
 
 /** conv → BN → relu6 → conv → BN → swish → conv → BN → relu, and a BN read by both an add and a relu. */
 function build(): tf.LayersModel {
@@ -108,12 +108,7 @@ describe('BatchNorm fused with the activation after it', () => {
   it('saves as Activation and loads back as the fusing class', async () => {
     const model = build();
     expect(JSON.stringify(model.toJSON(null, false))).toContain('"class_name":"Activation"');
-    let artifacts: tf.io.ModelArtifacts | null = null;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reloaded(model);
     expect(loaded.getLayer('a2')).toBeInstanceOf(Activation);
     expect((loaded.getLayer('b2') as BatchNormalization).activationToFuse()).toBe('swish');
     model.dispose();
