@@ -4,7 +4,8 @@
 // so σ and 1 − σ are both a product with one reciprocal r = 1/(1 + e), and neither is formed by a
 // subtraction (tfjs's 1 − σ loses all its digits once σ rounds to 1). Where e underflows to 0
 // (|x| ≳ 104, and ±inf) σ is exactly 0 or 1 and the limits are used: y(−inf) = 0, dx = dy or 0,
-// where x·σ or x·(1 − σ) would be inf·0 = NaN. NaN in gives NaN out.
+// where x·σ or x·(1 − σ) would be inf·0 = NaN. NaN in gives NaN out. relu and relu6 (activate4,
+// activation_grad4 below) are here too, so relu6.c and batchnorm.c share one definition.
 #pragma once
 #include "kernels.h"
 
@@ -66,4 +67,34 @@ static inline v128_t swish_grad4(v128_t dy, v128_t x) {
   // Saturated: x·(1 − σ) → 0 (it is inf·0 at +inf, and 1 + x·0 would be wrong nowhere else).
   const v128_t t = wasm_v128_andnot(wasm_f32x4_mul(x, q), sat);
   return wasm_f32x4_mul(wasm_f32x4_mul(dy, s), wasm_f32x4_add(wasm_f32x4_splat(1.f), t));
+}
+
+/** Activation codes: what batchnorm.c applies after normalising (BN_ACTIVATIONS in kernels/wasm/BatchNormTrain.ts). */
+enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_SWISH = 3 };
+
+/** act(v); relu and relu6 as pmax/pmin with the constant second, so NaN passes through. */
+static inline __attribute__((always_inline)) v128_t activate4(v128_t v, u32 act) {
+  switch (act) {
+    case ACT_RELU: return wasm_f32x4_pmax(v, wasm_f32x4_splat(0.f));
+    case ACT_RELU6: return wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.f)), wasm_f32x4_splat(6.f));
+    case ACT_SWISH: return swish4(v);
+    default: return v;
+  }
+}
+
+/** dy·act'(v): relu passes where v > 0, relu6 where 0 < v < 6 (as relu6.c and tfjs's relu). */
+static inline __attribute__((always_inline)) v128_t activation_grad4(v128_t dy, v128_t v, u32 act) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  switch (act) {
+    case ACT_RELU: return wasm_v128_and(dy, wasm_f32x4_gt(v, zero));
+    case ACT_RELU6: return wasm_v128_and(dy, wasm_v128_and(wasm_f32x4_gt(v, zero), wasm_f32x4_lt(v, wasm_f32x4_splat(6.f))));
+    case ACT_SWISH: return swish_grad4(dy, v);
+    default: return dy;
+  }
+}
+
+// Tails (n % 4 values) go through the same lane arithmetic, one value in lane 0.
+static inline f32 activate1(f32 v, u32 act) { return wasm_f32x4_extract_lane(activate4(wasm_f32x4_splat(v), act), 0); }
+static inline f32 activation_grad1(f32 dy, f32 v, u32 act) {
+  return wasm_f32x4_extract_lane(activation_grad4(wasm_f32x4_splat(dy), wasm_f32x4_splat(v), act), 0);
 }

@@ -43,36 +43,6 @@ static void channel_means(const f32* x, u32 rows, u32 C, const f32* m, double* a
   for (u32 c = 0; c < C; c++) out[c] = (f32)(acc[c] / rows);
 }
 
-/** The activation fused after the normalisation (BN_ACTIVATIONS in kernels/wasm/BatchNormTrain.ts). */
-enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_SWISH = 3 };
-
-/** act(v); relu and relu6 as pmax/pmin with the constant second, so NaN passes through. */
-static inline __attribute__((always_inline)) v128_t activate4(v128_t v, u32 act) {
-  switch (act) {
-    case ACT_RELU: return wasm_f32x4_pmax(v, wasm_f32x4_splat(0.f));
-    case ACT_RELU6: return wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.f)), wasm_f32x4_splat(6.f));
-    case ACT_SWISH: return swish4(v);
-    default: return v;
-  }
-}
-
-/** dy·act'(v): relu passes where v > 0, relu6 where 0 < v < 6 (as relu6.c and tfjs's relu). */
-static inline __attribute__((always_inline)) v128_t activation_grad4(v128_t dy, v128_t v, u32 act) {
-  const v128_t zero = wasm_f32x4_splat(0.f);
-  switch (act) {
-    case ACT_RELU: return wasm_v128_and(dy, wasm_f32x4_gt(v, zero));
-    case ACT_RELU6: return wasm_v128_and(dy, wasm_v128_and(wasm_f32x4_gt(v, zero), wasm_f32x4_lt(v, wasm_f32x4_splat(6.f))));
-    case ACT_SWISH: return swish_grad4(dy, v);
-    default: return dy;
-  }
-}
-
-// The C % 4 tail channels go through the same lane arithmetic, one value in lane 0.
-static inline f32 activate1(f32 v, u32 act) { return wasm_f32x4_extract_lane(activate4(wasm_f32x4_splat(v), act), 0); }
-static inline f32 activation_grad1(f32 dy, f32 v, u32 act) {
-  return wasm_f32x4_extract_lane(activation_grad4(wasm_f32x4_splat(dy), wasm_f32x4_splat(v), act), 0);
-}
-
 /** y = x·a + b per channel, a = γ/√(var + ε), b = β − mean·a: forward and backward compute them alike. */
 static void affine(const f32* gamma, const f32* beta, const f32* mean, const f32* var, f32 eps, u32 C, f32* a, f32* b) {
   for (u32 c = 0; c < C; c++) {
