@@ -14,6 +14,9 @@
 //   npm run train:default                       # the whole thing (hours on a 2-core CPU)
 //   npm run train:default -- --from-run RUN_DIR  # steps 2-3 only, for a run trained already
 //   npm run train:default -- --resume RUN_DIR [--epochs N]  # continue a stopped run, then 2-3
+//   npm run train:default -- --accurate          # the accurate model (resources/models/accurate):
+//        stage 4, `facet train --init resources/models/default --size 320` with ACCURATE below,
+//        evaluated and shipped with the test-time flip on (facet-model.json `"tta": "flip"`)
 //
 // Ctrl+C during training stops `facet train` after its current batch; the best checkpoint so far
 // is then evaluated and exported (a second Ctrl+C quits). The run folder lives outside the repo
@@ -34,6 +37,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FACET = join(ROOT, 'bin', 'facet.js');
 const DEFAULT_DATA = resolve(ROOT, '..', 'shared', 'data', 'celebamask-hq-800');
 const DEFAULT_OUT = join(ROOT, 'resources', 'models', 'default');
+const ACCURATE_OUT = join(ROOT, 'resources', 'models', 'accurate');
 const MAX_BYTES = 20 * 1024 * 1024;
 /** Train split of celebamask-hq-800 (sorted, every 5th to val): one full epoch of the peer. */
 const TRAIN_IMAGES = 641;
@@ -80,6 +84,13 @@ export const RECIPE = {
   } satisfies Stage3,
 } as const;
 
+/**
+ * Stage 4, the accurate model: from the fast model (stage 3's export) at 320 px, half its
+ * learning rate and a shorter cosine, the same augmentations; shipped with the test-time flip
+ * (its MODEL_CARD.md has the figures against the fast model's).
+ */
+export const ACCURATE = { ...RECIPE.stage3, size: 320, epochs: 40, lr: 0.00025 } as const;
+
 type Recipe = {
   model: string;
   batch: number;
@@ -116,6 +127,8 @@ interface Args {
   epochs: number | null;
   note: string | null;
   recipe: Recipe;
+  /** Which bundled model: the fast default (stages 1-3) or the accurate one (stage 4). */
+  kind: 'default' | 'accurate';
 }
 
 function parse(argv: string[]): Args {
@@ -130,13 +143,15 @@ function parse(argv: string[]): Args {
       epochs: { type: 'string' },
       note: { type: 'string' },
       smoke: { type: 'boolean' },
+      accurate: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run train:default -- [--data DIR] [--work DIR] [--out DIR] [--epochs N] [--from-run RUN_DIR | --resume RUN_DIR] [--note FILE]\n' +
-        '  --epochs    stage 3\'s epochs (with --resume: the run\'s new total)\n' +
+      'usage: npm run train:default -- [--accurate] [--data DIR] [--work DIR] [--out DIR] [--epochs N] [--from-run RUN_DIR | --resume RUN_DIR] [--note FILE]\n' +
+        '  --accurate  the accurate model instead (stage 4: 320 px from resources/models/default, shipped with the flip; default --out resources/models/accurate)\n' +
+        '  --epochs    stage 3\'s (or 4\'s) epochs (with --resume: the run\'s new total)\n' +
         '  --data      labelled CelebAMask-HQ folder (default ../shared/data/celebamask-hq-800)\n' +
         '  --work      where the training project and its run folder go (default: a new temp dir)\n' +
         '  --out       model folder to write (default resources/models/default)\n' +
@@ -153,12 +168,13 @@ function parse(argv: string[]): Args {
   return {
     data: resolve(values.data ?? DEFAULT_DATA),
     work: values.work ? resolve(values.work) : null,
-    out: resolve(values.out ?? DEFAULT_OUT),
+    out: resolve(values.out ?? (values.accurate ? ACCURATE_OUT : DEFAULT_OUT)),
     fromRun: values['from-run'] ? resolve(values['from-run']) : null,
     resume: values.resume ? resolve(values.resume) : null,
     epochs,
     note: values.note ? resolve(values.note) : null,
     recipe: values.smoke ? SMOKE : RECIPE,
+    kind: values.accurate ? 'accurate' : 'default',
   };
 }
 
@@ -206,6 +222,7 @@ async function train(args: Args): Promise<string> {
     }
     const work = args.work ?? (await mkdtemp(join(os.tmpdir(), 'facet-default-')));
     await mkdir(work, { recursive: true });
+    if (args.kind === 'accurate') return await trainAccurate(args, work, (p) => (child = p));
     // Stop stage 1 after `stopAfter` epochs: a SIGINT once `facet train` has printed that epoch
     // ends the run after the next batch, and its last checkpoint is then that epoch.
     let stopSent = false;
@@ -249,6 +266,24 @@ async function train(args: Args): Promise<string> {
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** Stage 4: the accurate model from the fast one (resources/models/default) at ACCURATE.size. */
+async function trainAccurate(args: Args, work: string, onSpawn: (pid: number) => void): Promise<string> {
+  const r = args.recipe;
+  const a = ACCURATE;
+  const smoke = r === SMOKE;
+  const out = await facet(
+    [
+      'train', '--init', DEFAULT_OUT, '--size', String(smoke ? 64 : a.size), '--data', args.data, '--preset', 'celebamask-hq', '--project', work,
+      ...stage3Flags({ recipe: r.recipe, lr: a.lr, warmup: a.warmup, freezeBatchNorm: false, epochs: args.epochs ?? (smoke ? 2 : a.epochs), steps: r.steps, batch: r.batch, seed: a.seed, augment: a.augment }),
+      ...(r.limit ? ['--limit', String(r.limit)] : []), '--no-progress',
+    ],
+    { onSpawn },
+  );
+  const run = /^run (.+)$/m.exec(out)?.[1]?.trim();
+  if (!run) throw new Error(`facet train (stage 4) did not say which run folder it wrote (under ${work}/runs)`);
+  return run;
 }
 
 async function readJson<T>(path: string): Promise<T> {
@@ -337,10 +372,28 @@ export interface CardInput {
   report: EvalReport;
   bytes: number;
   note: string | null;
+  /** The accurate model (stage 4 from the fast one): `parent` is then edition 2, `grandparent` edition 1. */
+  kind?: 'default' | 'accurate';
+  grandparent?: EpochRecord[] | null;
+}
+
+/** The Training section's first lines for the accurate model: stages 1-3 are the fast model's. */
+function accurateLines(config: RunConfig, parent: ParentEdition | null, grandparent: EpochRecord[] | null, r: Recipe): string[] {
+  const secs = (h: EpochRecord[] | null | undefined): string => (h?.length ? `, ${minutes(h.reduce((a, x) => a + x.seconds, 0))}` : '');
+  return [
+    `- **Stages 1-3 are the bundled fast model** (resources/models/default, its MODEL_CARD.md): edition 1 at ${r.stage1.size} → ${r.stage2.size} px` +
+      ` (${grandparent?.length ?? '?'} epochs${secs(grandparent)}), edition 2 with the robustness augmentations (${parent?.history.length ?? '?'} epochs${secs(parent?.history)}` +
+      `${parent?.bestMeanF1Face ? `; best val mean F1 (face) ${f4(parent.bestMeanF1Face)} at 256 px` : ''}${parent?.runId ? `; run ${parent.runId}` : ''}).`,
+    `- Stage 4 (this run, \`npm run train:default -- --accurate\`): \`facet train --init resources/models/default --size ${config.inputSize} --data DATA --preset celebamask-hq ${stage3Flags({
+      recipe: r.recipe, lr: config.lr, warmup: config.warmup, freezeBatchNorm: config.freezeBatchNorm, epochs: config.epochs, steps: config.stepsPerEpoch, batch: config.batchSize, seed: config.seed, augment: config.augment,
+    }).join(' ')}\`: the fast model's weights (sha256 ${config.lineage!.weightsSha256.slice(0, 12)}…) rebuilt at ${config.inputSize} px (the model is fully convolutional), a fresh Adam state and a new schedule.`,
+    '- Shipped with the test-time flip on (facet-model.json `"tta": "flip"`: each photo and its mirror image, probabilities averaged); `--no-flip` turns it off per call.',
+  ];
 }
 
 /** MODEL_CARD.md: what the model is, what it was trained on (and its licence), how, and how well. */
-export function modelCard({ config, resized, parent = null, recipe = RECIPE, summary, history, report, bytes, note }: CardInput): string {
+export function modelCard({ config, resized, parent = null, recipe = RECIPE, summary, history, report, bytes, note, kind = 'default', grandparent = null }: CardInput): string {
+  const accurate = kind === 'accurate';
   const m = report.metrics;
   const best = summary.best;
   const bestRecord = history.find((r) => r.epoch === best?.epoch);
@@ -349,9 +402,20 @@ export function modelCard({ config, resized, parent = null, recipe = RECIPE, sum
   const seen = imagesPerEpoch ? imagesPerEpoch * history.length : null;
   const lines: string[] = [];
   lines.push(
-    '# Facet default model: face-part segmentation (8 classes)',
-    '',
-    'The model that `facet segment` and the studio\'s batch segmentation use when no other model is chosen.',
+    ...(accurate
+      ? [
+          '# Facet accurate model: face-part segmentation (8 classes)',
+          '',
+          'The bundled model for when accuracy matters more than speed: `--model accurate` (`facet segment`, `facet eval`), or',
+          '"Use" on it in the studio\'s models panel. A larger input and the test-time flip make it slower per photo than the fast',
+          'default model (resources/models/default), which `facet segment` and the studio use when no model is chosen.',
+        ]
+      : [
+          '# Facet default model: face-part segmentation (8 classes)',
+          '',
+          'The model that `facet segment` and the studio\'s batch segmentation use when no other model is chosen (the fast one;',
+          'resources/models/accurate is the accurate one).',
+        ]),
     'Generated by `npm run train:default` (scripts/train-default.ts) from the run below: do not edit by hand.',
     '',
     '## Model',
@@ -377,7 +441,9 @@ export function modelCard({ config, resized, parent = null, recipe = RECIPE, sum
     '',
     '## Training',
     '',
-    ...(config.lineage
+    ...(accurate
+      ? accurateLines(config, parent, grandparent, recipe)
+      : config.lineage
       ? editionTwoLines(config, parent, recipe)
       : resized
       ? [
@@ -411,7 +477,7 @@ export function modelCard({ config, resized, parent = null, recipe = RECIPE, sum
     '',
     '## Validation metrics',
     '',
-    `\`facet eval --json\` of the best checkpoint on the val split (${report.images} images at ${report.inputSize}px, ${report.backend}),`,
+    `\`facet eval --json${accurate ? ' --flip' : ''}\` of the best checkpoint on the val split (${report.images} images at ${report.inputSize}px${accurate ? ', with the test-time flip' : ''}, ${report.backend}),`,
     'from whole-split TP/FP/FN counts per class:',
     '',
     '| class | precision | recall | F1 | IoU | truth pixels |',
@@ -431,19 +497,19 @@ export function modelCard({ config, resized, parent = null, recipe = RECIPE, sum
     '',
     '![learning curves](learning-curves.png)',
     '',
-    ...(parent ? ['Epochs are numbered edition.epoch (1.x: edition 1, 2.x: this run).', ''] : []),
+    ...(accurate ? ['Epochs are numbered stage.epoch (1.x: edition 1, 2.x: edition 2, both the fast model; 3.x: this run).', ''] : parent ? ['Epochs are numbered edition.epoch (1.x: edition 1, 2.x: this run).', ''] : []),
     '| epoch | size | train loss | val loss | lr | val mean F1 (face) | val mean IoU (face) | seconds |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
-  if (parent) {
-    for (const r of parent.history) {
-      const size = r.epoch <= recipe.stage1.stopAfter ? recipe.stage1.size : recipe.stage2.size;
-      lines.push(epochRow(`1.${r.epoch}`, size, r));
-    }
+  const editionOne = accurate ? grandparent : parent?.history;
+  for (const r of editionOne ?? []) {
+    const size = r.epoch <= recipe.stage1.stopAfter ? recipe.stage1.size : recipe.stage2.size;
+    lines.push(epochRow(`1.${r.epoch}`, size, r));
   }
+  if (accurate) for (const r of parent?.history ?? []) lines.push(epochRow(`2.${r.epoch}`, recipe.stage2.size, r));
   for (const r of history) {
     const size = resized && r.epoch <= resized.afterEpoch ? resized.fromSize : config.inputSize;
-    lines.push(epochRow(parent ? `2.${r.epoch}` : String(r.epoch), size, r));
+    lines.push(epochRow(accurate ? `3.${r.epoch}` : parent ? `2.${r.epoch}` : String(r.epoch), size, r));
   }
   if (bestRecord?.val && Math.abs(bestRecord.val.meanF1Face - m.meanF1Face) > 1e-3) {
     lines.push('', `(The run logged val mean F1 ${f4(bestRecord.val.meanF1Face)} at that epoch; the table above is the fresh evaluation.)`);
@@ -458,8 +524,9 @@ export function modelCard({ config, resized, parent = null, recipe = RECIPE, sum
  * relative to it (the absolute path of the machine that trained it means nothing elsewhere), and
  * `default` is said to be the bundled model the run started from, not the one shipping now.
  */
-async function portableMeta(file: string): Promise<string> {
-  const meta = await readJson<{ lineage?: { path: string; name: string; parent?: unknown } | null }>(file);
+async function portableMeta(file: string, tta: 'flip' | null = null): Promise<string> {
+  const meta = await readJson<{ lineage?: { path: string; name: string; parent?: unknown } | null; tta?: string }>(file);
+  if (tta) meta.tta = tta;
   for (let l = meta.lineage as { path: string; name: string; parent?: unknown } | null | undefined; l; l = l.parent as typeof l) {
     const rel = relative(ROOT, l.path);
     if (!rel.startsWith('..') && !isAbsolute(rel)) l.path = rel;
@@ -507,9 +574,13 @@ async function main(): Promise<void> {
   const resized = existsSync(join(runDir, RESIZE_FILE)) ? await readJson<ResizeRecord>(join(runDir, RESIZE_FILE)) : null;
   if (!summary.best) throw new Error(`${runDir}: no finished epoch, so no best checkpoint to export`);
   const parent = config.lineage ? await readParent(config.lineage) : null;
+  const accurate = args.kind === 'accurate';
+  // The accurate model's parent is edition 2 (the fast model); edition 1's history is beside it.
+  const grandparentFile = config.lineage ? join(config.lineage.path, 'parent-history.json') : null;
+  const grandparent = accurate && grandparentFile && existsSync(grandparentFile) ? await readJson<EpochRecord[]>(grandparentFile) : null;
 
   process.stdout.write(`evaluating ${runDir} (best checkpoint, epoch ${summary.best.epoch}) on val…\n`);
-  const printed = await facet(['eval', '--model', runDir, '--checkpoint', 'best', '--split', 'val', '--json'], { quiet: true });
+  const printed = await facet(['eval', '--model', runDir, '--checkpoint', 'best', '--split', 'val', '--json', ...(accurate ? ['--flip'] : [])], { quiet: true });
   const report = JSON.parse(printed) as EvalReport;
   const note = args.note ? await readFile(args.note, 'utf8') : null;
 
@@ -518,29 +589,39 @@ async function main(): Promise<void> {
   try {
     const png = join(scratch, 'learning-curves.png');
     // A second edition's curves go on from the first's: its epochs numbered after them.
-    const offset = parent ? parent.history.length : 0;
-    const curves = [...(parent?.history ?? []), ...history.map((r) => ({ ...r, epoch: r.epoch + offset }))];
+    const earlier = [...(grandparent ?? []), ...(parent?.history ?? [])].map((r, i) => ({ ...r, epoch: i + 1 }));
+    const offset = earlier.length;
+    const curves = [...earlier, ...history.map((r) => ({ ...r, epoch: r.epoch + offset }))];
     await plotHistory(curves, png, {
       title: `${config.model} at ${config.inputSize}px: ${parent ? `${offset} + ${history.length}` : history.length} epochs`,
       imagesPerEpoch: config.stepsPerEpoch > 0 ? config.stepsPerEpoch * config.batchSize : null,
       trainImages: TRAIN_IMAGES,
       ...(resized ? { marker: { epoch: resized.afterEpoch + 0.5, label: `${resized.fromSize} → ${resized.toSize} px` } } : {}),
-      ...(parent
+      ...(accurate && grandparent
+        ? {
+            markers: [
+              { epoch: args.recipe.stage1.stopAfter + 0.5, label: `${args.recipe.stage1.size} → ${args.recipe.stage2.size} px` },
+              { epoch: grandparent.length + 0.5, label: 'edition 2' },
+              { epoch: offset + 0.5, label: `${config.inputSize} px (accurate)` },
+            ],
+          }
+        : parent
         ? { markers: [{ epoch: args.recipe.stage1.stopAfter + 0.5, label: `${args.recipe.stage1.size} → ${args.recipe.stage2.size} px` }, { epoch: offset + 0.5, label: 'edition 2' }] }
         : {}),
     });
     const bytesGuess = (await Promise.all(MODEL_FILES.map((f) => stat(join(runDir, 'checkpoints', 'best', f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
-    const card = modelCard({ config, resized, parent, recipe: args.recipe, summary, history, report, bytes: bytesGuess, note });
+    const card = modelCard({ config, resized, parent, recipe: args.recipe, summary, history, report, bytes: bytesGuess, note, kind: args.kind, grandparent });
     // The run's manifest (content hashes of the photos it trained on) ships with the model.
     const manifest = join(runDir, 'training-manifest.json');
     const evalJson = JSON.stringify({ ...report, model: relative(ROOT, args.out) || '.' }, null, 1) + '\n';
     const bytes = await exportModel(join(runDir, 'checkpoints', 'best'), args.out, {
-      'facet-model.json': await portableMeta(join(runDir, 'checkpoints', 'best', 'facet-model.json')),
+      'facet-model.json': await portableMeta(join(runDir, 'checkpoints', 'best', 'facet-model.json'), accurate ? 'flip' : null),
       'MODEL_CARD.md': card,
       'learning-curves.png': await readFile(png),
       'eval-val.json': evalJson,
       'history.json': JSON.stringify(history) + '\n',
       ...(parent ? { 'parent-history.json': JSON.stringify(parent.history) + '\n' } : {}),
+      ...(grandparent ? { 'grandparent-history.json': JSON.stringify(grandparent) + '\n' } : {}),
       ...(existsSync(manifest) ? { 'training-manifest.json': await readFile(manifest) } : {}),
     });
     process.stdout.write(

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource, EvalReport, ModelLineage } from '../contract/training';
 import { runConfigSchema } from '../contract/training';
+import { isBundledModelName } from '../contract/models';
 import { DEFAULT_MODEL_WORD, evaluateSaved, parseBackendChoice, startEngine, type EvalSplit } from '../engine/index';
 
 interface EvalCliOptions {
@@ -62,7 +63,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a run (its best checkpoint) or a model folder on a split: per-class metrics, means, confusion matrix')
-    .option('-m, --model <dir>', `a run folder (runs/<id>, its checkpoint), a model folder (model.json + facet-model.json) or ${DEFAULT_MODEL_WORD} (the bundled model)`, DEFAULT_MODEL_WORD)
+    .option('-m, --model <dir>', `a run folder (runs/<id>, its checkpoint), a model folder (model.json + facet-model.json) or ${DEFAULT_MODEL_WORD} / accurate (the bundled fast / accurate model)`, DEFAULT_MODEL_WORD)
     .option('--checkpoint <which>', 'for a run: best or last', (v: string) => {
       if (v !== 'best' && v !== 'last') throw new InvalidArgumentError(`expected best or last, got ${v}`);
       return v;
@@ -94,7 +95,7 @@ export function registerEval(program: Command): void {
       const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: 'eval [{bar}] {value}/{total} images | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : null;
       let started = false;
       const report = await evaluateSaved({
-        model: opts.model === DEFAULT_MODEL_WORD ? opts.model : resolve(opts.model),
+        model: isBundledModelName(opts.model) ? opts.model : resolve(opts.model),
         checkpoint: opts.checkpoint,
         ...(data ? { data } : {}),
         split: opts.split,

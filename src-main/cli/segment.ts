@@ -35,7 +35,7 @@ export function registerSegment(program: Command): void {
     .description('segment every photo (JPEG/PNG/WebP/TIFF) under IN_DIR into indexed PNG masks under OUT_DIR')
     .argument('<in_dir>', 'folder of photos (searched recursively, never modified)')
     .requiredOption('-o, --out <dir>', 'output folder: masks mirror the input subfolders, plus summary.csv')
-    .option('-m, --model <dir>', 'model folder (model.json + weights); default: the bundled model')
+    .option('-m, --model <dir>', 'model folder (model.json + weights), or a bundled model: default (fast) or accurate (320 px, test-time flip: slower)')
     .option('--overlay', 'also write colour overlays under OUT_DIR/overlays/', false)
     .option('--faces', 'detect faces and segment each one at the model resolution (for large photos with small faces)', false)
     .addOption(new Option('--face-detector <kind>', 'with --faces: tiny (fast) or ssd (better on many very small faces)').choices(['tiny', 'ssd']).default('tiny'))

@@ -5,8 +5,9 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isBundledModelName } from '../contract/models';
 import { DEFAULT_MODEL, defaultRecipeFor, runConfigSchema, TRAINING_RECIPES, type AugmentConfig, type RecipeName, type RunConfig, type RunConfigInput } from '../contract/training';
-import { architectureFromInit, createRun, DEFAULT_MODEL_WORD, describeInit, describeModels, lockRun, parseBackendChoice, RunFolder, runTraining, startEngine, type RunLock } from '../engine/index';
+import { architectureFromInit, createRun, describeInit, describeModels, lockRun, parseBackendChoice, RunFolder, runTraining, startEngine, type RunLock } from '../engine/index';
 import { defaultProjectDir } from '../host/project-location';
 import { EXIT } from './failure';
 import { parsePositiveInt, parsePositiveNumber } from './options';
@@ -100,8 +101,8 @@ export async function configFromOptions(o: TrainCliOptions): Promise<RunConfig> 
   const recipe: Partial<RunConfigInput> = TRAINING_RECIPES[recipeName];
   if (!recipe) throw new Error(`unknown recipe "${o.recipe}"; valid: ${Object.keys(TRAINING_RECIPES).join(', ')}`);
   if ((o.data === undefined) !== (o.preset === undefined)) throw new Error('--data and --preset go together');
-  // --init is `default` or a folder path (relative to the working folder).
-  const initSetting = o.init === undefined ? undefined : o.init === DEFAULT_MODEL_WORD ? o.init : resolve(o.init);
+  // --init is a bundled model's name (`default`, `accurate`) or a folder path (relative to the working folder).
+  const initSetting = o.init === undefined ? undefined : isBundledModelName(o.init) ? o.init : resolve(o.init);
   const init = initSetting !== undefined ? await describeInit(initSetting) : null;
   const architecture = init
     ? architectureFromInit(init, { model: o.model, inputSize: o.size, modelOptions: o.widths ? { widths: o.widths } : undefined })
@@ -169,7 +170,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a segmentation model; the run folder (config, history, checkpoints, eval) goes to <project>/runs/')
     .option('-m, --model <name>', `registered model (see below; default ${DEFAULT_MODEL}, or the --init model's)`)
-    .option('--init <model>', 'start from this model\'s weights, architecture and input size: default (the bundled model), a run folder (its best checkpoint) or a model folder')
+    .option('--init <model>', 'start from this model\'s weights, architecture and input size: default or accurate (the bundled models), a run folder (its best checkpoint) or a model folder')
     .option('--minutes <n>', 'time budget in minutes (fractions allowed): stop when spent, keeping the best and last checkpoints; the schedule spans it', parsePositiveNumber)
     .option('--warmup <share>', 'share of the schedule spent warming the learning rate up (finetune: 0.05)', parseShare)
     .option('--freeze-bn', 'BatchNorm layers keep their moving statistics while training (finetune default)')

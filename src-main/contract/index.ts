@@ -9,6 +9,7 @@ import { trainingEvents, trainingMethods } from './training';
 import { segmentEvents, segmentMethods } from './segment';
 import { engineEvents, engineMethods } from './engine';
 import { proposalEvents, proposalMethods } from './proposals';
+import { modelMethods } from './models';
 import type { EventDef, MethodDef } from './define';
 
 export const methods = {
@@ -20,6 +21,7 @@ export const methods = {
   ...segmentMethods,
   ...engineMethods,
   ...proposalMethods,
+  ...modelMethods,
 } as const;
 
 export const events = {

@@ -6,6 +6,7 @@ import { event, method } from './define';
 import { NUM_CLASSES } from './classes';
 import { MAX_ENTRIES, MAX_NAME, MAX_PATH } from './limits';
 import { IMAGE_STATUSES, SPLITS } from './project';
+import { BUNDLED_MODEL_NAMES, isBundledModelName } from './models';
 
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
 export const SCHEDULES = ['plateau', 'cosine', 'constant'] as const;
@@ -398,7 +399,9 @@ const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
 /** A run's new name (its folder under runs/): letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 export const runNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit')
+  // A bundled model's name means that model wherever a model is named, so no run may take it.
+  .refine((name) => !isBundledModelName(name), { message: `${BUNDLED_MODEL_NAMES.join(' and ')} name the bundled models; pick another run name` });
 
 export const trainingMethods = {
   /** Registered models, training recipes and defaults: what the "start a run" form offers. */

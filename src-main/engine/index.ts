@@ -26,7 +26,8 @@ export { evalJob } from './jobs/train';
 
 // Predict: model folders (which folder a setting means, loading it) and probabilities per image;
 // face detection is loaded only when asked for (it brings its own detector weights).
-export { locateModel, resolveModelFolder, defaultModelDir, runsDirOf, RUNS_DIR, DEFAULT_MODEL_WORD, type ModelChoice, type ModelFolder } from './infer/model-folder';
+export { describeBundledModels, describeBundledModel, EVAL_VAL_JSON } from './infer/bundled-models';
+export { locateModel, resolveModelFolder, defaultModelDir, bundledModelDir, bundledModelEnv, runsDirOf, RUNS_DIR, DEFAULT_MODEL_WORD, type ModelChoice, type ModelFolder } from './infer/model-folder';
 export { loadModelDir, MODEL_JSON, type LoadedModel } from './infer/model-dir';
 export { predict, predictBatch, type PredictOptions } from './infer/predict';
 export { inferenceInfo, inferChoice, INFER_ENV, type InferenceInfo, type InferChoice, type InferRuntime } from './infer/runtime';

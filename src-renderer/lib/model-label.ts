@@ -1,17 +1,29 @@
 // How a model setting reads to a person: the project's current model is a run id, a model
-// folder, the word `default` or nothing (which also means the bundled model).
+// folder, a bundled model's name (`default`: fast, `accurate`) or nothing (the fast one).
+import { isBundledModelName, type BundledModelName } from '@contract/models';
 import type { ModelLineage } from '@contract/training';
 
-/** The word the host takes for the bundled model. */
+/** The word the host takes for the bundled (fast) default model. */
 export const BUNDLED_MODEL = 'default';
 
-export function isBundled(model: string | null | undefined): boolean {
-  return model == null || model === BUNDLED_MODEL;
+/** Which bundled model a setting means, or null for a run or a folder. */
+export function bundledName(model: string | null | undefined): BundledModelName | null {
+  if (model == null) return 'default';
+  return isBundledModelName(model) ? model : null;
 }
 
-/** `bundled model`, `run <id>` or the model folder's last part. */
+/** The bundled default model (also what no setting means). */
+export function isBundled(model: string | null | undefined): boolean {
+  return bundledName(model) === 'default';
+}
+
+/** What each bundled model is called on screen. */
+export const BUNDLED_LABELS: Record<BundledModelName, string> = { default: 'bundled fast model', accurate: 'bundled accurate model' };
+
+/** `bundled fast model`, `bundled accurate model`, `run <id>` or the model folder's last part. */
 export function modelLabel(model: string | null | undefined): string {
-  if (isBundled(model)) return 'bundled model';
+  const bundled = bundledName(model);
+  if (bundled) return BUNDLED_LABELS[bundled];
   const m = model as string;
   if (!/[\\/]/.test(m)) return `run ${m}`;
   const parts = m.split(/[\\/]+/).filter(Boolean);
@@ -23,7 +35,8 @@ export function lineageChain(lineage: ModelLineage | null | undefined): string[]
   const out: string[] = [];
   for (let l = lineage ?? null; l; l = l.parent) {
     // The bundled model was itself made by a run: it is named as what the user chose.
-    const name = l.name === BUNDLED_MODEL ? 'bundled model' : l.runId ? `run ${l.runId}` : l.name;
+    const bundled = isBundledModelName(l.name) ? l.name : null;
+    const name = bundled ? BUNDLED_LABELS[bundled] : l.runId ? `run ${l.runId}` : l.name;
     out.push(`${name} (${l.model} · ${l.inputSize} px · weights ${l.weightsSha256.slice(0, 8)})`);
   }
   return out;

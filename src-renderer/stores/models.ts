@@ -2,6 +2,7 @@
 // switching (also back to the bundled model), and a run's model card (its run detail).
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { BundledModelInfo } from '@contract/models';
 import type { RunDetail } from '@contract/training';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
@@ -13,6 +14,16 @@ export const useModelsStore = defineStore('models', () => {
   const cardId = ref<string | null>(null);
   const card = ref<RunDetail | null>(null);
   const error = ref<string | null>(null);
+  /** The bundled models (fast default, accurate) as the host describes them. */
+  const bundled = ref<BundledModelInfo[]>([]);
+
+  async function loadBundled(): Promise<void> {
+    try {
+      bundled.value = await useApi().call('models.bundled', {});
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
 
   async function openCard(id: string | null): Promise<void> {
     cardId.value = id;
@@ -26,7 +37,7 @@ export const useModelsStore = defineStore('models', () => {
     }
   }
 
-  /** Predict with this run's best checkpoint, or (`default`) the bundled model again. */
+  /** Predict with this run's best checkpoint, or a bundled model (`default`, `accurate`). */
   async function use(model: string): Promise<void> {
     const runs = useRunsStore();
     await runs.useAsModel(model);
@@ -69,7 +80,7 @@ export const useModelsStore = defineStore('models', () => {
     }
   }
 
-  return { cardId, card, error, openCard, use, useBundled, rename, remove };
+  return { cardId, card, error, bundled, loadBundled, openCard, use, useBundled, rename, remove };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useModelsStore, import.meta.hot));

@@ -96,7 +96,7 @@ describeWith([needsChromium(), needsData()], 'improve the model with my correcti
     await page.getByTestId('model-current-default').waitFor();
     expect((await api.call('project.summary', {})).currentModel).toBe('default');
     await page.getByTestId('nav-editor').click();
-    await expect.poll(() => page.getByTestId('predict-model').textContent()).toContain('bundled model');
+    await expect.poll(() => page.getByTestId('predict-model').textContent()).toContain('bundled fast model');
     expect(pageErrors).toEqual([]);
   });
 

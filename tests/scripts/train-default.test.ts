@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema, type EpochRecord, type EvalReport, type RunSummary } from '../../src-main/contract/training';
-import { modelCard, RECIPE, stage3Flags } from '../../scripts/train-default';
+import { ACCURATE, modelCard, RECIPE, stage3Flags } from '../../scripts/train-default';
 
 const BUNDLED = join(import.meta.dirname, '..', '..', 'resources', 'models', 'default');
 
@@ -46,6 +46,32 @@ describe('train-default model card', () => {
     expect(card).toContain(`| 1.${parentHistory.length} |`);
     expect(card).toContain('| 2.3 |');
     expect(card).toContain(`Mean F1 over the 7 face parts: ${report.metrics.meanF1Face.toFixed(4)}`);
+  });
+
+  it('describes the accurate model: stages 1-3 are the fast model, stage 4 at 320 px, the flip on', async () => {
+    const report = JSON.parse(await readFile(join(BUNDLED, 'eval-val.json'), 'utf8')) as EvalReport;
+    const editionOne = JSON.parse(await readFile(join(BUNDLED, historyFile(BUNDLED)), 'utf8')) as EpochRecord[];
+    const editionTwo = editionOne.slice(0, 4);
+    const config = runConfigSchema.parse({
+      model: RECIPE.model, inputSize: ACCURATE.size, epochs: 2, batchSize: RECIPE.batch, stepsPerEpoch: RECIPE.steps, optimizer: 'adam', lr: ACCURATE.lr, schedule: 'cosine',
+      warmup: ACCURATE.warmup, freezeBatchNorm: false, seed: ACCURATE.seed, augment: ACCURATE.augment, init: BUNDLED,
+      lineage: { path: BUNDLED, name: BUNDLED, model: RECIPE.model, inputSize: 256, weightsSha256: 'cd'.repeat(32), runId: 'edition-2', parent: null },
+      data: { kind: 'folder', dir: '/data', preset: 'celebamask-hq' },
+    });
+    const history = editionTwo.slice(0, 2).map((r, i) => ({ ...r, epoch: i + 1 }));
+    const summary = { status: 'finished', best: { epoch: 1, valMeanIoU: 0.8, valMeanF1Face: 0.89 } } as unknown as RunSummary;
+    const card = modelCard({ config, resized: null, parent: { history: editionTwo, runId: 'edition-2', bestMeanF1Face: 0.8861 }, grandparent: editionOne, kind: 'accurate', summary, history, report, bytes: 1, note: null });
+
+    expect(card).toMatch(/^# Facet accurate model/);
+    expect(card).toContain('**Stages 1-3 are the bundled fast model**');
+    expect(card).toContain(`facet train --init resources/models/default --size ${ACCURATE.size} --data DATA --preset celebamask-hq --recipe ${RECIPE.recipe} --lr ${ACCURATE.lr}`);
+    expect(card).toContain('"tta": "flip"');
+    expect(card).toContain('`facet eval --json --flip`');
+    // Edition 1 (1.x), edition 2 (2.x) at 256 px, this run (3.x) at 320 px.
+    expect(card).toContain(`| 1.${editionOne.length} |`);
+    expect(card).toContain('| 2.4 | 256 |');
+    expect(card).toContain(`| 3.2 | ${ACCURATE.size} |`);
+    expect(card).not.toContain('**Second edition.**');
   });
 });
 

@@ -1,11 +1,12 @@
 // Which model folder a model setting means: the one place that knows that a bare name is a run
 // of the project (runs/<id>, whose checkpoint is used), that a run folder stands for its
-// checkpoint, and where the default model lives. `facet segment`, `facet eval`, the editor's
+// checkpoint, and where the bundled models (`default`, fast; `accurate`) live. `facet segment`, `facet eval`, the editor's
 // Predict, the batch panel and `eval.run` all resolve through here.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DomainError } from '../../contract/domain-error';
+import { isBundledModelName, type BundledModelName } from '../../contract/models';
 import { RUNS_DIR } from '../../dataset/store/store';
 import { MODEL_JSON } from './model-dir';
 
@@ -14,12 +15,21 @@ export const RUN_CONFIG = 'config.json';
 
 export type CheckpointName = 'best' | 'last';
 
-/** The model bundled with the app (resources/models/default). */
-export const BUNDLED_MODEL_DIR = fileURLToPath(new URL('../../../resources/models/default', import.meta.url));
+/** The models bundled with the app: resources/models/<name>. */
+const RESOURCES_MODELS = fileURLToPath(new URL('../../../resources/models', import.meta.url));
+export const BUNDLED_MODEL_DIR = join(RESOURCES_MODELS, 'default');
 
-/** The default model folder; FACET_DEFAULT_MODEL_DIR overrides it (tests, custom installs). */
+/** The variable that moves a bundled model's folder (tests, custom installs). */
+export const bundledModelEnv = (name: BundledModelName): string => `FACET_${name.toUpperCase()}_MODEL_DIR`;
+
+/** A bundled model's folder: resources/models/<name>, or where FACET_<NAME>_MODEL_DIR says. */
+export function bundledModelDir(name: BundledModelName): string {
+  return resolve(process.env[bundledModelEnv(name)] || join(RESOURCES_MODELS, name));
+}
+
+/** The default (fast) model folder; FACET_DEFAULT_MODEL_DIR overrides it. */
 export function defaultModelDir(): string {
-  return resolve(process.env.FACET_DEFAULT_MODEL_DIR || BUNDLED_MODEL_DIR);
+  return bundledModelDir('default');
 }
 
 export { RUNS_DIR };
@@ -45,7 +55,7 @@ function isBareName(model: string): boolean {
 }
 
 export interface ModelChoice {
-  /** A run id, a run folder, a model folder or `default`; none means the default model too. */
+  /** A run id, a run folder, a model folder, `default` or `accurate`; none means the default model. */
   model?: string | null;
   /** The project whose runs a bare name means. */
   projectDir?: string | null;
@@ -65,7 +75,8 @@ export interface ModelFolder {
 export function locateModel(choice: ModelChoice): ModelFolder {
   const checkpoint = choice.checkpoint ?? 'best';
   const { model, projectDir } = choice;
-  if (model === undefined || model === null || model === DEFAULT_MODEL_WORD) return { dir: defaultModelDir(), runDir: null };
+  if (model === undefined || model === null) return { dir: defaultModelDir(), runDir: null };
+  if (isBundledModelName(model)) return { dir: bundledModelDir(model), runDir: null };
   const path = projectDir && isBareName(model) ? join(runsDirOf(projectDir), model) : resolve(choice.base ?? process.cwd(), model);
   if (isRunDir(path) || (projectDir && isBareName(model))) return { dir: checkpointDirOf(path, checkpoint), runDir: path };
   return { dir: path, runDir: null };
@@ -77,15 +88,16 @@ export function resolveModelFolder(choice: ModelChoice): ModelFolder {
   const file = join(located.dir, MODEL_JSON);
   if (existsSync(file)) return located;
   const { model, projectDir } = choice;
-  if (model === undefined || model === null || model === DEFAULT_MODEL_WORD) {
+  if (model === undefined || model === null || isBundledModelName(model)) {
+    const name = model ?? DEFAULT_MODEL_WORD;
     throw new DomainError({
       code: 'not_found',
       file,
-      message: `no model to use: there is no default model (${file} not found); train a model and use a run checkpoint (PROJECT/runs/ID/checkpoints/best) or a model folder, or install the default model`,
+      message: `no model to use: there is no ${name} model (${file} not found); train a model and use a run checkpoint (PROJECT/runs/ID/checkpoints/best) or a model folder, or install the ${name} model (${bundledModelEnv(name)} may point at it)`,
     });
   }
   const expected = projectDir
-    ? `a run id under ${runsDirOf(projectDir)} with a ${choice.checkpoint ?? 'best'} checkpoint, a model folder or ${DEFAULT_MODEL_WORD}`
-    : `a run folder, a model folder or ${DEFAULT_MODEL_WORD}`;
+    ? `a run id under ${runsDirOf(projectDir)} with a ${choice.checkpoint ?? 'best'} checkpoint, a model folder, ${DEFAULT_MODEL_WORD} or accurate`
+    : `a run folder, a model folder, ${DEFAULT_MODEL_WORD} or accurate`;
   throw new DomainError({ code: 'not_found', file, message: `${file}: not found, so ${model} is not a model (expected ${expected})` });
 }

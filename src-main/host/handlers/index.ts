@@ -9,6 +9,7 @@ import { segmentHandlers } from './segment';
 import { trainingHandlers } from './training';
 import { engineHandlers } from './engine';
 import { proposalHandlers } from './proposals';
+import { modelHandlers } from './models';
 
 export const handlers = {
   ...appHandlers,
@@ -20,4 +21,5 @@ export const handlers = {
   ...trainingHandlers,
   ...engineHandlers,
   ...proposalHandlers,
+  ...modelHandlers,
 } satisfies Handlers;

@@ -5,8 +5,9 @@ import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../contract/domain-error';
+import { isBundledModelName } from '../../contract/models';
 import { DEFAULT_MODEL, projectDataSchema, runConfigSchema, TRAINING_RECIPES } from '../../contract/training';
-import { architectureFromInit, DEFAULT_MODEL_WORD, describeInit, engineHost, evalJob, locateModel, lockRun, modelNames, RunManager, runsDirOf, runTrainInWorker, type RunListener } from '../../engine/index';
+import { architectureFromInit, describeInit, engineHost, evalJob, locateModel, lockRun, modelNames, RunManager, runsDirOf, runTrainInWorker, type RunListener } from '../../engine/index';
 import type { HandlerContext } from '../context';
 import { projectDirOf as projectOf, projectStoreOf } from '../project-of';
 import type { Handlers } from '../router';
@@ -55,7 +56,7 @@ export const trainingHandlers: Pick<Handlers, 'training.options' | 'runs.start' 
     const config = runConfigSchema.parse({
       ...rest,
       ...architecture,
-      ...(init ? { init: rest.init === DEFAULT_MODEL_WORD ? rest.init : (init.runDir ?? init.dir) } : {}),
+      ...(init ? { init: isBundledModelName(rest.init) ? rest.init : (init.runDir ?? init.dir) } : {}),
       // With a time budget the epochs are only a cap.
       epochs: epochs ?? (rest.minutes ? 10_000 : undefined),
       data: rest.data ?? { kind: 'project', dir: project },

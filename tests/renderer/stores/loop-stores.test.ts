@@ -16,7 +16,7 @@ import { useModelsStore } from '../../../src-renderer/stores/models';
 import { useProjectStore } from '../../../src-renderer/stores/project';
 import { useRunFormStore } from '../../../src-renderer/stores/run-form';
 import { useRunsStore } from '../../../src-renderer/stores/runs';
-import { lineageChain, modelLabel } from '../../../src-renderer/lib/model-label';
+import { bundledName, isBundled, lineageChain, modelLabel } from '../../../src-renderer/lib/model-label';
 import { usePredictAllStore } from '../../../src-renderer/stores/predict-all';
 import { useGalleryStore } from '../../../src-renderer/stores/gallery';
 import type { PredictAllJob } from '../../../src-main/contract/proposals';
@@ -194,6 +194,10 @@ describe('models panel', () => {
       'runs.list': () => runs.slice(),
       'project.summary': () => summary(),
       'runs.get': (i) => ({ summary: run(i.id, 'finished'), config: {} as RunConfig, history: [], eval: null }),
+      'models.bundled': () => [
+        { name: 'default', role: 'fast', installed: true, architecture: 'unet', inputSize: 256, tta: 'none', valMeanF1Face: 0.88, bytes: 1 },
+        { name: 'accurate', role: 'accurate', installed: false, architecture: null, inputSize: null, tta: null, valMeanF1Face: null, bytes: null },
+      ],
       'project.setModel': (i) => {
         currentModel = i.model;
         return summary();
@@ -211,6 +215,15 @@ describe('models panel', () => {
     });
     await useRunsStore().load();
     await useProjectStore().load();
+  });
+
+  it('lists the bundled models as the host describes them and switches to the accurate one', async () => {
+    const models = useModelsStore();
+    await models.loadBundled();
+    expect(models.bundled.map((m) => [m.name, m.installed])).toEqual([['default', true], ['accurate', false]]);
+    await models.use('accurate');
+    expect(callsOf('project.setModel')).toEqual([{ model: 'accurate' }]);
+    expect(useRunsStore().currentModel).toBe('accurate');
   });
 
   it('switches back to the bundled model, renames and deletes runs', async () => {
@@ -236,14 +249,19 @@ describe('models panel', () => {
   });
 
   it('names models as a person reads them', () => {
-    expect(modelLabel(null)).toBe('bundled model');
-    expect(modelLabel('default')).toBe('bundled model');
+    expect(modelLabel(null)).toBe('bundled fast model');
+    expect(modelLabel('default')).toBe('bundled fast model');
+    expect(modelLabel('accurate')).toBe('bundled accurate model');
+    expect(bundledName('accurate')).toBe('accurate');
+    expect(bundledName(null)).toBe('default');
+    expect(bundledName('accurate-ish')).toBeNull();
+    expect(isBundled('accurate')).toBe(false);
     expect(modelLabel('20261202-x')).toBe('run 20261202-x');
     expect(modelLabel('/models/faces-v2/')).toBe('model faces-v2');
     const sha = 'a'.repeat(64);
     expect(lineageChain({ path: '/r/b', name: '/r/b', model: 'unet', inputSize: 64, weightsSha256: sha, runId: 'b', parent: { path: '/d', name: 'default', model: 'unet', inputSize: 64, weightsSha256: sha, runId: 'made-it', parent: null } })).toEqual([
       'run b (unet · 64 px · weights aaaaaaaa)',
-      'bundled model (unet · 64 px · weights aaaaaaaa)',
+      'bundled fast model (unet · 64 px · weights aaaaaaaa)',
     ]);
     expect(lineageChain(null)).toEqual([]);
   });
