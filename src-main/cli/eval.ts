@@ -56,7 +56,23 @@ export function formatReport(r: EvalReport): string {
   const m = r.metrics;
   lines.push('', `mean over all classes: F1 ${f(m.meanF1)}  IoU ${f(m.meanIoU)}`, `mean over face parts:  F1 ${f(m.meanF1Face)}  IoU ${f(m.meanIoUFace)}`, `pixel accuracy: ${f(m.pixelAccuracy)}`, '', 'confusion (rows truth, columns predicted):');
   for (const [i, row] of m.confusion.entries()) lines.push(`${(m.perClass[i]?.name ?? String(i)).padEnd(12)} ${row.map((v) => String(v).padStart(9)).join(' ')}`);
+  lines.push(...formatDisputes(r));
   return lines.join('\n') + '\n';
+}
+
+/** How many of the most disputed images the text report lists. */
+const DISPUTES_LISTED = 5;
+
+/** The images whose masks the model most confidently contradicts: the first ones to review. */
+export function formatDisputes(r: EvalReport): string[] {
+  const disputed = r.perImage.filter((p) => p.dispute && p.dispute.share > 0).sort((a, b) => b.dispute!.share - a.dispute!.share).slice(0, DISPUTES_LISTED);
+  if (!disputed.length) return [];
+  const name = (c: number): string => r.metrics.perClass[c]?.name ?? String(c);
+  return [
+    '',
+    'masks the model most confidently disputes (share of the face where it is ≥ 90% sure of another class; review these first):',
+    ...disputed.map((p) => `  ${p.name.padEnd(40)} ${(100 * p.dispute!.share).toFixed(1).padStart(5)}%  mostly ${name(p.dispute!.classId)}  (F1 face ${f(p.f1Face)})`),
+  ];
 }
 
 export function registerEval(program: Command): void {

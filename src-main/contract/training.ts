@@ -346,6 +346,12 @@ export interface PerImageResult {
   f1Face: number;
   /** Mean per-pixel entropy of the predicted class distribution (nats): model uncertainty. */
   meanEntropy: number;
+  /**
+   * Where the model confidently (top probability ≥ 0.9) contradicts the mask: the share of the
+   * face disputed and the class it is mostly about. A large one is often a mask error (a part left
+   * unlabelled). Absent in reports made before it existed; null when the image has no face pixels.
+   */
+  dispute?: { share: number; classId: number } | null;
 }
 
 /** Evaluated images that the model was trained on (by content hash of the photo). */

@@ -1,5 +1,6 @@
-// Evaluation room: run a model on a split, keep the report, order the images by worst F1 or by
-// model uncertainty (the active-learning queue), and pick one to look at.
+// Evaluation room: run a model on a split, keep the report, order the images by worst F1, by
+// model uncertainty (the active-learning queue) or by how much of the face the model confidently
+// disputes (likely mask errors: a part left unlabelled), and pick one to look at.
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Split } from '@contract/project';
@@ -7,7 +8,10 @@ import type { EvalReport, PerImageResult } from '@contract/training';
 import { useApi } from '../api/use-api';
 import { errorMessage } from '../lib/error-message';
 
-export type ImageOrder = 'worst-f1' | 'uncertainty';
+export type ImageOrder = 'worst-f1' | 'uncertainty' | 'disputed';
+
+/** The disputed share of an image's face; reports made before disputes existed read as 0. */
+export const disputedShare = (r: PerImageResult): number => r.dispute?.share ?? 0;
 
 export const useEvaluationStore = defineStore('evaluation', () => {
   const model = ref('');
@@ -23,7 +27,9 @@ export const useEvaluationStore = defineStore('evaluation', () => {
 
   const images = computed(() => {
     const list = report.value?.perImage.slice() ?? [];
-    return order.value === 'worst-f1' ? list.sort((a, b) => a.f1Face - b.f1Face) : list.sort((a, b) => b.meanEntropy - a.meanEntropy);
+    if (order.value === 'worst-f1') return list.sort((a, b) => a.f1Face - b.f1Face);
+    if (order.value === 'disputed') return list.sort((a, b) => disputedShare(b) - disputedShare(a));
+    return list.sort((a, b) => b.meanEntropy - a.meanEntropy);
   });
 
   async function run(): Promise<void> {

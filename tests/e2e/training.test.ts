@@ -141,6 +141,12 @@ describeWith([needsChromium(), needsData()], 'training, evaluation and batch roo
     // Worst F1 first, as the API's per-image results order them.
     const worst = [...report.perImage].sort((a, b) => a.f1Face - b.f1Face)[0]!;
     expect((await rows.first().locator('td').first().textContent())?.trim()).toBe(worst.name);
+    // Most disputed first (mask review): the API's disputes order the rows and show per image.
+    await page.getByTestId('order-disputed').check();
+    const disputed = [...report.perImage].sort((a, b) => (b.dispute?.share ?? 0) - (a.dispute?.share ?? 0))[0]!;
+    await expect.poll(async () => (await rows.first().locator('td').first().textContent())?.trim()).toBe(disputed.name);
+    expect(disputed.dispute).toBeDefined();
+    await page.getByTestId('order-f1').check();
     // One click: image, truth and prediction side by side; then into the editor.
     await rows.first().click();
     await page.getByTestId('image-compare').waitFor();

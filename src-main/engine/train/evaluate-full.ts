@@ -6,7 +6,7 @@
 import type { BatchLoader } from '../../dataset/loader';
 import { fusedGraphOf } from '../infer/graph-cache';
 import { predictWithFlip } from '../infer/tta';
-import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
+import { ConfusionMatrix, CONFIDENT, confidentDispute, metricsFromConfusion } from '../metrics/index';
 import { tf } from '../tf';
 import type { PerImageResult } from '../../contract/training';
 import { meanEntropy, type EvaluateOptions, type EvaluationResult } from './evaluate';
@@ -39,6 +39,9 @@ export async function evaluateFullResolution(model: tf.LayersModel, loader: Batc
     const entropyT = meanEntropy(probs);
     const entropy = (await entropyT.data()) as Float32Array;
     entropyT.dispose();
+    const confidentT = tf.tidy(() => tf.cast(tf.greaterEqual(tf.max(probs, -1), CONFIDENT), 'int32'));
+    const confident = Uint8Array.from((await confidentT.data()) as Int32Array);
+    confidentT.dispose();
     inferenceSeconds += (performance.now() - started) / 1000;
     try {
       const samples = await fulls;
@@ -52,7 +55,9 @@ export async function evaluateFullResolution(model: tf.LayersModel, loader: Batc
         const one = new ConfusionMatrix(k).add(full.labels, predicted);
         total.merge(one);
         const item = batch.items[i]!;
-        perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]! });
+        // The photo was stretched to the square, so it spans the whole map.
+        const dispute = confidentDispute(full.labels, predicted, full.width, full.height, confident.subarray(i * size * size, (i + 1) * size * size), size, k);
+        perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]!, dispute: dispute && { share: dispute.share, classId: dispute.classId } });
       }
     } finally {
       probs.dispose();

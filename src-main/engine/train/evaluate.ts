@@ -6,7 +6,7 @@ import type { BatchLoader } from '../../dataset/loader';
 import type { SegLoss } from '../losses/index';
 import { fusedGraphOf } from '../infer/graph-cache';
 import { predictWithFlip } from '../infer/tta';
-import { ConfusionMatrix, metricsFromConfusion } from '../metrics/index';
+import { ConfusionMatrix, CONFIDENT, confidentDispute, metricsFromConfusion } from '../metrics/index';
 import { tf } from '../tf';
 
 export interface EvaluationResult {
@@ -31,6 +31,8 @@ export interface EvaluateOptions {
 export interface BatchScore {
   predicted: Int32Array;
   entropy: Float32Array;
+  /** 1 where the model's top probability is at least CONFIDENT, per pixel (as `predicted`). */
+  confident: Uint8Array;
   loss: number;
 }
 
@@ -47,11 +49,11 @@ export function modelScorer(model: tf.LayersModel, loss?: SegLoss, flip = false)
     const graph = fusedGraphOf(model);
     const x = tf.tensor4d(xData, [n, size, size, 3]);
     const y = tf.tensor3d(yData, [n, size, size], 'int32');
-    const [labelsT, entropyT, lossT] = tf.tidy(() => {
+    const [labelsT, entropyT, lossT, confidentT] = tf.tidy(() => {
       const probs = predictWithFlip((input) => graph.predict(input), x, flip);
       const entropy = meanEntropy(probs);
       const lossValue = loss ? loss(probs, y) : tf.scalar(0);
-      return [tf.argMax(probs, -1), entropy, lossValue];
+      return [tf.argMax(probs, -1), entropy, lossValue, tf.cast(tf.greaterEqual(tf.max(probs, -1), CONFIDENT), 'int32')];
     });
     x.dispose();
     y.dispose();
@@ -60,9 +62,10 @@ export function modelScorer(model: tf.LayersModel, loss?: SegLoss, flip = false)
         predicted: (await labelsT.data()) as Int32Array,
         entropy: (await entropyT.data()) as Float32Array,
         loss: (await lossT.data())[0]!,
+        confident: Uint8Array.from((await confidentT.data()) as Int32Array),
       };
     } finally {
-      tf.dispose([labelsT, entropyT, lossT]);
+      tf.dispose([labelsT, entropyT, lossT, confidentT]);
     }
   };
 }
@@ -84,7 +87,7 @@ export async function evaluate(source: tf.LayersModel | BatchScorer, loader: Bat
     if (options.signal?.aborted) throw new Error('evaluation cancelled');
     const { size, n } = batch;
     const started = performance.now();
-    const { predicted, entropy, loss } = await score(batch.x, batch.y, n, size);
+    const { predicted, entropy, loss, confident } = await score(batch.x, batch.y, n, size);
     inferenceSeconds += (performance.now() - started) / 1000;
     lossSum += loss * n;
     const pixels = size * size;
@@ -94,7 +97,8 @@ export async function evaluate(source: tf.LayersModel | BatchScorer, loader: Bat
       const one = new ConfusionMatrix(k).add(truth, pred);
       total.merge(one);
       const item = batch.items[i]!;
-      perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]! });
+      const dispute = confidentDispute(truth, pred, size, size, confident.subarray(i * pixels, (i + 1) * pixels), size, k);
+      perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]!, dispute: dispute && { share: dispute.share, classId: dispute.classId } });
     }
     seen += n;
     options.onProgress?.(seen, loader.items.length);

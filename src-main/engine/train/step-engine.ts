@@ -74,7 +74,7 @@ export function shardsOf(x: Float32Array, y: Int32Array, size: number, counts: n
   });
 }
 
-function concat<T extends Float32Array | Int32Array>(parts: T[], make: (n: number) => T): T {
+function concat<T extends Float32Array | Int32Array | Uint8Array>(parts: T[], make: (n: number) => T): T {
   const out = make(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -98,6 +98,7 @@ export class ParallelSteps implements StepEngine {
       return {
         predicted: concat(scores.map((s) => s.predicted), (k) => new Int32Array(k)),
         entropy: concat(scores.map((s) => s.entropy), (k) => new Float32Array(k)),
+        confident: concat(scores.map((s) => s.confident), (k) => new Uint8Array(k)),
         loss: scores.reduce((sum, s, i) => sum + (s.loss * counts[i]!) / n, 0),
       };
     };
