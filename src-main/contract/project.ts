@@ -56,10 +56,17 @@ export interface ImageItem {
   uncertainty?: number | null;
   /** The latest proposal's face-part F1 against the mask, null when unlabelled or without one. */
   proposalF1?: number | null;
+  /** Share of the face where the latest proposal confidently disputes the mask (null: unlabelled or none). */
+  disputed?: number | null;
+  /** The class that dispute is mostly about. */
+  disputedClass?: number | null;
 }
 
-/** images.list orders: by name; most uncertain proposal first; worst proposal-vs-mask F1 first. */
-export const IMAGE_SORTS = ['name', 'uncertainty', 'f1'] as const;
+/**
+ * images.list orders: by name; most uncertain proposal first; worst proposal-vs-mask F1 first;
+ * most confidently disputed mask first (mask review: a part left out of a mask shows here).
+ */
+export const IMAGE_SORTS = ['name', 'uncertainty', 'f1', 'disputed'] as const;
 export type ImageSort = (typeof IMAGE_SORTS)[number];
 
 export interface MaskRevision {

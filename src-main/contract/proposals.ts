@@ -42,6 +42,8 @@ export interface Proposal {
   uncertainty: number;
   /** Mean face-part F1 against the mask revision `maskRevision`, null when the image had no mask. */
   f1: number | null;
+  /** Where it confidently disputes that mask (engine/metrics/dispute.ts), null when unlabelled. */
+  dispute: { share: number; classId: number } | null;
   maskRevision: number;
   createdAt: string;
 }

@@ -1,9 +1,10 @@
 // Pre-labelling a project: the model over its unlabelled (or not reviewed, or all) images, each
 // result stored as a proposal (dataset/store/proposals.ts), never as a mask revision, with the
 // model's uncertainty over the predicted face region (mean of 1 - max probability, at the model's
-// resolution) and, for an image with a mask, the proposal's face-part F1 against it: what
-// active learning sorts by. A cancel stops after the image in progress; what is done is kept.
+// resolution) and, for an image with a mask, the proposal's face-part F1 against it and where it
+// confidently disputes the mask (a part left out of it): what active learning and review sort by. A cancel stops after the image in progress; what is done is kept.
 import { NUM_CLASSES } from '../contract/classes';
+import { confidenceMask, confidentDispute } from '../engine/index';
 import type { PredictAllReport, PredictOnly } from '../contract/proposals';
 import { saveProposal } from '../dataset/store/proposals';
 import { readMask } from '../dataset/store/revisions';
@@ -114,8 +115,12 @@ export async function predictProject(options: PredictProjectOptions): Promise<Pr
       const uncertainty = faceUncertainty(probs, size, model.numClasses, region);
       // Read the row again: a person may have saved a mask while the model ran.
       const current = store.row(row.id);
-      const f1 = current.mask_revision > 0 ? faceF1((await readMask(store, row.id, current.mask_revision)).labels, labels) : null;
-      await saveProposal(store, row.id, labels, photo.width, photo.height, { model: options.modelName, uncertainty, f1, maskRevision: current.mask_revision });
+      const truth = current.mask_revision > 0 ? (await readMask(store, row.id, current.mask_revision)).labels : null;
+      const f1 = truth ? faceF1(truth, labels) : null;
+      const dispute = truth ? confidentDispute(truth, labels, photo.width, photo.height, confidenceMask(probs, model.numClasses), size, model.numClasses, region) : null;
+      await saveProposal(store, row.id, labels, photo.width, photo.height, {
+        model: options.modelName, uncertainty, f1, maskRevision: current.mask_revision, dispute: dispute && { share: dispute.share, classId: dispute.classId },
+      });
       predicted++;
     } catch (error) {
       failed.push({ name: row.name, error: error instanceof Error ? error.message : String(error) });

@@ -20,6 +20,9 @@ export interface ProposalRow {
   f1: number | null;
   mask_revision: number;
   created_at: string;
+  /** Share of the face confidently disputed against the mask, and its class; null when unlabelled. */
+  dispute: number | null;
+  dispute_class: number | null;
 }
 
 export interface ProposalInput {
@@ -27,6 +30,7 @@ export interface ProposalInput {
   uncertainty: number;
   f1: number | null;
   maskRevision: number;
+  dispute?: { share: number; classId: number } | null;
 }
 
 export async function saveProposal(store: ProjectStore, imageId: number, labels: Uint8Array, width: number, height: number, input: ProposalInput): Promise<ProposalRow> {
@@ -37,11 +41,16 @@ export async function saveProposal(store: ProjectStore, imageId: number, labels:
   makeFolder(store.path(PROPOSALS_DIR), 'project');
   const file = join(PROPOSALS_DIR, `${imageId}.png`);
   await writeIndexedPng(store.path(file), labels, width, height);
-  const saved: ProposalRow = { image_id: imageId, file, model: input.model, uncertainty: input.uncertainty, f1: input.f1, mask_revision: input.maskRevision, created_at: now() };
+  const saved: ProposalRow = {
+    image_id: imageId, file, model: input.model, uncertainty: input.uncertainty, f1: input.f1, mask_revision: input.maskRevision, created_at: now(),
+    dispute: input.dispute?.share ?? null, dispute_class: input.dispute?.classId ?? null,
+  };
   store.db
     .prepare(
-      `INSERT INTO proposals (image_id, file, model, uncertainty, f1, mask_revision, created_at) VALUES (@image_id, @file, @model, @uncertainty, @f1, @mask_revision, @created_at)
-       ON CONFLICT(image_id) DO UPDATE SET file = excluded.file, model = excluded.model, uncertainty = excluded.uncertainty, f1 = excluded.f1, mask_revision = excluded.mask_revision, created_at = excluded.created_at`,
+      `INSERT INTO proposals (image_id, file, model, uncertainty, f1, mask_revision, created_at, dispute, dispute_class)
+       VALUES (@image_id, @file, @model, @uncertainty, @f1, @mask_revision, @created_at, @dispute, @dispute_class)
+       ON CONFLICT(image_id) DO UPDATE SET file = excluded.file, model = excluded.model, uncertainty = excluded.uncertainty, f1 = excluded.f1,
+         mask_revision = excluded.mask_revision, created_at = excluded.created_at, dispute = excluded.dispute, dispute_class = excluded.dispute_class`,
     )
     .run(saved);
   return saved;

@@ -90,6 +90,13 @@ const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // A labelled image's confident dispute (engine/metrics/dispute.ts): the share of the face where
+  // the model is sure and the mask says otherwise, and the class it is about. Null before this
+  // migration's proposals are made again, and for unlabelled images.
+  `
+  ALTER TABLE proposals ADD COLUMN dispute REAL;
+  ALTER TABLE proposals ADD COLUMN dispute_class INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

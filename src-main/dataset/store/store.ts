@@ -69,6 +69,7 @@ const SORT_ORDER: Record<ImageSort, string> = {
   name: 'images.name',
   uncertainty: 'p.uncertainty IS NULL, p.uncertainty DESC, images.name',
   f1: 'p.f1 IS NULL, p.f1 ASC, images.name',
+  disputed: 'p.dispute IS NULL, p.dispute DESC, images.name',
 };
 
 /** Each image's latest proposal, for the active-learning columns and sorts. */
@@ -219,9 +220,11 @@ export class ProjectStore {
     const { clause, params } = this.where(filter);
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM images ${clause}`).get(...params) as { n: number }).n;
     const rows = this.db
-      .prepare(`SELECT images.*, p.uncertainty AS p_uncertainty, p.f1 AS p_f1 FROM images ${PROPOSAL_JOIN} ${clause} ORDER BY ${SORT_ORDER[filter.sort ?? 'name']} LIMIT ? OFFSET ?`)
-      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as (ImageRow & { p_uncertainty: number | null; p_f1: number | null })[];
-    return { total, items: rows.map((r) => ({ ...toItem(r), uncertainty: r.p_uncertainty, proposalF1: r.p_f1 })) };
+      .prepare(
+        `SELECT images.*, p.uncertainty AS p_uncertainty, p.f1 AS p_f1, p.dispute AS p_dispute, p.dispute_class AS p_dispute_class FROM images ${PROPOSAL_JOIN} ${clause} ORDER BY ${SORT_ORDER[filter.sort ?? 'name']} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, filter.limit ?? 200, filter.offset ?? 0) as (ImageRow & { p_uncertainty: number | null; p_f1: number | null; p_dispute: number | null; p_dispute_class: number | null })[];
+    return { total, items: rows.map((r) => ({ ...toItem(r), uncertainty: r.p_uncertainty, proposalF1: r.p_f1, disputed: r.p_dispute, disputedClass: r.p_dispute_class })) };
   }
 
   private where(filter: ImageFilter): { clause: string; params: (string | number)[] } {

@@ -48,7 +48,8 @@ export const proposalHandlers: Pick<Handlers, 'project.predictAll' | 'project.pr
     const found = await readProposal(store(ctx), input.id);
     if (!found) return null;
     const { row, labels, width, height } = found;
-    return { imageId: input.id, width, height, labels, model: row.model, uncertainty: row.uncertainty, f1: row.f1, maskRevision: row.mask_revision, createdAt: row.created_at };
+    return { imageId: input.id, width, height, labels, model: row.model, uncertainty: row.uncertainty, f1: row.f1,
+      dispute: row.dispute === null || row.dispute_class === null ? null : { share: row.dispute, classId: row.dispute_class }, maskRevision: row.mask_revision, createdAt: row.created_at };
   },
 };
 

@@ -74,7 +74,7 @@ describeWith([needsData()], 'confident disputes on real photos', () => {
         await copyFile(join(celebaDir(), 'images', n), join(dir, 'images', n));
         await copyFile(join(celebaDir(), 'masks', n.replace(/\.jpg$/, '.png')), join(dir, 'masks', n.replace(/\.jpg$/, '.png')));
       }
-      const report = await evaluateSaved({ model: 'default', data: { kind: 'folder', dir, preset: 'celebamask-hq', valEvery: 2 }, split: 'val', backend: 'test', fullResolution: true });
+      const report = await evaluateSaved({ model: 'default', data: { kind: 'folder', dir, preset: 'celebamask-hq', valEvery: 2, limit: 0 }, split: 'val', backend: 'test', fullResolution: true });
       expect(report.images).toBe(5);
       const ranked = report.perImage.slice().sort((a, b) => (b.dispute?.share ?? 0) - (a.dispute?.share ?? 0));
       expect(ranked[0]!.name).toContain(MISLABELLED);

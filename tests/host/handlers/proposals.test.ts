@@ -90,12 +90,20 @@ describe('project.predictAll and proposals.get', () => {
       expect(proposal.uncertainty).toBeLessThanOrEqual(1);
       expect(item.uncertainty).toBe(proposal.uncertainty);
       expect(proposal.f1 === null).toBe(item.id !== labelled.id);
+      // The labelled image's mask (all skin) against the proposal: a dispute in [0, 1], listed too.
+      expect(proposal.dispute === null).toBe(item.id !== labelled.id);
+      expect(item.disputed ?? null).toBe(proposal.dispute?.share ?? null);
     }
     const byUncertainty = (await call<{ items: ImageItem[] }>('images.list', { sort: 'uncertainty' })).items.map((i) => i.uncertainty!);
     expect(byUncertainty).toEqual([...byUncertainty].sort((a, b) => b - a));
     const byF1 = (await call<{ items: ImageItem[] }>('images.list', { sort: 'f1' })).items;
     expect(byF1[0]!.id).toBe(labelled.id);
     expect(byF1[0]!.proposalF1).not.toBeNull();
+    const byDispute = (await call<{ items: ImageItem[] }>('images.list', { sort: 'disputed' })).items;
+    expect(byDispute[0]!.id).toBe(labelled.id);
+    expect(byDispute[0]!.disputed).toBeGreaterThanOrEqual(0);
+    expect(byDispute[0]!.disputed).toBeLessThanOrEqual(1);
+    expect(byDispute.slice(1).every((i) => i.disputed === null)).toBe(true);
   });
 
   it('project.setModel accepts default, and predictAll then uses it', async () => {
