@@ -3,7 +3,7 @@
 // checkpoint, and where the bundled models (`default`, fast; `accurate`) live. `facet segment`, `facet eval`, the editor's
 // Predict, the batch panel and `eval.run` all resolve through here.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DomainError } from '../../contract/domain-error';
 import { isBundledModelName, type BundledModelName } from '../../contract/models';
@@ -15,8 +15,23 @@ export const RUN_CONFIG = 'config.json';
 
 export type CheckpointName = 'best' | 'last';
 
-/** The models bundled with the app: resources/models/<name>. */
-const RESOURCES_MODELS = fileURLToPath(new URL('../../../resources/models', import.meta.url));
+/**
+ * The models bundled with the app: resources/models/<name> at the app's root, found by walking up
+ * from this module, so the same code finds it from the sources (src-main/engine/infer/) and from
+ * electron-vite's bundle (out/main/), whose depth differs.
+ */
+function findResourcesModels(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 6; up++) {
+    const candidate = join(dir, 'resources', 'models');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return fileURLToPath(new URL('../../../resources/models', import.meta.url));
+}
+const RESOURCES_MODELS = findResourcesModels();
 export const BUNDLED_MODEL_DIR = join(RESOURCES_MODELS, 'default');
 
 /** The variable that moves a bundled model's folder (tests, custom installs). */
