@@ -529,7 +529,11 @@ async function portableMeta(file: string, tta: 'flip' | null = null): Promise<st
   if (tta) meta.tta = tta;
   for (let l = meta.lineage as { path: string; name: string; parent?: unknown } | null | undefined; l; l = l.parent as typeof l) {
     const rel = relative(ROOT, l.path);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) l.path = rel;
+    if (!rel.startsWith('..') && !isAbsolute(rel)) {
+      // A model named by its path (the accurate model's start, the fast one) is named by it here too.
+      if (l.name === l.path) l.name = rel;
+      l.path = rel;
+    }
     if (l.name === 'default') l.name = 'default (the bundled model the run started from)';
   }
   return JSON.stringify(meta, null, 1) + '\n';

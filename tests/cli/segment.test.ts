@@ -241,4 +241,22 @@ describeWith([needsData()], 'facet segment on a folder of real photos', () => {
     expect(onFile.stderr).not.toMatch(/EEXIST|ENOTDIR/);
     expect(await folderHash(inDir)).toBe(inputHash);
   });
+  it('--model accurate segments with the bundled accurate model (320 px, flip) and agrees with the fast one', async () => {
+    const one = join(root, 'one');
+    await mkdir(one);
+    await writeFile(join(one, 'a.jpg'), await readFile(join(inDir, 'a.jpg')));
+    const accurate = await facet(['segment', one, '--out', join(root, 'out-accurate'), '--model', 'accurate', '--json-progress']);
+    expect(accurate.code).toBe(0);
+    const start = JSON.parse(accurate.stdout.split('\n').find((l) => l.includes('"start"'))!) as { model: string };
+    expect(start.model).toMatch(/resources[\\/]models[\\/]accurate$/);
+    const fast = await facet(['segment', one, '--out', join(root, 'out-fast'), '--no-progress']);
+    expect(fast.code).toBe(0);
+    const [a, b] = [await maskOf(join(root, 'out-accurate', 'a.png')), await maskOf(join(root, 'out-fast', 'a.png'))];
+    expect([a.width, a.height]).toEqual([512, 512]);
+    // Two good models of the same face: the same labels almost everywhere, yet not one model twice.
+    const same = agreement(a.labels, b.labels);
+    expect(same).toBeGreaterThan(0.95);
+    expect(same).toBeLessThan(1);
+  });
+
 });

@@ -46,3 +46,20 @@ describe('bundled models', () => {
     expect(await describeBundledModel('accurate')).toMatchObject({ installed: false, inputSize: null });
   });
 });
+
+describe('the models that ship', () => {
+  it('both are installed: the fast one at 256 px without the flip, the accurate one at 320 px with it', async () => {
+    const saved = { default: process.env.FACET_DEFAULT_MODEL_DIR, accurate: process.env.FACET_ACCURATE_MODEL_DIR };
+    delete process.env.FACET_DEFAULT_MODEL_DIR;
+    delete process.env.FACET_ACCURATE_MODEL_DIR;
+    try {
+      const [fast, accurate] = await describeBundledModels();
+      expect(fast).toMatchObject({ name: 'default', installed: true, inputSize: 256, tta: 'none' });
+      expect(accurate).toMatchObject({ name: 'accurate', installed: true, inputSize: 320, tta: 'flip' });
+      // Its card's evaluation (with the flip, at 320 px) beats the fast model's (at 256 px).
+      expect(accurate!.valMeanF1Face!).toBeGreaterThan(fast!.valMeanF1Face!);
+    } finally {
+      for (const [k, v] of [['FACET_DEFAULT_MODEL_DIR', saved.default], ['FACET_ACCURATE_MODEL_DIR', saved.accurate]] as const) if (v !== undefined) process.env[k] = v;
+    }
+  });
+});

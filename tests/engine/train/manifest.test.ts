@@ -11,8 +11,10 @@ import { MANIFEST_FILE, trainingOverlap } from '../../../src-main/engine/train/m
 import { describeWith } from '../../helpers/describe-with';
 import { celebaDir, needsData } from '../../helpers/requirements';
 
-it('the bundled model ships hashes of its 641 training photos, and nothing else', () => {
-  const manifest = JSON.parse(readFileSync(join(BUNDLED_MODEL_DIR, MANIFEST_FILE), 'utf8')) as { images: { name: string; sha256: string }[] };
+const ACCURATE_DIR = join(BUNDLED_MODEL_DIR, '..', 'accurate');
+
+it.each([['fast', BUNDLED_MODEL_DIR], ['accurate', ACCURATE_DIR]])('the bundled %s model ships hashes of its 641 training photos, and nothing else', (_name, dir) => {
+  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as { images: { name: string; sha256: string }[] };
   expect(manifest.images).toHaveLength(641);
   for (const image of manifest.images) expect(Object.keys(image).sort()).toEqual(['name', 'sha256']);
   expect(new Set(manifest.images.map((i) => i.sha256)).size).toBe(641);
@@ -23,6 +25,7 @@ describeWith([needsData()], 'overlap with the bundled model\'s training photos',
     const splits = await openDataSource(runConfigSchema.shape.data.parse({ kind: 'folder', dir: celebaDir(), preset: 'celebamask-hq', limit: 20 }));
     const onTrain = await trainingOverlap(splits.train, BUNDLED_MODEL_DIR, null);
     expect(onTrain).toMatchObject({ count: 16, names: splits.train.map((i) => i.name) });
+    expect(await trainingOverlap(splits.val, ACCURATE_DIR, null)).toMatchObject({ count: 0 });
     expect(await trainingOverlap(splits.val, BUNDLED_MODEL_DIR, null)).toMatchObject({ count: 0 });
   });
 });
