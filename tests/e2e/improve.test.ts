@@ -97,6 +97,20 @@ describeWith([needsChromium(), needsData()], 'improve the model with my correcti
     expect((await api.call('project.summary', {})).currentModel).toBe('default');
     await page.getByTestId('nav-editor').click();
     await expect.poll(() => page.getByTestId('predict-model').textContent()).toContain('bundled fast model');
+
+    // The accurate bundled model is listed with what it is, and Predict can switch to it.
+    await page.getByTestId('nav-training').click();
+    await expect.poll(() => page.getByTestId('model-facts-accurate').textContent()).toContain('320 px');
+    expect(await page.getByTestId('model-facts-accurate').textContent()).toContain('test-time flip');
+    expect(await page.getByTestId('model-facts-default').textContent()).toContain('256 px');
+    await page.getByTestId('model-use-accurate').click();
+    await page.getByTestId('model-current-accurate').waitFor();
+    expect((await api.call('project.summary', {})).currentModel).toBe('accurate');
+    await page.getByTestId('nav-editor').click();
+    await expect.poll(() => page.getByTestId('predict-model').textContent()).toContain('bundled accurate model');
+    await page.getByTestId('nav-training').click();
+    await page.getByTestId('model-use-default').click();
+    await page.getByTestId('model-current-default').waitFor();
     expect(pageErrors).toEqual([]);
   });
 
@@ -117,7 +131,7 @@ describeWith([needsChromium(), needsData()], 'improve the model with my correcti
     const [run] = await api.call('runs.list', {});
     await page.getByTestId('nav-training').click();
     await page.getByTestId(`model-card-${run!.id}`).click();
-    await expect.poll(() => page.getByTestId('model-card').textContent()).toContain('bundled model');
+    await expect.poll(() => page.getByTestId('model-card').textContent()).toContain('bundled fast model');
     await page.getByTestId(`model-rename-${run!.id}`).click();
     await page.getByTestId(`model-name-${run!.id}`).fill('my-first-finetune');
     await page.getByTestId(`model-rename-save-${run!.id}`).click();
