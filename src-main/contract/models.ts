@@ -14,8 +14,6 @@ export function isBundledModelName(model: unknown): model is BundledModelName {
 /** One bundled model as the studio shows it (read from its folder; `installed` false when it is missing). */
 export interface BundledModelInfo {
   name: BundledModelName;
-  /** What it is for, in a few words: `fast` / `accurate`. */
-  role: string;
   installed: boolean;
   /** Registry architecture, input size and test-time augmentation, from facet-model.json. */
   architecture: string | null;

@@ -11,8 +11,6 @@ import { MODEL_JSON, readModelMeta, WEIGHTS_BIN } from './model-dir';
 /** The val report shipped beside a bundled model (written by `npm run train:default`). */
 export const EVAL_VAL_JSON = 'eval-val.json';
 
-const ROLES: Record<BundledModelName, string> = { default: 'fast', accurate: 'accurate' };
-
 /** The val mean F1 (face parts) an eval-val.json holds, or null if it holds none. */
 async function valScore(dir: string): Promise<number | null> {
   try {
@@ -26,7 +24,7 @@ async function valScore(dir: string): Promise<number | null> {
 
 export async function describeBundledModel(name: BundledModelName): Promise<BundledModelInfo> {
   const dir = bundledModelDir(name);
-  const none: BundledModelInfo = { name, role: ROLES[name], installed: false, architecture: null, inputSize: null, tta: null, valMeanF1Face: null, bytes: null };
+  const none: BundledModelInfo = { name, installed: false, architecture: null, inputSize: null, tta: null, valMeanF1Face: null, bytes: null };
   if (!existsSync(join(dir, MODEL_JSON))) return none;
   try {
     const meta = await readModelMeta(dir);

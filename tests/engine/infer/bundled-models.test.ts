@@ -34,8 +34,8 @@ describe('bundled models', () => {
 
   it('reads each folder: installed with its figures, or not installed', async () => {
     expect(await describeBundledModels()).toEqual([
-      { name: 'default', role: 'fast', installed: false, architecture: null, inputSize: null, tta: null, valMeanF1Face: null, bytes: null },
-      { name: 'accurate', role: 'accurate', installed: true, architecture: 'unet', inputSize: 320, tta: 'flip', valMeanF1Face: 0.8912, bytes: 1234 },
+      { name: 'default', installed: false, architecture: null, inputSize: null, tta: null, valMeanF1Face: null, bytes: null },
+      { name: 'accurate', installed: true, architecture: 'unet', inputSize: 320, tta: 'flip', valMeanF1Face: 0.8912, bytes: 1234 },
     ]);
   });
 

@@ -195,8 +195,8 @@ describe('models panel', () => {
       'project.summary': () => summary(),
       'runs.get': (i) => ({ summary: run(i.id, 'finished'), config: {} as RunConfig, history: [], eval: null }),
       'models.bundled': () => [
-        { name: 'default', role: 'fast', installed: true, architecture: 'unet', inputSize: 256, tta: 'none', valMeanF1Face: 0.88, bytes: 1 },
-        { name: 'accurate', role: 'accurate', installed: false, architecture: null, inputSize: null, tta: null, valMeanF1Face: null, bytes: null },
+        { name: 'default', installed: true, architecture: 'unet', inputSize: 256, tta: 'none', valMeanF1Face: 0.88, bytes: 1 },
+        { name: 'accurate', installed: false, architecture: null, inputSize: null, tta: null, valMeanF1Face: null, bytes: null },
       ],
       'project.setModel': (i) => {
         currentModel = i.model;
