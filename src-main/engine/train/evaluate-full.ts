@@ -6,10 +6,10 @@
 import type { BatchLoader } from '../../dataset/loader';
 import { fusedGraphOf } from '../infer/graph-cache';
 import { predictWithFlip } from '../infer/tta';
-import { ConfusionMatrix, CONFIDENT, confidentDispute, metricsFromConfusion } from '../metrics/index';
+import { ConfusionMatrix, confidentDispute, metricsFromConfusion } from '../metrics/index';
 import { tf } from '../tf';
 import type { PerImageResult } from '../../contract/training';
-import { meanEntropy, type EvaluateOptions, type EvaluationResult } from './evaluate';
+import { confidentPixels, meanEntropy, type EvaluateOptions, type EvaluationResult } from './evaluate';
 
 /** Labels [height, width] from probabilities [size, size, classes] of a photo stretched to the square. */
 export function upsampleArgmax(probs: tf.Tensor3D, width: number, height: number): tf.Tensor2D {
@@ -39,7 +39,7 @@ export async function evaluateFullResolution(model: tf.LayersModel, loader: Batc
     const entropyT = meanEntropy(probs);
     const entropy = (await entropyT.data()) as Float32Array;
     entropyT.dispose();
-    const confidentT = tf.tidy(() => tf.cast(tf.greaterEqual(tf.max(probs, -1), CONFIDENT), 'int32'));
+    const confidentT = confidentPixels(probs);
     const confident = Uint8Array.from((await confidentT.data()) as Int32Array);
     confidentT.dispose();
     inferenceSeconds += (performance.now() - started) / 1000;

@@ -53,7 +53,7 @@ export function modelScorer(model: tf.LayersModel, loss?: SegLoss, flip = false)
       const probs = predictWithFlip((input) => graph.predict(input), x, flip);
       const entropy = meanEntropy(probs);
       const lossValue = loss ? loss(probs, y) : tf.scalar(0);
-      return [tf.argMax(probs, -1), entropy, lossValue, tf.cast(tf.greaterEqual(tf.max(probs, -1), CONFIDENT), 'int32')];
+      return [tf.argMax(probs, -1), entropy, lossValue, confidentPixels(probs)];
     });
     x.dispose();
     y.dispose();
@@ -68,6 +68,11 @@ export function modelScorer(model: tf.LayersModel, loss?: SegLoss, flip = false)
       tf.dispose([labelsT, entropyT, lossT, confidentT]);
     }
   };
+}
+
+/** 1 (int32) where the top probability of [n, h, w, classes] is at least CONFIDENT: what disputes count. */
+export function confidentPixels(probs: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.greaterEqual(tf.max(probs, -1), CONFIDENT), 'int32'));
 }
 
 /** Mean predicted entropy per image of probabilities [n, h, w, classes]. */
