@@ -27,7 +27,7 @@ export function registerPredict(program: Command): void {
     .command('predict')
     .description("pre-label a project: run a model over its images and store the results as proposals (with each image's uncertainty), not as masks")
     .option('--project <dir>', 'project folder', defaultProjectDir())
-    .option('-m, --model <model>', "a run id of the project, a run folder, a model folder or default (default: the project's current model)")
+    .option('-m, --model <model>', "a run id of the project, a run folder, a model folder, default (the fast bundled model) or accurate (default: the project's current model)")
     .option('--only <which>', `which images: ${PREDICT_ONLY.join(', ')}`, (v: string): PredictOnly => {
       if (!(PREDICT_ONLY as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${PREDICT_ONLY.join(', ')}, got ${v}`);
       return v as PredictOnly;
