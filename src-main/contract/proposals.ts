@@ -55,7 +55,7 @@ export const proposalMethods = {
   'project.predictAll': method<PredictAllJob>()(
     z
       .object({
-        /** A run id of the project, a model folder or `default`; default: the project's current model. */
+        /** A run id of the project, a model folder, `default` or `accurate`; default: the project's current model. */
         model: z.string().min(1).max(MAX_PATH).optional(),
         only: z.enum(PREDICT_ONLY).default('unlabelled'),
       })
