@@ -29,6 +29,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EpochRecord, EvalReport, RunConfig, RunSummary } from '../src-main/contract/training';
+import { EVAL_VAL_JSON } from '../src-main/engine/infer/bundled-models';
 import { sha256File } from '../src-main/engine/train/init-model';
 import { plotHistory } from './plot-history';
 import { RESIZE_FILE, resizeRun, type ResizeRecord } from './resize-run';
@@ -622,7 +623,7 @@ async function main(): Promise<void> {
       'facet-model.json': await portableMeta(join(runDir, 'checkpoints', 'best', 'facet-model.json'), accurate ? 'flip' : null),
       'MODEL_CARD.md': card,
       'learning-curves.png': await readFile(png),
-      'eval-val.json': evalJson,
+      [EVAL_VAL_JSON]: evalJson,
       'history.json': JSON.stringify(history) + '\n',
       ...(parent ? { 'parent-history.json': JSON.stringify(parent.history) + '\n' } : {}),
       ...(grandparent ? { 'grandparent-history.json': JSON.stringify(grandparent) + '\n' } : {}),

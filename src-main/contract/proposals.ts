@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { event, method } from './define';
 import { MAX_PATH } from './limits';
+import type { MaskDispute } from './training';
 
 export const PREDICT_ONLY = ['unlabelled', 'unreviewed', 'all'] as const;
 export type PredictOnly = (typeof PREDICT_ONLY)[number];
@@ -43,7 +44,7 @@ export interface Proposal {
   /** Mean face-part F1 against the mask revision `maskRevision`, null when the image had no mask. */
   f1: number | null;
   /** Where it confidently disputes that mask (engine/metrics/dispute.ts), null when unlabelled. */
-  dispute: { share: number; classId: number } | null;
+  dispute: MaskDispute | null;
   maskRevision: number;
   createdAt: string;
 }

@@ -338,6 +338,12 @@ export interface RunSummary {
   lineage?: ModelLineage | null;
 }
 
+/** Where a model confidently contradicts a mask: the share of the face, and the class it is mostly about. */
+export interface MaskDispute {
+  share: number;
+  classId: number;
+}
+
 export interface PerImageResult {
   /** Project image id, or null for a folder source. */
   imageId: number | null;
@@ -351,7 +357,7 @@ export interface PerImageResult {
    * face disputed and the class it is mostly about. A large one is often a mask error (a part left
    * unlabelled). Absent in reports made before it existed; null when the image has no face pixels.
    */
-  dispute?: { share: number; classId: number } | null;
+  dispute?: MaskDispute | null;
 }
 
 /** Evaluated images that the model was trained on (by content hash of the photo). */

@@ -48,4 +48,4 @@ export { closeEngineHost, engineHost } from './worker/service';
 export { EngineHost, workerEntry, type WorkerEntry } from './worker/host';
 export { defineJob, type JobDefinition } from './worker/protocol';
 export { serveJobs } from './worker/serve';
-export { confidenceMask, confidentDispute, CONFIDENT, type Dispute, type MapWindow } from './metrics/index';
+export { confidenceMask, confidentDispute, maskDispute, CONFIDENT, type Dispute, type MapWindow } from './metrics/index';

@@ -4,7 +4,7 @@
 // resolution) and, for an image with a mask, the proposal's face-part F1 against it and where it
 // confidently disputes the mask (a part left out of it): what active learning and review sort by. A cancel stops after the image in progress; what is done is kept.
 import { NUM_CLASSES } from '../contract/classes';
-import { confidenceMask, confidentDispute } from '../engine/index';
+import { confidenceMask, confidentDispute, maskDispute } from '../engine/index';
 import type { PredictAllReport, PredictOnly } from '../contract/proposals';
 import { saveProposal } from '../dataset/store/proposals';
 import { readMask } from '../dataset/store/revisions';
@@ -119,7 +119,7 @@ export async function predictProject(options: PredictProjectOptions): Promise<Pr
       const f1 = truth ? faceF1(truth, labels) : null;
       const dispute = truth ? confidentDispute(truth, labels, photo.width, photo.height, confidenceMask(probs, model.numClasses), size, model.numClasses, region) : null;
       await saveProposal(store, row.id, labels, photo.width, photo.height, {
-        model: options.modelName, uncertainty, f1, maskRevision: current.mask_revision, dispute: dispute && { share: dispute.share, classId: dispute.classId },
+        model: options.modelName, uncertainty, f1, maskRevision: current.mask_revision, dispute: maskDispute(dispute),
       });
       predicted++;
     } catch (error) {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { DomainError } from '../../contract/domain-error';
+import type { MaskDispute } from '../../contract/training';
 import { makeFolder } from '../io/folders';
 import { readIndexedPng, writeIndexedPng } from '../io/mask';
 import { now, type ProjectStore } from './store';
@@ -30,7 +31,7 @@ export interface ProposalInput {
   uncertainty: number;
   f1: number | null;
   maskRevision: number;
-  dispute?: { share: number; classId: number } | null;
+  dispute?: MaskDispute | null;
 }
 
 export async function saveProposal(store: ProjectStore, imageId: number, labels: Uint8Array, width: number, height: number, input: ProposalInput): Promise<ProposalRow> {

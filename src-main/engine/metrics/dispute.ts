@@ -5,6 +5,8 @@
 // unsure along boundaries. Mean F1 against the mask does not single such photos out: a missed
 // part costs one class's F1 while a blurry mask costs a little of every class's.
 
+import type { MaskDispute } from '../../contract/training';
+
 /** Where the photo lies in the probability map, in map pixels (the photo spans this window). */
 export interface MapWindow {
   x: number;
@@ -23,6 +25,11 @@ export interface Dispute {
    * area (mask ∪ model), among classes holding at least a tenth of the disputed pixels.
    */
   classId: number;
+}
+
+/** What an evaluation or a proposal keeps of a dispute (the pixel count is the photo's business). */
+export function maskDispute(d: Dispute | null): MaskDispute | null {
+  return d && { share: d.share, classId: d.classId };
 }
 
 /** The probability at or above which the model's label counts as confident. */

@@ -1,4 +1,4 @@
 export { ConfusionMatrix } from './confusion';
 export { metricsFromConfusion } from './report';
 export { predictedLabels } from './labels';
-export { confidenceMask, confidentDispute, CONFIDENT, type Dispute, type MapWindow } from './dispute';
+export { confidenceMask, confidentDispute, maskDispute, CONFIDENT, type Dispute, type MapWindow } from './dispute';

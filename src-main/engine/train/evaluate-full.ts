@@ -6,7 +6,7 @@
 import type { BatchLoader } from '../../dataset/loader';
 import { fusedGraphOf } from '../infer/graph-cache';
 import { predictWithFlip } from '../infer/tta';
-import { ConfusionMatrix, confidentDispute, metricsFromConfusion } from '../metrics/index';
+import { ConfusionMatrix, confidentDispute, maskDispute, metricsFromConfusion } from '../metrics/index';
 import { tf } from '../tf';
 import type { PerImageResult } from '../../contract/training';
 import { confidentPixels, meanEntropy, type EvaluateOptions, type EvaluationResult } from './evaluate';
@@ -57,7 +57,7 @@ export async function evaluateFullResolution(model: tf.LayersModel, loader: Batc
         const item = batch.items[i]!;
         // The photo was stretched to the square, so it spans the whole map.
         const dispute = confidentDispute(full.labels, predicted, full.width, full.height, confident.subarray(i * size * size, (i + 1) * size * size), size, k);
-        perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]!, dispute: dispute && { share: dispute.share, classId: dispute.classId } });
+        perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]!, dispute: maskDispute(dispute) });
       }
     } finally {
       probs.dispose();

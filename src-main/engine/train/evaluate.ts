@@ -6,7 +6,7 @@ import type { BatchLoader } from '../../dataset/loader';
 import type { SegLoss } from '../losses/index';
 import { fusedGraphOf } from '../infer/graph-cache';
 import { predictWithFlip } from '../infer/tta';
-import { ConfusionMatrix, CONFIDENT, confidentDispute, metricsFromConfusion } from '../metrics/index';
+import { ConfusionMatrix, CONFIDENT, confidentDispute, maskDispute, metricsFromConfusion } from '../metrics/index';
 import { tf } from '../tf';
 
 export interface EvaluationResult {
@@ -103,7 +103,7 @@ export async function evaluate(source: tf.LayersModel | BatchScorer, loader: Bat
       total.merge(one);
       const item = batch.items[i]!;
       const dispute = confidentDispute(truth, pred, size, size, confident.subarray(i * pixels, (i + 1) * pixels), size, k);
-      perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]!, dispute: dispute && { share: dispute.share, classId: dispute.classId } });
+      perImage.push({ imageId: item.imageId, name: item.name, f1Face: metricsFromConfusion(one, options.classNames).meanF1Face, meanEntropy: entropy[i]!, dispute: maskDispute(dispute) });
     }
     seen += n;
     options.onProgress?.(seen, loader.items.length);
